@@ -1,0 +1,3 @@
+from zfxxgk.cli import main
+
+main()

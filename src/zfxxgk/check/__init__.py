@@ -1,0 +1,44 @@
+"""The checker: run every registered rule on a report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..model import Finding, NoteKind, Outcome, Report
+from . import rules as _rules  # noqa: F401  (registers the built-in rules)
+from .registry import RULES, Rule, run_rules
+
+
+@dataclass(slots=True)
+class CheckResult:
+    """Every rule-instance result for one report; ``findings`` are the failed ones."""
+
+    report: Report
+    results: list[Finding] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Failed instances, errors first, in rule order."""
+        failed = [f for f in self.results if f.outcome is Outcome.FAIL]
+        return sorted(failed, key=lambda f: f.severity.rank)
+
+    def outcome_of(self, instance: str) -> list[Outcome]:
+        """Outcomes of one rule instance (a rule may yield several findings)."""
+        return [f.outcome for f in self.results if f.rule == instance]
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether any error-severity finding failed."""
+        return any(f.severity.value == "error" for f in self.findings)
+
+
+def check(report: Report, select: Sequence[str] | None = None, ignore: Sequence[str] | None = None) -> CheckResult:
+    """Run the selected rules (default: all) on a parsed report."""
+    if any(n.kind is NoteKind.NOT_ANNUAL_REPORT for n in report.notes):
+        # Nothing else is meaningful on a file that is not an annual report.
+        select = ["PARSE-NOT-ANNUAL-REPORT"]
+    return CheckResult(report, list(run_rules(report, select, ignore)))
+
+
+__all__ = ["RULES", "CheckResult", "Rule", "check"]

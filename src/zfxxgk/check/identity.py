@@ -1,0 +1,72 @@
+"""Evaluating ``sum(lhs) = sum(rhs)`` with blanks, under the conventions of spec §4.0.
+
+All operands known → exact comparison. Otherwise, when every known operand is ≥ 0 and one side
+is fully known, the identity FAILs if the known part of the other side already exceeds it (a
+"bound violation": nulls are ≥ 0). Exactly one null operand gives an implied value, which is
+reported and never written back. Reported totals are never recomputed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..model import Outcome, Report
+
+
+@dataclass(slots=True)
+class IdentityResult:
+    """Outcome of one identity on one report."""
+
+    outcome: Outcome
+    lhs: int | Decimal | None  # full sum, None when a term is null
+    rhs: int | Decimal | None
+    lhs_known: int | Decimal
+    rhs_known: int | Decimal
+    nulls: list[str]
+    bound: bool = False  # FAIL decided on known parts only
+    implied: tuple[str, int | Decimal] | None = None  # (cell id, solved value)
+
+    @property
+    def diff(self) -> int | Decimal | None:
+        """lhs − rhs when both are known."""
+        if self.lhs is None or self.rhs is None:
+            return None
+        return self.lhs - self.rhs
+
+
+def evaluate(report: Report, lhs: tuple[str, ...], rhs: tuple[str, ...]) -> IdentityResult:
+    """Evaluate one identity on the report's cells."""
+    cells = report.cells
+    lk = rk = 0
+    lnull: list[str] = []
+    rnull: list[str] = []
+    negative = False
+    for ids, nulls, side in ((lhs, lnull, 0), (rhs, rnull, 1)):
+        total = 0
+        for i in ids:
+            v = cells[i].value
+            if v is None:
+                nulls.append(i)
+            else:
+                total += v
+                if v < 0:
+                    negative = True
+        if side == 0:
+            lk = total
+        else:
+            rk = total
+    nulls = lnull + rnull
+    if not nulls:
+        return IdentityResult(Outcome.PASS if lk == rk else Outcome.FAIL, lk, rk, lk, rk, [])
+    res = IdentityResult(Outcome.NOT_ASSESSABLE, None if lnull else lk, None if rnull else rk, lk, rk, nulls)
+    if negative:
+        return res
+    if (not lnull and rk > lk) or (not rnull and lk > rk):
+        res.outcome = Outcome.FAIL
+        res.bound = True
+        return res
+    if len(nulls) == 1:
+        solved = (rk - lk) if lnull else (lk - rk)
+        res.implied = (nulls[0], solved)
+    return res

@@ -1,0 +1,170 @@
+"""The rule registry: ``@rule`` registers one function per rule under the spec's id.
+
+A rule function takes the report, an :class:`Emit` bound to one rule instance and, for a rule
+family such as ``T3-BALANCE-{c}``, the family parameter; it yields :class:`Finding` objects
+made by the emitter (``fail``, ``passed``, ``not_assessable``, ``not_stated``). Yielding
+nothing means PASS. The function's docstring is the rule's reference page (in Chinese).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import Finding, Outcome, Report, Severity
+
+RuleFunc = Callable[..., Iterable[Finding]]
+
+DOC_SECTIONS = ("规则", "原因", "不合格示例", "合格示例", "无法判断", "依据")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered rule or rule family."""
+
+    id: str  # e.g. "T3-IMPLIED" or "T3-BALANCE-{c}"
+    severity: Severity
+    message: str  # %(name)s template, filled from the finding's fields
+    func: RuleFunc
+    params: tuple[str, ...] = ()
+
+    @property
+    def param_name(self) -> str | None:
+        """Name of the family parameter, if any."""
+        m = _PLACEHOLDER.search(self.id)
+        return m.group(1) if m else None
+
+    @property
+    def family(self) -> str:
+        """Module (family) the rule belongs to, e.g. ``table3``."""
+        return self.func.__module__.rsplit(".", 1)[-1]
+
+    @property
+    def doc(self) -> str:
+        """The docstring, dedented."""
+        import inspect
+
+        return inspect.cleandoc(self.func.__doc__ or "")
+
+    @property
+    def title(self) -> str:
+        """Chinese one-line description: the docstring's first line after ``ID：``."""
+        first = self.doc.splitlines()[0] if self.doc else ""
+        return first.split("：", 1)[1].strip() if "：" in first else first
+
+    def instances(self) -> list[tuple[str, dict[str, str]]]:
+        """Concrete instance ids with the keyword argument each is called with."""
+        name = self.param_name
+        if name is None:
+            return [(self.id, {})]
+        return [(self.id.replace("{" + name + "}", p), {name: p}) for p in self.params]
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, severity: Severity, message: str, params: Sequence[str] = ()) -> Callable[[RuleFunc], RuleFunc]:
+    """Register a rule function under its spec id; duplicate ids are refused."""
+
+    def register(func: RuleFunc) -> RuleFunc:
+        if rule_id in RULES:
+            raise ValueError(f"duplicate rule id {rule_id}")
+        if not func.__name__.startswith("rule_"):
+            raise ValueError(f"rule function {func.__name__} must start with rule_")
+        r = Rule(rule_id, severity, message, func, tuple(params))
+        if (r.param_name is None) != (not r.params):
+            raise ValueError(f"rule {rule_id}: parameter placeholder and params must go together")
+        RULES[rule_id] = r
+        return func
+
+    return register
+
+
+class _Fmt(dict):
+    """Format mapping that shows a missing value as “空白” rather than crashing."""
+
+    def __missing__(self, key: str) -> str:
+        return "？"
+
+
+def show(v: Any) -> str:
+    """Render a value for a message: null is “空白”."""
+    if v is None:
+        return "空白"
+    return str(v)
+
+
+class Emit:
+    """Makes the findings of one rule instance."""
+
+    __slots__ = ("rule", "instance", "severity")
+
+    def __init__(self, rule: Rule, instance: str) -> None:
+        self.rule = rule
+        self.instance = instance
+        self.severity = rule.severity
+
+    def fail(
+        self,
+        *,
+        cells: Iterable[str] = (),
+        excerpt: str = "",
+        evidence: dict[str, Any] | None = None,
+        severity: Severity | None = None,
+        **fields: Any,
+    ) -> Finding:
+        """A failed instance; ``fields`` fill the message template and go into the evidence."""
+        ev = dict(evidence or {})
+        ev.update({k: v for k, v in fields.items() if k not in ev})
+        message = self.rule.message % _Fmt({k: show(v) for k, v in fields.items()})
+        sev = severity or self.severity
+        ev.setdefault("rule_id", self.instance)
+        ev.setdefault("severity", sev.value)
+        return Finding(self.instance, sev, Outcome.FAIL, message, list(cells), ev, excerpt)
+
+    def passed(self, *, cells: Iterable[str] = ()) -> Finding:
+        """A passed instance."""
+        return Finding(self.instance, self.severity, Outcome.PASS, cells=list(cells))
+
+    def not_assessable(self, *, missing: Iterable[str] = (), cells: Iterable[str] = (), reason: str = "") -> Finding:
+        """Inputs are null or absent: never a pass."""
+        ev: dict[str, Any] = {"missing": list(missing)}
+        if reason:
+            ev["reason"] = reason
+        return Finding(self.instance, self.severity, Outcome.NOT_ASSESSABLE, cells=list(cells), evidence=ev)
+
+    def not_stated(self, *, reason: str = "") -> Finding:
+        """A prose pattern found nothing: not a pass."""
+        return Finding(self.instance, self.severity, Outcome.NOT_STATED, evidence={"reason": reason} if reason else {})
+
+
+def matches(instance: str, selectors: Iterable[str]) -> bool:
+    """Linter-style selection: ``T3`` matches ``T3-…``, ``T3-BALANCE`` matches its family, or exact id."""
+    inst = instance.upper()
+    for s in selectors:
+        s = s.strip().upper()
+        if s and (s == "ALL" or inst == s or inst.startswith(s + "-")):
+            return True
+    return False
+
+
+def run_rules(
+    report: Report, select: Sequence[str] | None = None, ignore: Sequence[str] | None = None
+) -> Iterator[Finding]:
+    """Run every selected rule instance on the report."""
+    for r in RULES.values():
+        for instance, kwargs in r.instances():
+            if select and not matches(instance, select):
+                continue
+            if ignore and matches(instance, ignore):
+                continue
+            emit = Emit(r, instance)
+            produced = False
+            for f in r.func(report, emit, **kwargs):
+                produced = True
+                yield f
+            if not produced:
+                yield emit.passed()

@@ -1,0 +1,3 @@
+"""Built-in rule families; importing this package registers every rule."""
+
+from . import table3  # noqa: F401

@@ -1,0 +1,72 @@
+"""Findings: the one shape every rule result takes (CLI JSON, store and web all use ``to_dict``)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    """How bad a failed rule is (spec §4.0)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def cn(self) -> str:
+        """Chinese name."""
+        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+
+    @property
+    def rank(self) -> int:
+        """Sort key: errors first."""
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+class Outcome(StrEnum):
+    """Result of one rule instance on one report."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_ASSESSABLE = "not_assessable"  # inputs null or absent
+    NOT_STATED = "not_stated"  # a prose pattern found nothing: not a pass
+
+    @property
+    def cn(self) -> str:
+        """Chinese name."""
+        return {"pass": "通过", "fail": "不通过", "not_assessable": "无法判断", "not_stated": "未表述"}[self.value]
+
+
+@dataclass(slots=True)
+class Finding:
+    """One rule-instance result. ``outcome`` FAIL ones are the report's findings."""
+
+    rule: str
+    severity: Severity
+    outcome: Outcome
+    message: str = ""
+    cells: list[str] = field(default_factory=list)
+    evidence: dict[str, Any] = field(default_factory=dict)
+    excerpt: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable id across re-runs: hash(rule, sorted cells, normalised excerpt) (spec §4.0)."""
+        excerpt = "".join(self.excerpt.split())
+        key = "\x1f".join([self.rule, ",".join(sorted(self.cells)), excerpt])
+        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: rule, severity, message, cells, evidence, fingerprint."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "outcome": self.outcome.value,
+            "message": self.message,
+            "cells": list(self.cells),
+            "evidence": self.evidence,
+            "fingerprint": self.fingerprint,
+        }

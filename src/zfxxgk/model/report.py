@@ -1,0 +1,200 @@
+"""The typed report: header facts, sections, 200 cells with state and provenance, parse notes.
+
+These are slotted dataclasses rather than pydantic models on purpose: a report is built and
+checked in well under a millisecond, and pydantic validation of 200 cells would dominate that.
+Pydantic validates at the boundaries (options, JSON/YAML input) instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from .ids import CELL_IDS, Table
+
+
+class CellState(StrEnum):
+    """What a cell held in the source. Only NUMBER carries a value; nothing else is ever 0."""
+
+    NUMBER = "number"
+    BLANK = "blank"  # empty cell
+    DASH = "dash"  # “/” “—” “不适用”: a placeholder, not 0
+    NONE_WORD = "none_word"  # “无”
+    TEXT = "text"  # words or OCR glyphs where a number belongs
+    UNREADABLE = "unreadable"  # present but could not be assigned or read
+    ABSENT = "absent"  # row or table not in the source
+
+    @property
+    def is_null(self) -> bool:
+        """Whether the cell has no value."""
+        return self is not CellState.NUMBER
+
+
+@dataclass(slots=True, frozen=True)
+class Span:
+    """Where something came from: 1-based lines, 0-based columns (end exclusive).
+
+    ``locator`` is for formats without lines (HTML element path, DOCX table/row/cell, PDF page+bbox).
+    """
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    locator: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        d: dict[str, Any] = {"line": self.line, "col": self.col, "end_line": self.end_line, "end_col": self.end_col}
+        if self.locator:
+            d["locator"] = self.locator
+        return d
+
+    def __str__(self) -> str:
+        if self.line == self.end_line:
+            return f"{self.line}:{self.col + 1}"
+        return f"{self.line}:{self.col + 1}-{self.end_line}:{self.end_col}"
+
+
+@dataclass(slots=True)
+class Cell:
+    """One of the 200 cells: value (int; fee Decimal), state, raw source text and span."""
+
+    id: str
+    state: CellState = CellState.ABSENT
+    value: int | Decimal | None = None
+    raw: str | None = None
+    span: Span | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form used in evidence."""
+        return {
+            "id": self.id,
+            "state": self.state.value,
+            "value": json_number(self.value),
+            "raw": self.raw,
+            "span": self.span.to_dict() if self.span else None,
+        }
+
+
+class NoteKind(StrEnum):
+    """Structured observations of a parser; check rules turn them into findings."""
+
+    LABEL_VARIANT = "label_variant"  # data: found, standard
+    ROW_UNKNOWN = "row_unknown"  # data: label
+    ROW_DUPLICATE = "row_duplicate"  # data: row, label, v1, v2
+    ROW_AMBIGUOUS = "row_ambiguous"  # data: row, label, k, expected
+    ROW_SPLIT = "row_split"  # data: label
+    HEADER_GARBLED = "header_garbled"  # data: raw (list)
+    LABEL_INFERRED = "label_inferred"  # data: row, index
+    FEE_UNIT = "fee_unit"  # data: unit
+    FORMAT_2019 = "format_2019"  # data: marker
+    NOT_ANNUAL_REPORT = "not_annual_report"  # data: reason
+    TRAILING_JUNK = "trailing_junk"  # data: text
+
+
+@dataclass(slots=True)
+class ParseNote:
+    """A parser observation with its source span."""
+
+    kind: NoteKind
+    table: Table | None = None
+    span: Span | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Section:
+    """One of the six sections: its heading as printed and its body text."""
+
+    number: int
+    ordinal: int  # the ordinal printed before the heading (may differ from number)
+    heading: str  # verbatim, Markdown markers and surrounding whitespace removed
+    standard: str  # the standard heading it was matched to
+    variant: bool  # matched through a known variant or similarity, not verbatim
+    text: str
+    span: Span  # heading line .. last line of the body
+
+
+@dataclass(slots=True)
+class TableInfo:
+    """Where a table was found and how it was read."""
+
+    table: Table
+    span: Span
+    layout: str  # tsv | cells | grid
+    section: int | None  # section number it lies in
+    rows_found: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PeriodStatement:
+    """A stated statistics period with the text it came from."""
+
+    start: dt.date
+    end: dt.date
+    text: str
+    span: Span
+
+
+@dataclass(slots=True)
+class Report:
+    """A parsed annual report. All 200 cells are always present (ABSENT when not in the source)."""
+
+    source: str
+    text: str = ""
+    format: str = "text"
+    title: str | None = None
+    title_span: Span | None = None
+    unit: str | None = None
+    year: int | None = None
+    signed_unit: str | None = None
+    signed_on: dt.date | None = None
+    signature_span: Span | None = None
+    published_on: dt.date | None = None  # portal 发布日期 metadata, when a collector supplies it
+    periods: list[PeriodStatement] = field(default_factory=list)
+    intro: str = ""
+    sections: dict[int, Section] = field(default_factory=dict)
+    tables: dict[Table, TableInfo] = field(default_factory=dict)
+    cells: dict[str, Cell] = field(default_factory=lambda: {i: Cell(i) for i in CELL_IDS})
+    notes: list[ParseNote] = field(default_factory=list)
+
+    @property
+    def published(self) -> dt.date | None:
+        """Publication date: portal metadata, else the signature date (a lower bound)."""
+        return self.published_on or self.signed_on
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date] | None:
+        """The first stated statistics period."""
+        if not self.periods:
+            return None
+        return (self.periods[0].start, self.periods[0].end)
+
+    def value(self, cell_id: str) -> int | Decimal | None:
+        """Value of a cell (None unless NUMBER)."""
+        return self.cells[cell_id].value
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``zfxxgk parse --json`` record (keys as in the gold files)."""
+        period = self.period
+        return {
+            "source": self.source,
+            "format": self.format,
+            "unit": self.unit,
+            "year": self.year,
+            "published": self.published.isoformat() if self.published else None,
+            "period": [period[0].isoformat(), period[1].isoformat()] if period else None,
+            "sections": {str(n): s.heading for n, s in sorted(self.sections.items())},
+            "cells": {i: json_number(self.cells[i].value) for i in CELL_IDS},
+        }
+
+
+def json_number(v: int | Decimal | None) -> int | float | None:
+    """JSON-friendly number: ints stay ints, integral Decimals become ints."""
+    if v is None or isinstance(v, int):
+        return v
+    return int(v) if v == v.to_integral_value() else float(v)

@@ -1,0 +1,128 @@
+"""Parsers: any report file → :class:`~zfxxgk.model.Report`.
+
+Formats are detected by content, not only by extension; each format's parser is imported
+lazily and registered by name, the way an extension would register one.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+
+from ..model import Report
+
+MAX_BYTES = 64 * 1024 * 1024
+
+
+class ParseError(Exception):
+    """A file could not be read as a report (the message is for users, in Chinese)."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+# format name → (module, function); the function takes (bytes, source) or (text, source)
+PARSERS: dict[str, tuple[str, str]] = {
+    "text": ("zfxxgk.parse.text", "parse_text"),
+}
+FORMAT_NAMES = {
+    "pdf": "PDF",
+    "docx": "Word（DOCX）",
+    "doc": "Word 97-2003（DOC）",
+    "html": "HTML",
+    "image": "图片",
+    "zip": "ZIP 压缩包",
+}
+REPORT_SUFFIXES = {
+    ".txt", ".text", ".md", ".markdown", ".htm", ".html", ".shtml", ".docx", ".doc", ".pdf",
+    ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp",
+}
+
+
+def detect_format(data: bytes, name: str = "") -> str:
+    """Format of a file by its content (magic bytes), then its name."""
+    head = data[:2048]
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx" if b"word/" in data[:65536] or name.lower().endswith(".docx") else "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "doc"
+    if head[:8] in (b"\x89PNG\r\n\x1a\n",) or head[:3] == b"\xff\xd8\xff" or head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "image"
+    low = head.lower()
+    if b"<html" in low or b"<!doctype html" in low or (b"<table" in low and b"</" in low):
+        return "html"
+    return "text"
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """Text of a file: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:4096]:
+        raise ParseError(source, "文件包含二进制内容，不是文本格式的年度报告")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as e:
+        raise ParseError(source, f"无法识别文件编码（既不是 UTF-8 也不是 GB18030）：{e.reason}") from None
+
+
+def _parser(fmt: str) -> Callable[..., Report]:
+    module, func = PARSERS[fmt]
+    return getattr(importlib.import_module(module), func)
+
+
+def parse_bytes(data: bytes, source: str = "<bytes>") -> Report:
+    """Parse a report from its bytes; raises :class:`ParseError` for unreadable input."""
+    if not data:
+        raise ParseError(source, "文件为空（0 字节）")
+    if len(data) > MAX_BYTES:
+        raise ParseError(source, f"文件过大（{len(data) // 1024 // 1024} MB，上限 {MAX_BYTES // 1024 // 1024} MB）")
+    fmt = detect_format(data, source)
+    if fmt not in PARSERS:
+        raise ParseError(source, f"暂不支持{FORMAT_NAMES.get(fmt, fmt)}格式的报告，请先转换为文本")
+    text = decode_text(data, source)
+    if not text.strip():
+        raise ParseError(source, "文件没有文字内容")
+    return _parser(fmt)(text, source)
+
+
+def parse_file(path: str | Path) -> Report:
+    """Parse one report file."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except IsADirectoryError:
+        raise ParseError(str(path), "这是一个目录，不是文件") from None
+    except FileNotFoundError:
+        raise ParseError(str(path), "文件不存在") from None
+    except OSError as e:
+        raise ParseError(str(path), f"无法读取文件：{e.strerror or e}") from None
+    return parse_bytes(data, str(path))
+
+
+def parse_text(text: str, source: str = "<text>") -> Report:
+    """Parse report text."""
+    return _parser("text")(text, source)
+
+
+def iter_report_files(path: str | Path) -> list[Path]:
+    """A file as given, or every report file under a directory (sorted, hidden files skipped)."""
+    p = Path(path)
+    if not p.is_dir():
+        return [p]
+    return sorted(
+        f for f in p.rglob("*")
+        if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES and not any(part.startswith(".") for part in f.relative_to(p).parts)
+    )
+
+
+__all__ = ["ParseError", "detect_format", "iter_report_files", "parse_bytes", "parse_file", "parse_text"]

@@ -1,0 +1,119 @@
+"""Header facts: title, unit, year, statistics period, signature (spec §1.2, §4.8)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..model import PeriodStatement, Span
+from .normalize import squash, strip_heading
+
+_Y = r"(\d{4}|[〇○零一二三四五六七八九]{4})"
+_MD = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
+DATE = re.compile(_Y + r"年" + _MD + r"月" + _MD + r"日")
+_PERIOD = re.compile(
+    r"(?:统计期间|统计期限|统计时段|统计时限|统计周期|统计区间|统计时间)(?:为|是)?(?:自|从)?"
+    + _Y + r"年" + _MD + r"月" + _MD + r"日(?:起)?(?:至|到|—|-|~|－|─)+(?:" + _Y + r"年)?" + _MD + r"月" + _MD + r"日"
+)
+_TITLE_YEAR = re.compile(r"^(.*?)" + _Y + r"年度?")
+_PAGE_NO = re.compile(r"^(?:-?\s*\d{1,3}\s*-?|第\d+页(?:共\d+页)?|\d+/\d+)$")
+_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+
+
+def cn_int(s: str) -> int:
+    """Integer from Arabic or Chinese numerals (``二〇二四`` → 2024, ``十二`` → 12)."""
+    if s.isdigit():
+        return int(s)
+    if len(s) == 4 and all(ch in "〇○零一二三四五六七八九" for ch in s):
+        return int(s.translate(_DIGITS))
+    import cn2an
+
+    return int(cn2an.cn2an(s, "smart"))
+
+
+def to_date(y: str, m: str, d: str) -> dt.date | None:
+    """A date from its parts, or None when it is not a real date."""
+    try:
+        return dt.date(cn_int(y), cn_int(m), cn_int(d))
+    except (ValueError, TypeError):
+        return None
+
+
+def find_title(lines: list[str], stop: int) -> tuple[str | None, Span | None]:
+    """The title: first non-empty lines (up to 3, before line ``stop``) through ``年度报告``."""
+    parts: list[str] = []
+    first = last = 0
+    for i, line in enumerate(lines[:stop]):
+        s = strip_heading(line)
+        if not s:
+            continue
+        if not parts:
+            first = i
+        parts.append(s)
+        last = i
+        if "年度报告" in s or "年报" in s or len(parts) == 3:
+            break
+    if not parts:
+        return None, None
+    joined = "".join(parts)
+    if "报告" not in joined:
+        return None, None
+    return joined, Span(first + 1, 0, last + 1, len(lines[last]))
+
+
+def unit_and_year(title: str | None) -> tuple[str | None, int | None]:
+    """Unit name and report year from the title."""
+    if not title:
+        return None, None
+    m = _TITLE_YEAR.match(squash(title))
+    if not m:
+        return None, None
+    unit = m.group(1).strip("：:，,《》“”\"") or None
+    if unit and unit.startswith("关于"):
+        unit = unit[2:] or None
+    try:
+        year = cn_int(m.group(2))
+    except (ValueError, TypeError):
+        year = None
+    return unit, year
+
+
+def find_periods(lines: list[str]) -> list[PeriodStatement]:
+    """Every stated statistics period (a missing end year is the start year)."""
+    out: list[PeriodStatement] = []
+    for i, line in enumerate(lines):
+        if "统计" not in line:
+            continue
+        for m in _PERIOD.finditer(squash(line)):
+            y1, m1, d1, y2, m2, d2 = m.groups()
+            start = to_date(y1, m1, d1)
+            end = to_date(y2 or y1, m2, d2)
+            if start and end:
+                out.append(PeriodStatement(start, end, m.group(0), Span(i + 1, 0, i + 1, len(line))))
+    return out
+
+
+def find_signature(lines: list[str], start: int) -> tuple[str | None, dt.date | None, Span | None]:
+    """Closing unit and date from the last lines (after line ``start``); page numbers ignored."""
+    tail: list[tuple[int, str]] = []
+    for i in range(len(lines) - 1, max(start, len(lines) - 12) - 1, -1):
+        s = squash(strip_heading(lines[i]))
+        if not s or _PAGE_NO.match(s):
+            continue
+        tail.append((i, s))
+        if len(tail) == 3:
+            break
+    for k, (i, s) in enumerate(tail):
+        m = DATE.fullmatch(s)
+        if not m:
+            continue
+        date = to_date(*m.groups())
+        unit = None
+        span = Span(i + 1, 0, i + 1, len(lines[i]))
+        if k + 1 < len(tail):
+            j, u = tail[k + 1]
+            if len(u) <= 40 and not re.search(r"[。；;：:，,]", u):
+                unit = u
+                span = Span(j + 1, 0, i + 1, len(lines[i]))
+        return unit, date, span
+    return None, None, None

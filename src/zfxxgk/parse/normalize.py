@@ -1,0 +1,63 @@
+"""Text normalisation shared by every reader (spec §1.3, §2.7, §3.2)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+MARKUP = re.compile(r"<\s*/?\s*(?:br|b|p|span|strong|em|td|th|font)\b[^>]*>", re.I)
+_SPACE = re.compile(r"[\s\u00a0\u3000]+")
+_QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
+_ORD_PUNCT = re.compile(r"^(\d+)\s*[.、,]")
+# Leading ordinal of a label: 一、 (一) 1. (1) 1、 — after NFKC.
+ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d+[.、]|\(\d+\))")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def nfkc(s: str) -> str:
+    """NFKC: full-width digits, letters and ，；：（） become ASCII."""
+    return unicodedata.normalize("NFKC", s)
+
+
+@lru_cache(maxsize=4096)
+def norm_label(s: str) -> str:
+    """Label key: NFKC, no markup, no whitespace or line breaks, no quotes, ``1.`` ordinals."""
+    s = nfkc(MARKUP.sub("", s.replace("&nbsp;", " ")))
+    s = _SPACE.sub("", s).translate(_QUOTES)
+    return _ORD_PUNCT.sub(r"\1.", s)
+
+
+@lru_cache(maxsize=4096)
+def core_label(s: str) -> str:
+    """A normalised label without its leading ordinal (``（一）予以公开`` → ``予以公开``)."""
+    n = norm_label(s)
+    return ORDINAL.sub("", n, count=1)
+
+
+def squash(s: str) -> str:
+    """NFKC and no whitespace at all: the form prose patterns are matched on."""
+    return _SPACE.sub("", nfkc(s))
+
+
+def strip_heading(line: str) -> str:
+    """A line without Markdown heading/emphasis markers and surrounding whitespace."""
+    s = line.strip()
+    s = s.lstrip("#").strip()
+    if s.startswith("**") and s.endswith("**") and len(s) > 4:
+        s = s[2:-2].strip()
+    return s
+
+
+def has_cjk(s: str, n: int = 1) -> bool:
+    """Whether ``s`` holds at least ``n`` CJK characters."""
+    if n == 1:
+        return CJK.search(s) is not None
+    return len(CJK.findall(s)) >= n
+
+
+def similarity(a: str, b: str) -> float:
+    """Similarity ratio of two normalised labels (difflib's, 0..1)."""
+    from difflib import SequenceMatcher
+
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()

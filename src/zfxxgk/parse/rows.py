@@ -1,0 +1,138 @@
+"""Row readers: lines of text → one row model, whatever the layout (spec §2.5, §2.8).
+
+Every reader emits :class:`Row` objects (cell texts with spans); mapping rows to cell ids is
+shared (``tables.py``). Layouts:
+
+* ``grid``  — Markdown pipe tables (C, F): columns are reliable, blanks are visible.
+* ``tsv``   — one table row per line, TAB-separated (A), or `` | ``-joined flattened HTML (E).
+* ``cells`` — one cell per line, each starting with TAB, rows ended by an empty line (B).
+* ``text``  — any other line (prose, headings, and single-cell table lines of layout A).
+* ``blank`` — an empty line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Span
+from .values import clean_cell
+
+_RULE_ROW = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{0,}:?\s*)*\|?\s*$")
+_HEADING_LIKE = re.compile(r"^[#\s]*[一二三四五六七八九十]+[、.．]")
+_NUMERIC = re.compile(r"^\s*[-\d.,/]*\s*$")
+
+
+@dataclass(slots=True)
+class RCell:
+    """A cell as read: raw text (continuation lines joined with ``\\n``) and where it was."""
+
+    text: str
+    span: Span
+
+    @property
+    def clean(self) -> str:
+        """Text without markup and whitespace."""
+        return clean_cell(self.text)
+
+
+@dataclass(slots=True)
+class Row:
+    """One row of the row model."""
+
+    kind: str  # grid | tsv | cells | text | blank
+    line: int
+    end_line: int
+    cells: list[RCell] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """All cell texts joined with TAB (for prose rows: the line)."""
+        return "\t".join(c.text for c in self.cells)
+
+    @property
+    def is_table(self) -> bool:
+        """Whether the row came from a table layout."""
+        return self.kind in ("grid", "tsv", "cells")
+
+    def span(self) -> Span:
+        """The row's line span."""
+        last = self.cells[-1].span.end_col if self.cells else 0
+        return Span(self.line, 0, self.end_line, last)
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines of a text with any newline convention; form feeds (page breaks) end a line too."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
+
+
+def _split_cells(line: str, sep: str, lineno: int, strip_edges: bool = False) -> list[RCell]:
+    cells: list[RCell] = []
+    start = 0
+    parts = line.split(sep)
+    if strip_edges:
+        # "| a | b |": drop the empty strings outside the outer pipes.
+        lead = line[: len(line) - len(line.lstrip())]
+        start = len(lead)
+        parts = line.strip().split(sep)
+        if parts and parts[0] == "":
+            parts = parts[1:]
+            start += 1
+        if parts and parts[-1] == "":
+            parts = parts[:-1]
+    for p in parts:
+        cells.append(RCell(p, Span(lineno, start, lineno, start + len(p))))
+        start += len(p) + len(sep)
+    return cells
+
+
+def _is_cell_line(line: str) -> bool:
+    return line.startswith("\t") and line.count("\t") == 1
+
+
+def _continues_cell(prev: str, line: str) -> bool:
+    """Whether a line without a leading TAB continues a layout-B cell (a wrapped label)."""
+    s = line.strip()
+    if not s or line.startswith("\t") or s.startswith("|"):
+        return False
+    if _NUMERIC.match(prev) or len(s) > 30 or _HEADING_LIKE.match(s) or "。" in s:
+        return False
+    return True
+
+
+def read_rows(lines: list[str]) -> list[Row]:
+    """Read every line into the row model."""
+    rows: list[Row] = []
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        ln = i + 1
+        if _is_cell_line(line):
+            row = Row("cells", ln, ln)
+            while i < n and _is_cell_line(lines[i]):
+                text = lines[i][1:]
+                span = Span(i + 1, 1, i + 1, len(lines[i]))
+                i += 1
+                while i < n and _continues_cell(text, lines[i]):
+                    text += "\n" + lines[i].strip()
+                    span = Span(span.line, span.col, i + 1, len(lines[i]))
+                    i += 1
+                row.cells.append(RCell(text, span))
+                row.end_line = span.end_line
+            rows.append(row)
+            continue
+        stripped = line.strip()
+        if not stripped:
+            rows.append(Row("blank", ln, ln))
+        elif stripped.startswith("|"):
+            if not _RULE_ROW.match(stripped):
+                rows.append(Row("grid", ln, ln, _split_cells(line, "|", ln, strip_edges=True)))
+        elif "\t" in line:
+            rows.append(Row("tsv", ln, ln, _split_cells(line, "\t", ln)))
+        elif stripped.count(" | ") >= 2:
+            rows.append(Row("tsv", ln, ln, _split_cells(line, "|", ln)))
+        else:
+            start = len(line) - len(line.lstrip())
+            rows.append(Row("text", ln, ln, [RCell(line.strip(), Span(ln, start, ln, start + len(stripped)))]))
+        i += 1
+    return rows

@@ -1,0 +1,459 @@
+"""Finding the three tables in the row model and mapping their rows to cell ids (spec §1.3, §2.7).
+
+Rows are identified by their labels (never by counting numbers in order); value slots are
+assigned by header column (grid layouts) or by the slot rules of §2.7 step 3, and a row whose
+slots cannot be assigned is UNREADABLE rather than guessed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..model import Cell, CellState, NoteKind, ParseNote, Report, Span, Table, TableInfo
+from ..model.ids import T2_ROW_COLUMNS, T2_ROWS, T3_ROWS, T4_BLOCKS, T4_COLUMNS, row_cells, t2, t4
+from .labels import (
+    FORMAT_2019_MARKERS,
+    T2_BLOCK_LABELS,
+    T2_COLUMN_LABELS,
+    T2_HEADER_MARK,
+    T2_ROW_LABELS,
+    T3_ANCHORS,
+    T3_COLUMN_LABELS,
+    T3_GROUPS,
+    T3_ROW_LABELS,
+    T4_HEADER_LABELS,
+    Match,
+)
+from .normalize import MARKUP as _MARKUP
+from .normalize import core_label, norm_label
+from .rows import RCell, Row
+from .values import clean_cell, is_value_text, read_value
+
+T3_ROW_ORDER = [r.key for r in T3_ROWS]
+T3_COLUMN_ORDER = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
+T4_ORDER = [t4(b.key, c.key) for b in T4_BLOCKS for c in T4_COLUMNS]
+_AMBIGUOUS_LEAVES = {"total_processed", "other_other"}  # their core text is also a column header
+
+
+@dataclass(slots=True)
+class Region:
+    """The rows of one table."""
+
+    table: Table
+    rows: list[Row]
+    section: int | None
+
+    def span(self) -> Span:
+        """Lines covered."""
+        return Span(self.rows[0].line, 0, self.rows[-1].end_line, 0)
+
+    def layout(self) -> str:
+        """Dominant row layout of the region."""
+        kinds = Counter(r.kind for r in self.rows if r.is_table)
+        return kinds.most_common(1)[0][0] if kinds else "text"
+
+
+@dataclass(slots=True)
+class _Ctx:
+    report: Report
+    table: Table
+    layout: str
+    found: dict[str, Row] = field(default_factory=dict)
+
+    def note(self, kind: NoteKind, span: Span | None, **data: object) -> None:
+        self.report.notes.append(ParseNote(kind, self.table, span, dict(data)))
+
+
+# --- region finding ---------------------------------------------------------------------------
+
+
+def _is_prose(row: Row) -> bool:
+    return row.kind == "text" and ("。" in row.cells[0].text or len(row.cells[0].text) > 60)
+
+
+def _anchor(row: Row) -> Table | None:
+    if row.kind == "blank" or _is_prose(row):
+        return None
+    norms = [norm_label(c.text) for c in row.cells]
+    if any("第二十条第(一)项" in n for n in norms):
+        return Table.T2
+    if any(len(n) <= 60 and (T3_ANCHORS[0] in n or n == T3_ANCHORS[1]) for n in norms):
+        return Table.T3
+    if row.is_table and "行政复议" in norms and any(n.startswith("行政诉讼") for n in norms):
+        return Table.T4
+    return None
+
+
+def find_regions(rows: Sequence[Row], headings: set[int], section_at: Sequence[int | None]) -> dict[Table, Region]:
+    """Locate each table: from its anchor row to the next heading, anchor or prose line."""
+    anchors: list[tuple[int, Table]] = []
+    seen: set[Table] = set()
+    for i, row in enumerate(rows):
+        if i in headings:
+            continue
+        t = _anchor(row)
+        if t is not None and t not in seen:
+            anchors.append((i, t))
+            seen.add(t)
+    if Table.T4 not in seen:
+        i4 = _t4_fallback(rows, headings, section_at)
+        if i4 is not None:
+            anchors.append((i4, Table.T4))
+            anchors.sort()
+    starts = {i for i, _ in anchors}
+    regions: dict[Table, Region] = {}
+    for i, t in anchors:
+        j = i + 1
+        while j < len(rows) and j not in headings and j not in starts and not _is_prose(rows[j]):
+            j += 1
+        body = list(rows[i:j])
+        while body and body[-1].kind == "blank":
+            body.pop()
+        regions[t] = Region(t, body, section_at[i])
+    return regions
+
+
+def _t4_fallback(rows: Sequence[Row], headings: set[int], section_at: Sequence[int | None]) -> int | None:
+    """Section 四 without the header row: its first row of exactly 15 numbers."""
+    for i, row in enumerate(rows):
+        if section_at[i] == 4 and row.is_table and i not in headings:
+            vals = [c for c in row.cells if c.clean]
+            if len(vals) == 15 and all(read_value(c.text)[0] is CellState.NUMBER for c in vals):
+                return i
+    return None
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _labels(row: Row) -> list[tuple[int, RCell]]:
+    return [(i, c) for i, c in enumerate(row.cells) if c.clean and not is_value_text(c.text)]
+
+
+def _found_text(c: RCell) -> str:
+    """The label as printed, only markup and whitespace removed (for messages)."""
+    return "".join(_MARKUP.sub("", c.text.replace("&nbsp;", " ")).split())
+
+
+def _variant(ctx: _Ctx, cell: RCell, m: Match) -> None:
+    if m.variant:
+        ctx.note(NoteKind.LABEL_VARIANT, cell.span, found=_found_text(cell), standard=m.standard)
+
+
+def _numbers(row: Row) -> int:
+    return sum(1 for c in row.cells if c.clean and read_value(c.text)[0] is CellState.NUMBER)
+
+
+def assign_slots(row: Row, start: int, k: int, layout: str) -> list[RCell] | None:
+    """Value cells for k slots after the last label (spec §2.7 step 3), or None if ambiguous."""
+    values = row.cells[start:]
+    trimmed = list(values)
+    while trimmed and not trimmed[-1].clean:
+        trimmed.pop()
+    if layout == "cells":
+        if len(values) == k:
+            return values
+        return trimmed if len(trimmed) == k else None
+    nonempty = [c for c in trimmed if c.clean]
+    if len(nonempty) == k:
+        return nonempty
+    if trimmed and trimmed[0].clean and len(trimmed) == k:
+        return trimmed
+    return None
+
+
+def _set(ctx: _Ctx, cell_id: str, rc: RCell | None, fractional: bool = False) -> None:
+    if rc is None:
+        ctx.report.cells[cell_id] = Cell(cell_id, CellState.BLANK, None, "", None)
+        return
+    state, value = read_value(rc.text, fractional)
+    ctx.report.cells[cell_id] = Cell(cell_id, state, value, rc.text.strip(), rc.span)
+
+
+def _fill(ctx: _Ctx, ids: Sequence[str], row: Row, start: int, colmap: dict[str, int] | None, label: str) -> bool:
+    """Fill one row's cells; UNREADABLE with a note when the slots are ambiguous."""
+    fractional = ctx.table is Table.T2 and ids[-1].endswith(".amount")
+    if colmap is not None:
+        for cid in ids:
+            idx = colmap[cid]
+            _set(ctx, cid, row.cells[idx] if idx < len(row.cells) else None, fractional)
+        return True
+    slots = assign_slots(row, start, len(ids), ctx.layout if row.kind != "text" else "tsv")
+    if slots is None:
+        raw = "\t".join(c.text for c in row.cells[start:]).strip()
+        for cid in ids:
+            ctx.report.cells[cid] = Cell(cid, CellState.UNREADABLE, None, raw, row.span())
+        k = len([c for c in row.cells[start:] if c.clean])
+        ctx.note(NoteKind.ROW_AMBIGUOUS, row.span(), label=label, k=k, expected=len(ids), cells=list(ids))
+        return False
+    for cid, rc in zip(ids, slots, strict=True):
+        _set(ctx, cid, rc, fractional)
+    return True
+
+
+def _blank_row(ctx: _Ctx, ids: Sequence[str]) -> None:
+    for cid in ids:
+        ctx.report.cells[cid] = Cell(cid, CellState.BLANK, None, "", None)
+
+
+def _check_2019(ctx: _Ctx, labels: list[tuple[int, RCell]]) -> None:
+    for _, c in labels:
+        n = norm_label(c.text)
+        for marker in FORMAT_2019_MARKERS:
+            if marker in n and not any(x.kind is NoteKind.FORMAT_2019 for x in ctx.report.notes):
+                ctx.note(NoteKind.FORMAT_2019, c.span, marker=marker)
+
+
+# --- table 2 ----------------------------------------------------------------------------------
+
+
+def map_t2(region: Region, report: Report) -> None:
+    """Table 2: blocks of 第二十条, header rows giving the column order, one row per item."""
+    ctx = _Ctx(report, Table.T2, region.layout())
+    order: list[str] | None = None
+    colmap: dict[str, int] | None = None
+    pending: tuple[Row, str, Match] | None = None
+    for row in region.rows:
+        if row.kind == "blank":
+            continue
+        labels = _labels(row)
+        _check_2019(ctx, labels)
+        if any(T2_BLOCK_LABELS.match(c.text, fuzzy=False) for _, c in labels):
+            continue
+        heads = [(i, c, T2_COLUMN_LABELS.match(c.text)) for i, c in labels]
+        if any(norm_label(c.text) == T2_HEADER_MARK for _, c in labels) or (heads and all(m for *_, m in heads)):
+            cols = [(i, c, m) for i, c, m in heads if m is not None]
+            for _, c, m in cols:
+                _variant(ctx, c, m)
+                if m.key == "amount":
+                    _check_fee_unit(ctx, c)
+            order = [m.key for *_, m in cols]
+            colmap = {m.key: i for i, _, m in cols} if ctx.layout == "grid" else None
+            continue
+        leaf = next(((i, c, m) for i, c in reversed(labels) if (m := T2_ROW_LABELS.match(c.text))), None)
+        if leaf is None:
+            if labels and _numbers(row):
+                ctx.note(NoteKind.ROW_UNKNOWN, row.span(), label=_found_text(labels[-1][1]))
+            elif not labels and pending is not None:
+                prow, key, m = pending
+                pending = None
+                _t2_row(ctx, row, -1, key, order, None, m.standard)
+                ctx.note(NoteKind.ROW_SPLIT, Span(prow.line, 0, row.end_line, 0), label=m.standard)
+            continue
+        i, c, m = leaf
+        _variant(ctx, c, m)
+        if pending is not None:
+            _blank_row(ctx, [t2(pending[1], col) for col in T2_ROW_COLUMNS[pending[1]]])
+            pending = None
+        if m.key in ctx.found:
+            ctx.note(NoteKind.ROW_DUPLICATE, row.span(), row=m.key, label=m.standard)
+            continue
+        if not any(x.clean for x in row.cells[i + 1 :]) and ctx.layout != "grid":
+            pending = (row, m.key, m)
+            ctx.found[m.key] = row
+            continue
+        ctx.found[m.key] = row
+        _t2_row(ctx, row, i, m.key, order, colmap, m.standard)
+    if pending is not None:
+        _blank_row(ctx, [t2(pending[1], col) for col in T2_ROW_COLUMNS[pending[1]]])
+    _table_info(report, region, ctx, [r.key for r in T2_ROWS])
+
+
+def _t2_row(ctx: _Ctx, row: Row, i: int, key: str, order: list[str] | None, colmap: dict[str, int] | None, label: str) -> None:
+    expected = list(T2_ROW_COLUMNS[key])
+    cols = order if order and sorted(order) == sorted(expected) else expected
+    ids = [t2(key, c) for c in cols]
+    cmap = None
+    if colmap is not None and all(c in colmap for c in cols) and all(colmap[c] > i for c in cols):
+        cmap = {t2(key, c): colmap[c] for c in cols}
+    _fill(ctx, ids, row, i + 1, cmap, label)
+    if key == "fee":
+        rc = ctx.report.cells[ids[0]]
+        if rc.state is CellState.TEXT and rc.raw and clean_cell(rc.raw).endswith("元"):
+            ctx.note(NoteKind.FEE_UNIT, rc.span, unit=clean_cell(rc.raw))
+
+
+def _check_fee_unit(ctx: _Ctx, cell: RCell) -> None:
+    n = norm_label(cell.text)
+    if "元" in n and "万元" not in n:
+        ctx.note(NoteKind.FEE_UNIT, cell.span, unit=_found_text(cell))
+
+
+# --- table 3 ----------------------------------------------------------------------------------
+
+
+def _is_t3_data(row: Row, labels: list[tuple[int, RCell]]) -> bool:
+    if _numbers(row) >= 3:
+        return True
+    for _, c in labels:
+        m = T3_ROW_LABELS.match(c.text, fuzzy=False)
+        if m and m.key not in _AMBIGUOUS_LEAVES:
+            return True
+    return False
+
+
+def map_t3(region: Region, report: Report) -> None:
+    """Table 3: header rows give the columns, then one row per leaf label."""
+    ctx = _Ctx(report, Table.T3, region.layout())
+    colpos: dict[str, int] = {}
+    in_header = True
+    fragments: list[tuple[Row, str]] = []
+    pending: tuple[Row, Match] | None = None
+    unlabeled: list[tuple[int, Row]] = []  # (index of last mapped row, row) for position inference
+    last_idx = -1
+    for row in region.rows:
+        if row.kind == "blank":
+            continue
+        labels = _labels(row)
+        if in_header and not _is_t3_data(row, labels):
+            _t3_header(ctx, row, labels, colpos)
+            continue
+        in_header = False
+        colmap_ok = ctx.layout == "grid" and all(c in colpos for c in T3_COLUMN_ORDER)
+        matches: list[tuple[int, RCell, Match]] = []
+        frags: list[str] = []
+        for i, c in labels:
+            if T3_GROUPS.match(c.text, fuzzy=False):
+                continue
+            m = T3_ROW_LABELS.match(c.text)
+            if m is not None:
+                matches.append((i, c, m))
+                _variant(ctx, c, m)
+            elif (g := T3_GROUPS.match(c.text)) is not None:
+                _variant(ctx, c, g)
+            elif core_label(c.text):
+                frags.append(_found_text(c))
+        leaf = matches[-1] if matches else None
+        _split_groups(ctx, row, frags, fragments)
+        if leaf is None:
+            if any(c.clean for c in row.cells) and _numbers(row):
+                if pending is not None:
+                    prow, pm = pending
+                    pending = None
+                    _fill(ctx, row_cells(Table.T3, pm.key), row, 0, None, pm.standard)
+                    ctx.note(NoteKind.ROW_SPLIT, Span(prow.line, 0, row.end_line, 0), label=pm.standard)
+                else:
+                    unlabeled.append((last_idx, row))
+            continue
+        i, c, m = leaf
+        if pending is not None:
+            _blank_row(ctx, row_cells(Table.T3, pending[1].key))
+            pending = None
+        if m.key in ctx.found:
+            ctx.note(NoteKind.ROW_DUPLICATE, row.span(), row=m.key, label=m.standard)
+            continue
+        ctx.found[m.key] = row
+        last_idx = T3_ROW_ORDER.index(m.key)
+        ids = row_cells(Table.T3, m.key)
+        if colmap_ok:
+            cmap = {f"t3.{m.key}.{col}": colpos[col] for col in T3_COLUMN_ORDER}
+            if all(p > i for p in cmap.values()):
+                _fill(ctx, ids, row, i + 1, cmap, m.standard)
+                continue
+        if not any(x.clean for x in row.cells[i + 1 :]):
+            pending = (row, m)
+            continue
+        _fill(ctx, ids, row, i + 1, None, m.standard)
+    if pending is not None:
+        _blank_row(ctx, row_cells(Table.T3, pending[1].key))
+    _infer_positions(ctx, unlabeled)
+    _table_info(report, region, ctx, T3_ROW_ORDER)
+
+
+def _t3_header(ctx: _Ctx, row: Row, labels: list[tuple[int, RCell]], colpos: dict[str, int]) -> None:
+    for i, c in labels:
+        n = norm_label(c.text)
+        if "勾稽" in n:
+            continue
+        m = T3_COLUMN_LABELS.match(c.text)
+        if m is None:
+            continue
+        _variant(ctx, c, m)
+        if not m.key.startswith("_"):
+            colpos.setdefault(m.key, i)
+
+
+def _split_groups(ctx: _Ctx, row: Row, frags: list[str], buf: list[tuple[Row, str]]) -> None:
+    """A group label broken over consecutive rows (001: 三、本 / 年度办 / 理结果)."""
+    if not frags:
+        buf.clear()
+        return
+    buf.append((row, frags[0]))
+    joined = "".join(f for _, f in buf)
+    m = T3_GROUPS.match(joined, fuzzy=len(buf) > 1)
+    if m is not None and len(buf) > 1:
+        ctx.note(NoteKind.ROW_SPLIT, Span(buf[0][0].line, 0, row.end_line, 0), label=m.standard)
+        buf.clear()
+    elif len(buf) >= 6:
+        buf.pop(0)
+
+
+def _infer_positions(ctx: _Ctx, unlabeled: list[tuple[int, Row]]) -> None:
+    """A value row without a readable label, between known rows with exactly one gap (§2.7 step 4)."""
+    for prev_idx, row in unlabeled:
+        nxt = prev_idx + 1
+        if nxt >= len(T3_ROW_ORDER):
+            continue
+        key = T3_ROW_ORDER[nxt]
+        following = T3_ROW_ORDER[nxt + 1] if nxt + 1 < len(T3_ROW_ORDER) else None
+        if key in ctx.found or (following is not None and following not in ctx.found):
+            labels = _labels(row)
+            ctx.note(NoteKind.ROW_UNKNOWN, row.span(), label=_found_text(labels[-1][1]) if labels else "")
+            continue
+        labels = _labels(row)
+        start = labels[-1][0] + 1 if labels else 0
+        ctx.found[key] = row
+        if _fill(ctx, row_cells(Table.T3, key), row, start, None, key):
+            ctx.note(NoteKind.LABEL_INFERRED, row.span(), row=key, label=T3_ROWS[nxt].label, index=nxt + 1)
+
+
+# --- table 4 ----------------------------------------------------------------------------------
+
+
+def map_t4(region: Region, report: Report) -> None:
+    """Table 4: header rows (garbled cells noted), then the one row of 15 values."""
+    ctx = _Ctx(report, Table.T4, region.layout())
+    garbled: list[RCell] = []
+    colmap: dict[str, int] | None = None
+    for row in region.rows:
+        if row.kind == "blank":
+            continue
+        labels = _labels(row)
+        if _numbers(row) < 5:
+            leafs = []
+            for i, c in enumerate(row.cells):
+                if not c.clean:
+                    continue
+                m = T4_HEADER_LABELS.match(c.text)
+                if m is None:
+                    garbled.append(c)
+                elif not m.key.startswith("_"):
+                    leafs.append((i, m.key))
+            if ctx.layout == "grid" and len(leafs) == 15:
+                colmap = {}
+                for n, (i, key) in enumerate(leafs):
+                    colmap[t4(T4_BLOCKS[n // 5].key, key)] = i
+                if sorted(colmap) != sorted(T4_ORDER):
+                    colmap = None
+            continue
+        if "data" in ctx.found:
+            continue
+        ctx.found["data"] = row
+        start = labels[-1][0] + 1 if labels else 0
+        if colmap is not None and not all(p >= start for p in colmap.values()):
+            colmap = None
+        _fill(ctx, T4_ORDER, row, start, colmap, "行政复议、行政诉讼数据行")
+        for b in T4_BLOCKS:
+            ctx.found[b.key] = row
+    if garbled:
+        ctx.note(NoteKind.HEADER_GARBLED, garbled[0].span, raw=[c.text.strip() for c in garbled])
+    ctx.found.pop("data", None)
+    _table_info(report, region, ctx, [b.key for b in T4_BLOCKS])
+
+
+def _table_info(report: Report, region: Region, ctx: _Ctx, order: list[str]) -> None:
+    report.tables[region.table] = TableInfo(
+        region.table, region.span(), ctx.layout, region.section, [k for k in order if k in ctx.found]
+    )

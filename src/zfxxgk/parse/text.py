@@ -1,0 +1,101 @@
+"""Parser for plain-text reports in every text layout (A tab rows, B cell-per-line, C Markdown)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..model import NoteKind, ParseNote, Report, Section, Span, Table
+from .header import find_periods, find_signature, find_title, unit_and_year
+from .rows import Row, read_rows, split_lines
+from .sections import HeadingMatch, match_heading
+from .tables import find_regions, map_t2, map_t3, map_t4
+
+_MAPPERS = {Table.T2: map_t2, Table.T3: map_t3, Table.T4: map_t4}
+
+
+def parse_text(text: str, source: str = "<text>") -> Report:
+    """Parse the text of one report into a :class:`Report`."""
+    text = text.lstrip("\ufeff")
+    lines = split_lines(text)
+    rows = read_rows(lines)
+    report = Report(source=source, text=text)
+
+    headings = _find_headings(rows)
+    section_at: list[int | None] = []
+    current: int | None = None
+    for i in range(len(rows)):
+        if i in headings:
+            current = headings[i].number
+        section_at.append(current)
+    _sections(report, rows, headings, lines)
+
+    first_heading_line = rows[min(headings)].line if headings else len(lines) + 1
+    report.title, report.title_span = find_title(lines, first_heading_line - 1)
+    report.unit, report.year = unit_and_year(report.title)
+    report.periods = find_periods(lines)
+    last_heading_line = rows[max(headings)].line if headings else 0
+    report.signed_unit, report.signed_on, report.signature_span = find_signature(lines, last_heading_line)
+    if report.unit is None:
+        report.unit = report.signed_unit
+    if report.year is None:
+        if report.periods:
+            report.year = report.periods[0].start.year
+        elif report.signed_on:
+            report.year = report.signed_on.year - 1
+    intro_end = first_heading_line - 1
+    title_end = report.title_span.end_line if report.title_span else 0
+    report.intro = "\n".join(lines[title_end:intro_end]).strip()
+
+    regions = find_regions(rows, set(headings), section_at)
+    for table, region in regions.items():
+        _MAPPERS[table](region, report)
+    layouts = Counter(t.layout for t in report.tables.values())
+    report.format = "text/" + (layouts.most_common(1)[0][0] if layouts else "prose")
+
+    if not _looks_like_report(report):
+        report.notes.append(ParseNote(NoteKind.NOT_ANNUAL_REPORT, None, None, {"reason": _not_report_reason(report)}))
+    return report
+
+
+def _find_headings(rows: list[Row]) -> dict[int, HeadingMatch]:
+    found: dict[int, HeadingMatch] = {}
+    numbers: set[int] = set()
+    for i, row in enumerate(rows):
+        if row.kind != "text":
+            continue
+        h = match_heading(row.cells[0].text)
+        if h is not None and h.number not in numbers:
+            found[i] = h
+            numbers.add(h.number)
+    return found
+
+
+def _sections(report: Report, rows: list[Row], headings: dict[int, HeadingMatch], lines: list[str]) -> None:
+    order = sorted(headings)
+    for k, i in enumerate(order):
+        h = headings[i]
+        start = rows[i].line  # 1-based line of the heading
+        end = rows[order[k + 1]].line - 1 if k + 1 < len(order) else len(lines)
+        body = "\n".join(lines[start:end]).strip()
+        report.sections[h.number] = Section(
+            number=h.number,
+            ordinal=h.ordinal,
+            heading=h.heading,
+            standard=h.standard,
+            variant=h.variant,
+            text=body,
+            span=Span(start, 0, max(start, end), 0),
+        )
+
+
+def _looks_like_report(report: Report) -> bool:
+    title = report.title or ""
+    return (
+        ("政府信息公开" in title and "报告" in title)
+        or len(report.sections) >= 2
+        or Table.T3 in report.tables
+    )
+
+
+def _not_report_reason(report: Report) -> str:
+    return "未找到年度报告标题、标准章节标题或表三"
