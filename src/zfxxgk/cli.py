@@ -1,2 +1,204 @@
+"""Command line: each command calls the API, formats the result and sets the exit status."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table as RichTable
+
+from . import api
+from .check import RULES, CheckResult
+from .model import CELL, CELL_IDS, CellState, Finding, Outcome, Report, Severity
+
+# Exit statuses (named once, used everywhere).
+EXIT_OK = 0  # no error-severity findings
+EXIT_FINDINGS = 1  # at least one error-severity finding
+EXIT_INPUT = 2  # unreadable input or bad usage (other files are still processed)
+
+app = typer.Typer(
+    name="zfxxgk",
+    help="政府信息公开工作年度报告：解析、校验（离线、确定性，不用大模型）。",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+PathsArg = Annotated[list[Path], typer.Argument(help="报告文件或目录（目录表示其中全部报告文件）。", show_default=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON Lines：每个文件一行 JSON。")]
+SEV_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def _emit_json(record: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+
+
+def _error(source: str, reason: str, as_json: bool) -> None:
+    err.print(f"[bold red]无法读取[/] {escape(source)}：{escape(reason)}")
+    if as_json:
+        _emit_json({"source": source, "error": reason})
+
+
+@app.command()
+def parse(
+    paths: PathsArg,
+    as_json: JsonOpt = False,
+    explain: Annotated[bool, typer.Option("--explain", help="逐个单元格列出取值、状态及其在原文中的位置。")] = False,
+) -> None:
+    """解析报告，提取标题信息、六个部分和三张表的 200 个单元格（空白记为 null，不记为 0）。"""
+    status = EXIT_OK
+    for o in api.run(paths, do_check=False):
+        if o.error is not None or o.report is None:
+            _error(o.source, o.error or "未知错误", as_json)
+            status = EXIT_INPUT
+            continue
+        if as_json:
+            _emit_json(o.report.to_dict())
+        else:
+            _print_report(o.report, explain)
+    raise typer.Exit(status)
+
+
+@app.command()
+def check(
+    paths: PathsArg,
+    as_json: JsonOpt = False,
+    select: Annotated[list[str] | None, typer.Option("--select", help="只运行这些规则（可写规则族前缀，如 T3 或 T3-BALANCE）。")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="不运行这些规则（同上）。")] = None,
+    outcomes: Annotated[bool, typer.Option("--outcomes", help="JSON 中同时列出每条规则的结果（通过/无法判断等）。")] = False,
+) -> None:
+    """解析并校验报告，按严重程度列出问题；存在“错误”级问题时退出码为 1，无法读取的文件为 2。"""
+    status = EXIT_OK
+    totals: Counter[str] = Counter()
+    for o in api.run(paths, do_check=True, select=_split(select), ignore=_split(ignore)):
+        totals["files"] += 1
+        if o.error is not None or o.report is None or o.result is None:
+            _error(o.source, o.error or "未知错误", as_json)
+            totals["unreadable"] += 1
+            status = EXIT_INPUT
+            continue
+        res = o.result
+        counts = Counter(f.severity.value for f in res.findings)
+        totals.update(counts)
+        if res.has_errors and status == EXIT_OK:
+            status = EXIT_FINDINGS
+        if as_json:
+            _emit_json(check_record(res, outcomes))
+        else:
+            _print_check(res, counts)
+    if not as_json:
+        out.print(
+            f"\n[bold]合计[/]：{totals['files']} 个文件；错误 {totals['error']}，警告 {totals['warning']}，"
+            f"提示 {totals['info']}；无法读取 {totals['unreadable']}。"
+        )
+    raise typer.Exit(status)
+
+
+@app.command()
+def rules(as_json: JsonOpt = False) -> None:
+    """列出全部校验规则（编号、严重程度、说明）。"""
+    rows = [(r.id, r.severity, r.title, [i for i, _ in r.instances()]) for r in RULES.values()]
+    if as_json:
+        for rid, sev, title, inst in rows:
+            _emit_json({"rule": rid, "severity": sev.value, "title": title, "instances": inst})
+        return
+    t = RichTable("规则", "严重程度", "说明", box=None, pad_edge=False)
+    for rid, sev, title, _ in rows:
+        t.add_row(rid, f"[{SEV_STYLE[sev]}]{sev.cn}[/]", title)
+    out.print(t)
+    out.print(f"共 {len(rows)} 条规则（{sum(len(i) for *_, i in rows)} 个规则实例）。")
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    return [v for item in values for v in item.split(",") if v.strip()]
+
+
+def check_record(res: CheckResult, outcomes: bool = False) -> dict[str, Any]:
+    """The ``check --json`` record: the parse record plus findings."""
+    rec = res.report.to_dict()
+    rec["findings"] = [f.to_dict() for f in res.findings]
+    rec["not_assessable"] = sorted({f.rule for f in res.results if f.outcome is Outcome.NOT_ASSESSABLE})
+    if outcomes:
+        rec["outcomes"] = {f.rule: f.outcome.value for f in res.results}
+    return rec
+
+
+def _where(f: Finding, report: Report) -> str:
+    lines = sorted({c.span.line for i in f.cells if (c := report.cells.get(i)) and c.span})
+    span = f.evidence.get("span") if isinstance(f.evidence.get("span"), dict) else None
+    if not lines and span:
+        lines = [span["line"]]
+    if not lines:
+        return ""
+    shown = "、".join(str(n) for n in lines[:5]) + ("…" if len(lines) > 5 else "")
+    return f"  [dim]（第 {shown} 行）[/]"
+
+
+def _headline(report: Report) -> str:
+    unit = report.unit or "（未识别单位）"
+    year = f"{report.year}年度" if report.year else "（未识别年度）"
+    return f"[bold]{escape(report.source)}[/]  {escape(unit)} · {year}"
+
+
+def _print_check(res: CheckResult, counts: Counter[str]) -> None:
+    out.print("\n" + _headline(res.report))
+    for sev in Severity:
+        group = [f for f in res.findings if f.severity is sev]
+        if not group:
+            continue
+        out.print(f"[{SEV_STYLE[sev]}]{sev.cn}（{len(group)}）[/]")
+        for f in group:
+            out.print(f"  [{SEV_STYLE[sev]}]{f.rule}[/]  {escape(f.message)}{_where(f, res.report)}")
+    na = len({f.rule for f in res.results if f.outcome is Outcome.NOT_ASSESSABLE})
+    out.print(f"小结：错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}；无法判断的规则 {na} 条。")
+
+
+def _print_report(report: Report, explain: bool) -> None:
+    out.print("\n" + _headline(report))
+    period = report.period
+    out.print(f"标题：{escape(report.title or '（未识别）')}")
+    out.print(f"发布/落款日期：{report.published or '（未识别）'}；统计期间：{f'{period[0]} 至 {period[1]}' if period else '（未说明）'}")
+    out.print("章节：" + "；".join(f"{n} {escape(s.heading)}" for n, s in sorted(report.sections.items())))
+    states = Counter(c.state for c in report.cells.values())
+    out.print("单元格：" + "，".join(f"{_STATE_CN[s]} {states[s]}" for s in CellState if states[s]))
+    if explain:
+        t = RichTable("单元格", "取值", "状态", "位置", "原文", box=None, pad_edge=False)
+        for cid in CELL_IDS:
+            c = report.cells[cid]
+            t.add_row(cid, "" if c.value is None else str(c.value), _STATE_CN[c.state], str(c.span or ""), escape(c.raw or ""))
+        out.print(t)
+    else:
+        shown = [(cid, report.cells[cid]) for cid in CELL_IDS if report.cells[cid].value]
+        if shown:
+            out.print("非零数值：" + "；".join(f"{CELL[cid].label} = {c.value}" for cid, c in shown))
+
+
+_STATE_CN = {
+    CellState.NUMBER: "数值",
+    CellState.BLANK: "空白",
+    CellState.DASH: "占位符",
+    CellState.NONE_WORD: "“无”",
+    CellState.TEXT: "非数字",
+    CellState.UNREADABLE: "无法识别",
+    CellState.ABSENT: "缺失",
+}
+
+
 def main() -> None:
-    """Entry point."""
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -81,7 +81,9 @@ def _split_cells(line: str, sep: str, lineno: int, strip_edges: bool = False) ->
         if parts and parts[-1] == "":
             parts = parts[:-1]
     for p in parts:
-        cells.append(RCell(p, Span(lineno, start, lineno, start + len(p))))
+        body = p.strip()
+        lead = len(p) - len(p.lstrip()) if body else 0
+        cells.append(RCell(p, Span(lineno, start + lead, lineno, start + lead + (len(body) if body else len(p)))))
         start += len(p) + len(sep)
     return cells
 

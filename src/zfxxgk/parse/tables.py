@@ -149,6 +149,8 @@ def _numbers(row: Row) -> int:
 def assign_slots(row: Row, start: int, k: int, layout: str) -> list[RCell] | None:
     """Value cells for k slots after the last label (spec §2.7 step 3), or None if ambiguous."""
     values = row.cells[start:]
+    if layout == "grid" and len(values) == k:
+        return values  # a pipe table's columns are reliable: blanks are visible
     trimmed = list(values)
     while trimmed and not trimmed[-1].clean:
         trimmed.pop()
@@ -417,6 +419,7 @@ def map_t4(region: Region, report: Report) -> None:
     ctx = _Ctx(report, Table.T4, region.layout())
     garbled: list[RCell] = []
     colmap: dict[str, int] | None = None
+    leaf_pos: dict[int, str] = {}
     for row in region.rows:
         if row.kind == "blank":
             continue
@@ -431,11 +434,11 @@ def map_t4(region: Region, report: Report) -> None:
                     garbled.append(c)
                 elif not m.key.startswith("_"):
                     leafs.append((i, m.key))
-            if ctx.layout == "grid" and len(leafs) == 15:
-                colmap = {}
-                for n, (i, key) in enumerate(leafs):
-                    colmap[t4(T4_BLOCKS[n // 5].key, key)] = i
-                if sorted(colmap) != sorted(T4_ORDER):
+            leaf_pos.update(leafs)
+            if ctx.layout == "grid" and len(leaf_pos) == 15:
+                ordered = sorted(leaf_pos.items())
+                colmap = {t4(T4_BLOCKS[n // 5].key, key): i for n, (i, key) in enumerate(ordered)}
+                if len(colmap) != 15:
                     colmap = None
             continue
         if "data" in ctx.found:

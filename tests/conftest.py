@@ -1,0 +1,35 @@
+"""Shared fixtures: the real seed corpus and its hand-verified gold (never regenerated)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("ZFXXGK_SHARED", ROOT.parent / "shared"))
+SEEDS_DIR = SHARED / "corpus" / "seeds"
+GOLD_DIR = SHARED / "spec" / "seeds-gold"
+
+
+def seed_paths() -> list[Path]:
+    """The seed files; a missing corpus is an error, not a skip."""
+    paths = sorted(SEEDS_DIR.glob("*.txt"))
+    if not paths:
+        raise RuntimeError(f"seed corpus not found under {SEEDS_DIR} (set ZFXXGK_SHARED)")
+    return paths
+
+
+SEEDS = seed_paths()
+SEED_IDS = [p.stem[:3] for p in SEEDS]
+
+
+def gold_for(path: Path) -> dict:
+    return json.loads((GOLD_DIR / (path.stem + ".json")).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(params=SEEDS, ids=SEED_IDS)
+def seed(request) -> Path:
+    return request.param
