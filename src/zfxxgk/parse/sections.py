@@ -5,17 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..model.ids import SECTION_ORDINALS as ORDINALS
+from ..model.ids import SECTION_TITLES, section_heading
 from .normalize import norm_label, similarity, strip_heading
 
-SECTION_TITLES = {
-    1: "总体情况",
-    2: "主动公开政府信息情况",
-    3: "收到和处理政府信息公开申请情况",
-    4: "政府信息公开行政复议、行政诉讼情况",
-    5: "存在的主要问题及改进情况",
-    6: "其他需要报告的事项",
-}
-ORDINALS = "一二三四五六"
 SECTION_VARIANTS = {
     2: ("行政机关主动公开政府信息情况",),
     3: ("行政机关收到和处理政府信息公开申请情况",),
@@ -46,7 +39,7 @@ class HeadingMatch:
 
 def standard_heading(n: int) -> str:
     """The standard heading of section n (``一、总体情况``)."""
-    return f"{ORDINALS[n - 1]}、{SECTION_TITLES[n]}"
+    return section_heading(n)
 
 
 _KEYS: dict[str, tuple[int, bool]] = {}

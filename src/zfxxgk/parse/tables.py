@@ -404,14 +404,29 @@ def _infer_positions(ctx: _Ctx, unlabeled: list[tuple[int, Row]]) -> None:
             labels = _labels(row)
             ctx.note(NoteKind.ROW_UNKNOWN, row.span(), label=_found_text(labels[-1][1]) if labels else "")
             continue
+        # The unreadable label may itself look like a glyph: values start after the last non-number text.
+        texts = [i for i, c in enumerate(row.cells) if c.clean and read_value(c.text)[0] is CellState.TEXT]
         labels = _labels(row)
-        start = labels[-1][0] + 1 if labels else 0
+        before = ([labels[-1][0]] if labels else []) + texts[-1:]
+        start = max(before) + 1 if before else 0
         ctx.found[key] = row
         if _fill(ctx, row_cells(Table.T3, key), row, start, None, key):
             ctx.note(NoteKind.LABEL_INFERRED, row.span(), row=key, label=T3_ROWS[nxt].label, index=nxt + 1)
 
 
 # --- table 4 ----------------------------------------------------------------------------------
+
+
+def _is_t4_data(row: Row, labels: list[tuple[int, RCell]]) -> bool:
+    """The data row: no header label, and numbers (or a full row of blanks in a grid)."""
+    if _numbers(row) >= 5:
+        return True
+    if any(T4_HEADER_LABELS.match(c.text) for _, c in labels):
+        return False
+    values = [c for c in row.cells if c.clean]
+    if any(read_value(c.text)[0] not in (CellState.TEXT,) for c in values):
+        return not labels or _numbers(row) > 0
+    return row.kind in ("grid", "cells") and len(row.cells) >= 15 and not values
 
 
 def map_t4(region: Region, report: Report) -> None:
@@ -424,7 +439,7 @@ def map_t4(region: Region, report: Report) -> None:
         if row.kind == "blank":
             continue
         labels = _labels(row)
-        if _numbers(row) < 5:
+        if not _is_t4_data(row, labels):
             leafs = []
             for i, c in enumerate(row.cells):
                 if not c.clean:
