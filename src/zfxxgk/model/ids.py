@@ -40,6 +40,24 @@ TABLE_TITLES = {
     Table.T4: "政府信息公开行政复议、行政诉讼情况",
 }
 
+# The six sections (spec §1.1): number → standard title; the heading is ordinal + “、” + title.
+SECTION_TITLES = {
+    1: "总体情况",
+    2: "主动公开政府信息情况",
+    3: "收到和处理政府信息公开申请情况",
+    4: "政府信息公开行政复议、行政诉讼情况",
+    5: "存在的主要问题及改进情况",
+    6: "其他需要报告的事项",
+}
+SECTION_ORDINALS = "一二三四五六"
+# The section each table belongs in (spec §1.1).
+TABLE_SECTION = {Table.T2: 2, Table.T3: 3, Table.T4: 4}
+
+
+def section_heading(n: int) -> str:
+    """The standard heading of section n (``一、总体情况``)."""
+    return f"{SECTION_ORDINALS[n - 1]}、{SECTION_TITLES[n]}"
+
 
 @dataclass(frozen=True, slots=True)
 class Axis:
@@ -195,10 +213,14 @@ def t4(block: str, column: str) -> str:
     return _checked(f"t4.{block}.{column}")
 
 
+_ROW_CELLS: dict[tuple[Table, str], tuple[str, ...]] = {}
+for _c in CELLS:
+    _ROW_CELLS[(_c.table, _c.row)] = (*_ROW_CELLS.get((_c.table, _c.row), ()), _c.id)
+
+
 def row_cells(table: Table, row: str) -> tuple[str, ...]:
     """Ids of one row (t3 row, t4 block or t2 row) in column order."""
-    prefix = f"{table.value}.{row}."
-    return tuple(i for i in TABLE_CELLS[table] if i.startswith(prefix))
+    return _ROW_CELLS[(table, row)]
 
 
 def _checked(cell_id: str) -> str:

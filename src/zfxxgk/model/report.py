@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from .ids import CELL_IDS, Table
 
@@ -33,11 +33,11 @@ class CellState(StrEnum):
         return self is not CellState.NUMBER
 
 
-@dataclass(slots=True, frozen=True)
-class Span:
+class Span(NamedTuple):
     """Where something came from: 1-based lines, 0-based columns (end exclusive).
 
     ``locator`` is for formats without lines (HTML element path, DOCX table/row/cell, PDF page+bbox).
+    A NamedTuple, not a dataclass: thousands are made per report, and tuples are cheap.
     """
 
     line: int

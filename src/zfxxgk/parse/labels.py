@@ -37,9 +37,21 @@ class LabelSet:
             self._variants[norm_label(text)] = key
             self._variants[core_label(text)] = key
         self._norms = [(norm_label(label), key) for key, label in entries]
+        self._cache: dict[tuple[str, bool], Match | None] = {}
 
     def match(self, text: str, fuzzy: bool = True) -> Match | None:
-        """Resolve ``text`` or return None."""
+        """Resolve ``text`` or return None (memoised: the same labels recur in every report)."""
+        key = (text, fuzzy)
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
+        if len(self._cache) > 20000:
+            self._cache.clear()
+        found = self._cache[key] = self._match(text, fuzzy)
+        return found
+
+    def _match(self, text: str, fuzzy: bool) -> Match | None:
         n = norm_label(text)
         if not n:
             return None

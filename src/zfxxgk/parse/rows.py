@@ -25,15 +25,32 @@ _NUMERIC = re.compile(r"^\s*[-\d.,/]*\s*$")
 
 @dataclass(slots=True)
 class RCell:
-    """A cell as read: raw text (continuation lines joined with ``\\n``) and where it was."""
+    """A cell as read: raw text (continuation lines joined by a newline) and its raw extent.
+
+    The span (trimmed of surrounding whitespace) is computed on demand: most cells never need it.
+    """
 
     text: str
-    span: Span
+    line: int
+    col: int
+    end_line: int
+    end_col: int
 
     @property
     def clean(self) -> str:
         """Text without markup and whitespace."""
         return clean_cell(self.text)
+
+    @property
+    def span(self) -> Span:
+        """Where the cell's text is (1-based line, 0-based columns, end exclusive)."""
+        body = self.text.strip()
+        if not body:
+            return Span(self.line, self.col, self.end_line, self.end_col)
+        lead = len(self.text) - len(self.text.lstrip())
+        if self.line == self.end_line:
+            return Span(self.line, self.col + lead, self.line, self.col + lead + len(body))
+        return Span(self.line, self.col + lead, self.end_line, self.end_col)
 
 
 @dataclass(slots=True)
@@ -57,7 +74,7 @@ class Row:
 
     def span(self) -> Span:
         """The row's line span."""
-        last = self.cells[-1].span.end_col if self.cells else 0
+        last = self.cells[-1].end_col if self.cells else 0
         return Span(self.line, 0, self.end_line, last)
 
 
@@ -67,24 +84,20 @@ def split_lines(text: str) -> list[str]:
 
 
 def _split_cells(line: str, sep: str, lineno: int, strip_edges: bool = False) -> list[RCell]:
-    cells: list[RCell] = []
-    start = 0
     parts = line.split(sep)
+    start = 0
     if strip_edges:
         # "| a | b |": drop the empty strings outside the outer pipes.
-        lead = line[: len(line) - len(line.lstrip())]
-        start = len(lead)
-        parts = line.strip().split(sep)
-        if parts and parts[0] == "":
+        if parts and not parts[0].strip():
+            start = len(parts[0]) + len(sep)
             parts = parts[1:]
-            start += 1
-        if parts and parts[-1] == "":
+        if parts and not parts[-1].strip():
             parts = parts[:-1]
+    cells: list[RCell] = []
     for p in parts:
-        body = p.strip()
-        lead = len(p) - len(p.lstrip()) if body else 0
-        cells.append(RCell(p, Span(lineno, start + lead, lineno, start + lead + (len(body) if body else len(p)))))
-        start += len(p) + len(sep)
+        end = start + len(p)
+        cells.append(RCell(p, lineno, start, lineno, end))
+        start = end + len(sep)
     return cells
 
 
@@ -113,14 +126,14 @@ def read_rows(lines: list[str]) -> list[Row]:
             row = Row("cells", ln, ln)
             while i < n and _is_cell_line(lines[i]):
                 text = lines[i][1:]
-                span = Span(i + 1, 1, i + 1, len(lines[i]))
+                first, end_col = i + 1, len(lines[i])
                 i += 1
                 while i < n and _continues_cell(text, lines[i]):
                     text += "\n" + lines[i].strip()
-                    span = Span(span.line, span.col, i + 1, len(lines[i]))
+                    end_col = len(lines[i])
                     i += 1
-                row.cells.append(RCell(text, span))
-                row.end_line = span.end_line
+                row.cells.append(RCell(text, first, 1, i, end_col))
+                row.end_line = i
             rows.append(row)
             continue
         stripped = line.strip()
@@ -135,6 +148,6 @@ def read_rows(lines: list[str]) -> list[Row]:
             rows.append(Row("tsv", ln, ln, _split_cells(line, "|", ln)))
         else:
             start = len(line) - len(line.lstrip())
-            rows.append(Row("text", ln, ln, [RCell(line.strip(), Span(ln, start, ln, start + len(stripped)))]))
+            rows.append(Row("text", ln, ln, [RCell(stripped, ln, start, ln, start + len(stripped))]))
         i += 1
     return rows

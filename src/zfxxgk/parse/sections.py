@@ -52,6 +52,8 @@ for _n, _vs in SECTION_VARIANTS.items():
 
 def match_heading(line: str) -> HeadingMatch | None:
     """Return the heading a line is, or None (table rows and numbered sub-items are rejected)."""
+    if line.lstrip("# \t*\u3000")[:1] not in ORDINALS:
+        return None  # fast path: most lines are prose
     s = strip_heading(line)
     if len(s) > 60:
         return None

@@ -73,9 +73,15 @@ def _is_prose(row: Row) -> bool:
     return row.kind == "text" and ("。" in row.cells[0].text or len(row.cells[0].text) > 60)
 
 
+_ANCHOR_HINTS = ("第二十条", "勾稽", "申请人", "行政复议")
+
+
 def _anchor(row: Row) -> Table | None:
     if row.kind == "blank" or _is_prose(row):
         return None
+    raw = row.text.replace(" ", "")
+    if not any(h in raw for h in _ANCHOR_HINTS):
+        return None  # fast path
     norms = [norm_label(c.text) for c in row.cells]
     if any("第二十条第(一)项" in n for n in norms):
         return Table.T2
@@ -195,6 +201,16 @@ def _fill(ctx: _Ctx, ids: Sequence[str], row: Row, start: int, colmap: dict[str,
     return True
 
 
+def _cells_text(ctx: _Ctx, ids: Sequence[str]) -> str:
+    """The values already read for a row, as ``1/0/…`` (the first occurrence of a duplicated row)."""
+    return "/".join(clean_cell(ctx.report.cells[cid].raw or "") for cid in ids)
+
+
+def _values_text(row: Row, start: int) -> str:
+    """A row's non-empty value texts after its label, as ``1/0/…`` (a duplicated row's values)."""
+    return "/".join(c.clean for c in row.cells[start:] if c.clean)
+
+
 def _blank_row(ctx: _Ctx, ids: Sequence[str]) -> None:
     for cid in ids:
         ctx.report.cells[cid] = Cell(cid, CellState.BLANK, None, "", None)
@@ -250,7 +266,9 @@ def map_t2(region: Region, report: Report) -> None:
             _blank_row(ctx, [t2(pending[1], col) for col in T2_ROW_COLUMNS[pending[1]]])
             pending = None
         if m.key in ctx.found:
-            ctx.note(NoteKind.ROW_DUPLICATE, row.span(), row=m.key, label=m.standard)
+            ids2 = [t2(m.key, col) for col in T2_ROW_COLUMNS[m.key]]
+            ctx.note(NoteKind.ROW_DUPLICATE, row.span(), row=m.key, label=m.standard,
+                     v1=_cells_text(ctx, ids2), v2=_values_text(row, i + 1))
             continue
         if not any(x.clean for x in row.cells[i + 1 :]) and ctx.layout != "grid":
             pending = (row, m.key, m)
@@ -344,7 +362,8 @@ def map_t3(region: Region, report: Report) -> None:
             _blank_row(ctx, row_cells(Table.T3, pending[1].key))
             pending = None
         if m.key in ctx.found:
-            ctx.note(NoteKind.ROW_DUPLICATE, row.span(), row=m.key, label=m.standard)
+            ctx.note(NoteKind.ROW_DUPLICATE, row.span(), row=m.key, label=m.standard,
+                     v1=_cells_text(ctx, row_cells(Table.T3, m.key)), v2=_values_text(row, i + 1))
             continue
         ctx.found[m.key] = row
         last_idx = T3_ROW_ORDER.index(m.key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from ..model import CellState
 from .normalize import has_cjk, nfkc
@@ -14,6 +15,7 @@ _BLANK_MARKUP = re.compile(r"<\s*/?\s*(?:br|p|span|b)\b[^>]*>|&nbsp;", re.I)
 DASHES = frozenset({"/", "-", "—", "——", "–", "－", "─", "━", "不适用", "N/A", "n/a", "NA", "\\", "／", "…", "……"})
 
 
+@lru_cache(maxsize=16384)
 def clean_cell(raw: str) -> str:
     """Cell text with markup, NBSP and surrounding whitespace removed (internal spaces dropped)."""
     s = _BLANK_MARKUP.sub("", raw)
@@ -21,6 +23,7 @@ def clean_cell(raw: str) -> str:
     return "".join(s.split())
 
 
+@lru_cache(maxsize=16384)
 def read_value(raw: str, fractional: bool = False) -> tuple[CellState, int | Decimal | None]:
     """State and value of a value cell. ``fractional`` cells (fees) keep a Decimal."""
     s = clean_cell(raw)
@@ -46,6 +49,7 @@ def read_value(raw: str, fractional: bool = False) -> tuple[CellState, int | Dec
     return CellState.TEXT, None
 
 
+@lru_cache(maxsize=16384)
 def is_value_text(raw: str) -> bool:
     """Whether a cell belongs in a value slot rather than being a label.
 

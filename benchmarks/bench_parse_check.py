@@ -1,0 +1,62 @@
+"""Throughput of parse, check and parse+check over a corpus repeated in memory.
+
+usage: python benchmarks/bench_parse_check.py [CORPUS_DIR] [--repeat N]
+Default corpus: ../shared/corpus/seeds. Prints reports/s and µs per report per stage
+(one process, one core; files are read once so disk I/O is not measured).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import platform
+import time
+from pathlib import Path
+
+from zfxxgk.check import check
+from zfxxgk.parse import decode_text, iter_report_files, parse_text
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("corpus", nargs="?", default=str(ROOT.parent / "shared" / "corpus" / "seeds"))
+    ap.add_argument("--repeat", type=int, default=200)
+    args = ap.parse_args()
+    texts = [(str(p), decode_text(p.read_bytes(), str(p))) for p in iter_report_files(args.corpus)]
+    if not texts:
+        raise SystemExit(f"no reports under {args.corpus}")
+    n = len(texts) * args.repeat
+    for src, text in texts:  # warm caches (label normalisation, regexes, imports)
+        check(parse_text(text, src))
+
+    reports = [parse_text(text, src) for src, text in texts]
+    gc.collect()
+    t0 = time.perf_counter()
+    for _ in range(args.repeat):
+        for src, text in texts:
+            parse_text(text, src)
+    t_parse = time.perf_counter() - t0
+    gc.collect()
+    t0 = time.perf_counter()
+    for _ in range(args.repeat):
+        for r in reports:
+            check(r)
+    t_check = time.perf_counter() - t0
+    gc.collect()
+    t0 = time.perf_counter()
+    for _ in range(args.repeat):
+        for src, text in texts:
+            check(parse_text(text, src))
+    t_both = time.perf_counter() - t0
+
+    print(f"machine: {platform.machine()} {platform.python_implementation()} {platform.python_version()}, 1 process")
+    print(f"corpus: {len(texts)} reports × {args.repeat} = {n}")
+    print(f"{'stage':<14}{'reports/s':>12}{'µs/report':>12}")
+    for name, t in (("parse", t_parse), ("check", t_check), ("parse+check", t_both)):
+        print(f"{name:<14}{n / t:>12,.0f}{t / n * 1e6:>12,.0f}")
+
+
+if __name__ == "__main__":
+    main()
