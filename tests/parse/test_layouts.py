@@ -169,3 +169,38 @@ def test_row_reader_exact_counts_on_layout_b():
     assert [r.kind for r in rows] == ["cells", "blank", "cells", "blank", "text"]
     assert [c.text for c in rows[2].cells] == ["结果\n维持", "结果\n纠正"]
     assert rows[2].cells[1].span.line == 6 and rows[2].cells[1].span.end_line == 7
+
+
+def _spaced(text: str) -> str:
+    """Layout D: what PDF text extraction with layout gives — cells padded with spaces."""
+    out = []
+    for line in text.split("\n"):
+        if "\t" not in line:
+            out.append(line)
+            continue
+        cells = line.split("\t")
+        labels = [c for c in cells if c and not c.isdigit()]
+        numbers = [c for c in cells if c.isdigit()]
+        indent = " " * (4 * (len(cells) - len(cells[0].lstrip()) if not cells[0] else 0))
+        out.append(indent + "      ".join(labels) + ("      " if labels and numbers else "") + "  ".join(numbers))
+    return "\n".join(out)
+
+
+def test_space_aligned_layout_d():
+    values = {t3("new_received", "research"): 12, t3("new_received", "total"): 12, t4("litigation_direct", "upheld"): 3,
+              t2("regulation", "in_force"): 7}
+    r = parse_text(_spaced(text_with(values, "tsv")))
+    assert r.format == "text/spaced"
+    assert r.to_dict()["cells"] == report_with(values).to_dict()["cells"]
+    assert r.notes == []
+
+
+def test_label_broken_across_lines_and_page_numbers_layout_i():
+    text = text_with({t3("partially_granted", "total"): 2, t3("partially_granted", "commercial"): 2}, "tsv")
+    text = text.replace("（二）部分公开（区分处理的，只计这一情形，", "（二）部分公开（区分处理的，\n只计这一情形，")
+    text = text.replace("\t\t3.危及", "- 2 -\n第 2 页 共 5 页\n\t\t3.危及")
+    r = parse_text(text)
+    assert r.cells[t3("partially_granted", "total")].value == 2
+    assert r.cells[t3("withheld_security_stability", "total")].value == 0
+    assert all(c.state is CellState.NUMBER for c in r.cells.values())
+    assert r.notes == []

@@ -6,6 +6,9 @@ shared (``tables.py``). Layouts:
 * ``grid``  — Markdown pipe tables (C, F): columns are reliable, blanks are visible.
 * ``tsv``   — one table row per line, TAB-separated (A), or `` | ``-joined flattened HTML (E).
 * ``cells`` — one cell per line, each starting with TAB, rows ended by an empty line (B).
+* ``spaced`` — space-aligned columns, e.g. PDF text extracted with its layout (D): cells are
+  separated by runs of ≥ 2 spaces, and trailing numbers by any whitespace.
+* ``furniture`` — page numbers and running footers (layout I), ignored by the tables.
 * ``text``  — any other line (prose, headings, and single-cell table lines of layout A).
 * ``blank`` — an empty line.
 """
@@ -57,7 +60,7 @@ class RCell:
 class Row:
     """One row of the row model."""
 
-    kind: str  # grid | tsv | cells | text | blank
+    kind: str  # grid | tsv | cells | spaced | text | blank
     line: int
     end_line: int
     cells: list[RCell] = field(default_factory=list)
@@ -70,7 +73,7 @@ class Row:
     @property
     def is_table(self) -> bool:
         """Whether the row came from a table layout."""
-        return self.kind in ("grid", "tsv", "cells")
+        return self.kind in ("grid", "tsv", "cells", "spaced")
 
     def span(self) -> Span:
         """The row's line span."""
@@ -101,6 +104,53 @@ def _split_cells(line: str, sep: str, lineno: int, strip_edges: bool = False) ->
     return cells
 
 
+_TOKEN = re.compile(r"[^\s\u3000]+(?:[ \u3000][^\s\u3000]+)*")  # text between runs of ≥ 2 spaces
+_WORD = re.compile(r"[^\s\u3000]+")
+FURNITURE = re.compile(
+    r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d+\s*页(?:\s*[/,，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|page\s*\d+)$", re.I
+)
+_ORDINAL_ONLY = re.compile(r"^[#\s]*(?:[一二三四五六七八九十]+|\d+)[、.．]?$")
+_VALUE_TOKEN = re.compile(r"^(?:-?[\d,]+(?:\.\d+)?|[/／—–-]+|无)$")
+
+
+def _spaced_cells(line: str, lineno: int) -> list[RCell] | None:
+    """Cells of a space-aligned line, or None when the line is prose.
+
+    A line is a table row when it ends with ≥ 2 value tokens, or splits into ≥ 3 cells at runs
+    of spaces and holds no full stop.
+    """
+    if "。" in line or "  " not in line.strip() and not _VALUE_TOKEN.match(line.split()[-1] if line.split() else ""):
+        return None
+    cells: list[RCell] = []
+    for m in _TOKEN.finditer(line):
+        words = list(_WORD.finditer(m.group(0)))
+        if len(words) > 1 and all(_VALUE_TOKEN.match(w.group(0)) for w in words):
+            cells += [RCell(w.group(0), lineno, m.start() + w.start(), lineno, m.start() + w.end()) for w in words]
+        else:
+            # A label followed by single-spaced numbers: split the numbers off.
+            tail = words[:]
+            k = len(tail)
+            while k > 0 and _VALUE_TOKEN.match(tail[k - 1].group(0)):
+                k -= 1
+            if 0 < k < len(tail) and len(tail) - k >= 1:
+                head_end = tail[k - 1].end()
+                cells.append(RCell(m.group(0)[:head_end], lineno, m.start(), lineno, m.start() + head_end))
+                cells += [RCell(w.group(0), lineno, m.start() + w.start(), lineno, m.start() + w.end()) for w in tail[k:]]
+            else:
+                cells.append(RCell(m.group(0), lineno, m.start(), lineno, m.end()))
+    values = 0
+    for c in reversed(cells):
+        if not _VALUE_TOKEN.match(c.text):
+            break
+        values += 1
+    if values >= 2 or (len(cells) >= 3 and (values >= 1 or all(len(c.text) <= 24 for c in cells))):
+        return cells
+    if len(cells) == 2 and "  " in line.strip() and not _ORDINAL_ONLY.match(cells[0].text):
+        if values == 1 or all(len(c.text) <= 24 for c in cells):
+            return cells  # “行政许可      0”, “信息内容      本年处理决定数量”
+    return None
+
+
 def _is_cell_line(line: str) -> bool:
     return line.startswith("\t") and line.count("\t") == 1
 
@@ -108,7 +158,7 @@ def _is_cell_line(line: str) -> bool:
 def _continues_cell(prev: str, line: str) -> bool:
     """Whether a line without a leading TAB continues a layout-B cell (a wrapped label)."""
     s = line.strip()
-    if not s or line.startswith("\t") or s.startswith("|"):
+    if not s or "\t" in line or s.startswith("|"):
         return False
     if _NUMERIC.match(prev) or len(s) > 30 or _HEADING_LIKE.match(s) or "。" in s:
         return False
@@ -139,6 +189,8 @@ def read_rows(lines: list[str]) -> list[Row]:
         stripped = line.strip()
         if not stripped:
             rows.append(Row("blank", ln, ln))
+        elif FURNITURE.match(stripped):
+            rows.append(Row("furniture", ln, ln, [RCell(stripped, ln, 0, ln, len(line))]))
         elif stripped.startswith("|"):
             if not _RULE_ROW.match(stripped):
                 rows.append(Row("grid", ln, ln, _split_cells(line, "|", ln, strip_edges=True)))
@@ -146,6 +198,8 @@ def read_rows(lines: list[str]) -> list[Row]:
             rows.append(Row("tsv", ln, ln, _split_cells(line, "\t", ln)))
         elif stripped.count(" | ") >= 2:
             rows.append(Row("tsv", ln, ln, _split_cells(line, "|", ln)))
+        elif (spaced := _spaced_cells(line, ln)) is not None:
+            rows.append(Row("spaced", ln, ln, spaced))
         else:
             start = len(line) - len(line.lstrip())
             rows.append(Row("text", ln, ln, [RCell(stripped, ln, start, ln, start + len(stripped))]))

@@ -70,7 +70,10 @@ class _Ctx:
 
 
 def _is_prose(row: Row) -> bool:
-    return row.kind == "text" and ("。" in row.cells[0].text or len(row.cells[0].text) > 60)
+    if row.kind != "text":
+        return False
+    text = row.cells[0].text
+    return "。" in text or len(text) > 60 and len("".join(text.split())) > 60
 
 
 _ANCHOR_HINTS = ("第二十条", "勾稽", "申请人", "行政复议")
@@ -232,9 +235,10 @@ def map_t2(region: Region, report: Report) -> None:
     ctx = _Ctx(report, Table.T2, region.layout())
     order: list[str] | None = None
     colmap: dict[str, int] | None = None
+    width = 0  # cell count of the header row the column positions came from (grid rows must match it)
     pending: tuple[Row, str, Match] | None = None
     for row in region.rows:
-        if row.kind == "blank":
+        if row.kind == "blank" or _is_furniture(row):
             continue
         labels = _labels(row)
         _check_2019(ctx, labels)
@@ -249,6 +253,7 @@ def map_t2(region: Region, report: Report) -> None:
                     _check_fee_unit(ctx, c)
             order = [m.key for *_, m in cols]
             colmap = {m.key: i for i, _, m in cols} if ctx.layout == "grid" else None
+            width = len(row.cells)
             continue
         leaf = next(((i, c, m) for i, c in reversed(labels) if (m := T2_ROW_LABELS.match(c.text))), None)
         if leaf is None:
@@ -275,7 +280,7 @@ def map_t2(region: Region, report: Report) -> None:
             ctx.found[m.key] = row
             continue
         ctx.found[m.key] = row
-        _t2_row(ctx, row, i, m.key, order, colmap, m.standard)
+        _t2_row(ctx, row, i, m.key, order, colmap if len(row.cells) == width else None, m.standard)
     if pending is not None:
         _blank_row(ctx, [t2(pending[1], col) for col in T2_ROW_COLUMNS[pending[1]]])
     _table_info(report, region, ctx, [r.key for r in T2_ROWS])
@@ -318,72 +323,118 @@ def map_t3(region: Region, report: Report) -> None:
     """Table 3: header rows give the columns, then one row per leaf label."""
     ctx = _Ctx(report, Table.T3, region.layout())
     colpos: dict[str, int] = {}
+    width = 0  # cell count of the grid header row the column positions came from
     in_header = True
     fragments: list[tuple[Row, str]] = []
-    pending: tuple[Row, Match] | None = None
+    pending: _Pending | None = None
+    carry: RCell | None = None  # a label fragment on a line of its own (label broken across lines)
     unlabeled: list[tuple[int, Row]] = []  # (index of last mapped row, row) for position inference
     last_idx = -1
     for row in region.rows:
-        if row.kind == "blank":
+        if row.kind == "blank" or _is_furniture(row):
             continue
         labels = _labels(row)
         if in_header and not _is_t3_data(row, labels):
-            _t3_header(ctx, row, labels, colpos)
+            if _t3_header(ctx, row, labels, colpos):
+                width = len(row.cells)
             continue
         in_header = False
-        colmap_ok = ctx.layout == "grid" and all(c in colpos for c in T3_COLUMN_ORDER)
         matches: list[tuple[int, RCell, Match]] = []
-        frags: list[str] = []
+        frags: list[tuple[int, RCell]] = []
         for i, c in labels:
             if T3_GROUPS.match(c.text, fuzzy=False):
                 continue
             m = T3_ROW_LABELS.match(c.text)
             if m is not None:
                 matches.append((i, c, m))
-                _variant(ctx, c, m)
             elif (g := T3_GROUPS.match(c.text)) is not None:
                 _variant(ctx, c, g)
             elif core_label(c.text):
-                frags.append(_found_text(c))
-        leaf = matches[-1] if matches else None
-        _split_groups(ctx, row, frags, fragments)
-        if leaf is None:
-            if any(c.clean for c in row.cells) and _numbers(row):
+                frags.append((i, c))
+        if carry is not None and frags and not matches:
+            joined_cell = RCell(carry.text.strip() + frags[0][1].text.strip(), carry.line, carry.col, row.line, frags[0][1].end_col)
+            jm = T3_ROW_LABELS.match(joined_cell.text)
+            if jm is not None:
+                matches.append((frags[0][0], joined_cell, jm))
+                frags = frags[1:]
+        carry = frags[-1][1] if frags and not matches and not _numbers(row) else None
+        if pending is not None and frags and not matches:
+            # A leaf label broken across lines (layout I): the first line matched on its own.
+            joined = T3_ROW_LABELS.match(pending.cell.text + frags[0][1].text, fuzzy=False)
+            if joined is not None and joined.key == pending.match.key:
+                pending.variants = [v for v in pending.variants if v[0] is not pending.cell]
+                frags = frags[1:]
+        _split_groups(ctx, row, [_found_text(c) for _, c in frags], fragments)
+        if not matches:
+            if _numbers(row):
+                start = max((i for i, _ in labels), default=-1) + 1
                 if pending is not None:
-                    prow, pm = pending
+                    pending.commit(ctx)
+                    _fill(ctx, row_cells(Table.T3, pending.match.key), row, start, None, pending.match.standard)
+                    ctx.note(NoteKind.ROW_SPLIT, Span(pending.row.line, 0, row.end_line, 0), label=pending.match.standard)
                     pending = None
-                    _fill(ctx, row_cells(Table.T3, pm.key), row, 0, None, pm.standard)
-                    ctx.note(NoteKind.ROW_SPLIT, Span(prow.line, 0, row.end_line, 0), label=pm.standard)
                 else:
                     unlabeled.append((last_idx, row))
             continue
-        i, c, m = leaf
+        i, c, m = matches[-1]
+        variants = [(cell, mm) for _, cell, mm in matches if mm.variant]
         if pending is not None:
-            _blank_row(ctx, row_cells(Table.T3, pending[1].key))
+            pending.commit(ctx)
+            _blank_row(ctx, row_cells(Table.T3, pending.match.key))
             pending = None
         if m.key in ctx.found:
+            _commit_variants(ctx, variants)
             ctx.note(NoteKind.ROW_DUPLICATE, row.span(), row=m.key, label=m.standard,
                      v1=_cells_text(ctx, row_cells(Table.T3, m.key)), v2=_values_text(row, i + 1))
             continue
         ctx.found[m.key] = row
         last_idx = T3_ROW_ORDER.index(m.key)
         ids = row_cells(Table.T3, m.key)
-        if colmap_ok:
+        if ctx.layout == "grid" and width and len(row.cells) == width and all(col in colpos for col in T3_COLUMN_ORDER):
             cmap = {f"t3.{m.key}.{col}": colpos[col] for col in T3_COLUMN_ORDER}
             if all(p > i for p in cmap.values()):
+                _commit_variants(ctx, variants)
                 _fill(ctx, ids, row, i + 1, cmap, m.standard)
                 continue
         if not any(x.clean for x in row.cells[i + 1 :]):
-            pending = (row, m)
+            pending = _Pending(row, c, m, variants)
             continue
+        _commit_variants(ctx, variants)
         _fill(ctx, ids, row, i + 1, None, m.standard)
     if pending is not None:
-        _blank_row(ctx, row_cells(Table.T3, pending[1].key))
+        pending.commit(ctx)
+        _blank_row(ctx, row_cells(Table.T3, pending.match.key))
     _infer_positions(ctx, unlabeled)
     _table_info(report, region, ctx, T3_ROW_ORDER)
 
 
-def _t3_header(ctx: _Ctx, row: Row, labels: list[tuple[int, RCell]], colpos: dict[str, int]) -> None:
+@dataclass(slots=True)
+class _Pending:
+    """A label-only row waiting for its values on a following line."""
+
+    row: Row
+    cell: RCell
+    match: Match
+    variants: list[tuple[RCell, Match]]
+
+    def commit(self, ctx: _Ctx) -> None:
+        _commit_variants(ctx, self.variants)
+        self.variants = []
+
+
+def _commit_variants(ctx: _Ctx, variants: list[tuple[RCell, Match]]) -> None:
+    for cell, m in variants:
+        _variant(ctx, cell, m)
+
+
+def _is_furniture(row: Row) -> bool:
+    """Page numbers and running footers inside a table (layout I): never table rows."""
+    return row.kind == "furniture"
+
+
+def _t3_header(ctx: _Ctx, row: Row, labels: list[tuple[int, RCell]], colpos: dict[str, int]) -> bool:
+    """Record the column labels of a header row; True when it held leaf column labels."""
+    found = False
     for i, c in labels:
         n = norm_label(c.text)
         if "勾稽" in n:
@@ -394,6 +445,8 @@ def _t3_header(ctx: _Ctx, row: Row, labels: list[tuple[int, RCell]], colpos: dic
         _variant(ctx, c, m)
         if not m.key.startswith("_"):
             colpos.setdefault(m.key, i)
+            found = True
+    return found
 
 
 def _split_groups(ctx: _Ctx, row: Row, frags: list[str], buf: list[tuple[Row, str]]) -> None:
@@ -428,9 +481,11 @@ def _infer_positions(ctx: _Ctx, unlabeled: list[tuple[int, Row]]) -> None:
         labels = _labels(row)
         before = ([labels[-1][0]] if labels else []) + texts[-1:]
         start = max(before) + 1 if before else 0
+        if assign_slots(row, start, 7, ctx.layout) is None:
+            continue  # not a recognisable row of 7 values (e.g. a stray number): leave the row absent
         ctx.found[key] = row
-        if _fill(ctx, row_cells(Table.T3, key), row, start, None, key):
-            ctx.note(NoteKind.LABEL_INFERRED, row.span(), row=key, label=T3_ROWS[nxt].label, index=nxt + 1)
+        _fill(ctx, row_cells(Table.T3, key), row, start, None, key)
+        ctx.note(NoteKind.LABEL_INFERRED, row.span(), row=key, label=T3_ROWS[nxt].label, index=nxt + 1)
 
 
 # --- table 4 ----------------------------------------------------------------------------------
@@ -455,7 +510,7 @@ def map_t4(region: Region, report: Report) -> None:
     colmap: dict[str, int] | None = None
     leaf_pos: dict[int, str] = {}
     for row in region.rows:
-        if row.kind == "blank":
+        if row.kind == "blank" or _is_furniture(row):
             continue
         labels = _labels(row)
         if not _is_t4_data(row, labels):
