@@ -204,3 +204,19 @@ def test_label_broken_across_lines_and_page_numbers_layout_i():
     assert r.cells[t3("withheld_security_stability", "total")].value == 0
     assert all(c.state is CellState.NUMBER for c in r.cells.values())
     assert r.notes == []
+
+
+def test_one_markdown_table_per_row_layout_f():
+    """OCR converters that emit each table row as its own pipe table, with generic headers."""
+    values = {t3("granted", "legal_service"): 5, t3("granted", "total"): 5, t4("review", "other"): 1}
+    out = []
+    for line in text_with(values, "grid").split("\n"):
+        if line.startswith("|---"):
+            continue
+        if line.startswith("| ") and any(ch.isdigit() for ch in line):
+            n = line.count("|") - 1
+            out += ["| 项目 | " + " | ".join(f"数据{i}" for i in range(1, n)) + " |", "|" + "---|" * n, line, ""]
+        else:
+            out.append(line)
+    r = parse_text("\n".join(out))
+    assert r.to_dict()["cells"] == report_with(values).to_dict()["cells"]
