@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..model import Report
 from ..model.ids import (
+    SECTION_TITLES,
     T2_BLOCKS,
     T2_COL,
     T3_COLUMNS,
@@ -16,22 +17,15 @@ from ..model.ids import (
     T3_ROW_DEFS,
     T4_BLOCKS,
     T4_COLUMNS,
-    TABLE_TITLES,
     Table,
     row_cells,
+    section_heading,
     t2,
 )
 from ..model.report import json_number
 
 LAYOUTS = ("tsv", "cells", "grid")
-SECTION_HEADINGS = (
-    "一、总体情况",
-    "二、" + TABLE_TITLES[Table.T2],
-    "三、" + TABLE_TITLES[Table.T3],
-    "四、" + TABLE_TITLES[Table.T4],
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-)
+SECTION_HEADINGS = tuple(section_heading(n) for n in SECTION_TITLES)
 Grid = list[list[str]]
 
 
