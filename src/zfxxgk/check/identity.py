@@ -29,7 +29,7 @@ class IdentityResult:
 
     @property
     def diff(self) -> int | Decimal | None:
-        """lhs − rhs when both are known."""
+        """Return lhs − rhs when both are known."""
         if self.lhs is None or self.rhs is None:
             return None
         return self.lhs - self.rhs

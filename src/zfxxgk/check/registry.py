@@ -114,12 +114,17 @@ class Emit:
         excerpt: str = "",
         evidence: dict[str, Any] | None = None,
         severity: Severity | None = None,
+        template: str | None = None,
         **fields: Any,
     ) -> Finding:
-        """A failed instance; ``fields`` fill the message template and go into the evidence."""
+        """A failed instance; ``fields`` fill the message template and go into the evidence.
+
+        ``template`` replaces the rule's message for a documented second case of the same rule
+        (e.g. STRUCT-SECTION-ORDER for a table lying in the wrong section).
+        """
         ev = dict(evidence or {})
         ev.update({k: v for k, v in fields.items() if k not in ev})
-        message = self.rule.message % _Fmt({k: show(v) for k, v in fields.items()})
+        message = (template or self.rule.message) % _Fmt({k: show(v) for k, v in fields.items()})
         sev = severity or self.severity
         ev.setdefault("rule_id", self.instance)
         ev.setdefault("severity", sev.value)

@@ -12,7 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..model import Cell, CellState, NoteKind, ParseNote, Report, Span, Table, TableInfo
-from ..model.ids import T2_ROW_COLUMNS, T2_ROWS, T3_ROWS, T4_BLOCKS, T4_COLUMNS, row_cells, t2, t4
+from ..model.ids import (
+    T2_ROW_COLUMNS,
+    T2_ROWS,
+    T3_ROWS,
+    T4_BLOCKS,
+    T4_COLUMNS,
+    TABLE_CELLS,
+    row_cells,
+    t2,
+    t4,
+)
 from .labels import (
     FORMAT_2019_MARKERS,
     T2_BLOCK_LABELS,
@@ -283,6 +293,11 @@ def map_t2(region: Region, report: Report) -> None:
         _t2_row(ctx, row, i, m.key, order, colmap if len(row.cells) == width else None, m.standard)
     if pending is not None:
         _blank_row(ctx, [t2(pending[1], col) for col in T2_ROW_COLUMNS[pending[1]]])
+    if any(n.kind is NoteKind.FORMAT_2019 for n in report.notes):
+        # 2019 试行格式 columns (本年新制作/新公开/对外公开总数) mean something else: keep them out.
+        for cid in TABLE_CELLS[Table.T2]:
+            report.cells[cid] = Cell(cid)
+        ctx.found.clear()
     _table_info(report, region, ctx, [r.key for r in T2_ROWS])
 
 
@@ -373,8 +388,8 @@ def map_t3(region: Region, report: Report) -> None:
                     _fill(ctx, row_cells(Table.T3, pending.match.key), row, start, None, pending.match.standard)
                     ctx.note(NoteKind.ROW_SPLIT, Span(pending.row.line, 0, row.end_line, 0), label=pending.match.standard)
                     pending = None
-                else:
-                    unlabeled.append((last_idx, row))
+                elif not any(T3_GROUPS.match(c.text, fuzzy=False) for _, c in labels):
+                    unlabeled.append((last_idx, row))  # a group label alone (2019 “（六）其他处理”) is no leaf
             continue
         i, c, m = matches[-1]
         variants = [(cell, mm) for _, cell, mm in matches if mm.variant]

@@ -54,6 +54,9 @@ def parse_text(text: str, source: str = "<text>") -> Report:
 
     if not _looks_like_report(report):
         report.notes.append(ParseNote(NoteKind.NOT_ANNUAL_REPORT, None, None, {"reason": _not_report_reason(report)}))
+        # Numbers of another kind of document (a 部门决算, a portal page) must not pass as table cells.
+        report.cells = Report(source).cells
+        report.tables.clear()
     return report
 
 
@@ -98,4 +101,6 @@ def _looks_like_report(report: Report) -> bool:
 
 
 def _not_report_reason(report: Report) -> str:
-    return "未找到年度报告标题、标准章节标题或表三"
+    if report.title:
+        return f"标题为“{report.title[:40]}”，且未找到标准章节标题和表三"
+    return "未找到年度报告标题、标准章节标题和表三"

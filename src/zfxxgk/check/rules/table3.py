@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from ...model import Finding, Report, Severity
 from ...model.ids import OUTCOME_ROWS, T3_APPLICANT_COLUMNS, T3_COLUMNS, T3_ROWS, t3
-from ..identity import IdentityResult, evaluate
-from ..registry import Emit, rule, show
+from ..registry import Emit, rule
+from ._common import cell_label
+from ._identity_rule import cell_value, implied_findings, judge_identity, judge_total
 
 COLUMN_KEYS = tuple(c.key for c in T3_COLUMNS)
 COLUMN_LABEL = {c.key: c.label for c in T3_COLUMNS}
@@ -38,44 +39,6 @@ def identities() -> Iterator[tuple[str, tuple[str, ...], tuple[str, ...]]]:
         yield (f"T3-OUTCOMES-{c}", *outcomes_identity(c))
     for r in ROW_KEYS:
         yield (f"T3-ROWSUM-{r}", *rowsum_identity(r))
-
-
-def _v(report: Report, cell_id: str) -> object:
-    return show(report.cells[cell_id].value)
-
-
-def _sum(total: object, res: IdentityResult, known: object) -> str:
-    """A side's sum for a message: exact, or “≥known” when a term is blank."""
-    return show(total) if total is not None else f"≥{known}"
-
-
-def _evidence(report: Report, lhs: tuple[str, ...], rhs: tuple[str, ...], res: IdentityResult) -> dict:
-    return {
-        "formula": " + ".join(lhs) + " = " + " + ".join(rhs),
-        "expected": res.lhs if res.lhs is not None else f">={res.lhs_known}",
-        "actual": res.rhs if res.rhs is not None else f">={res.rhs_known}",
-        "diff": res.diff,
-        "bound": res.bound,
-        "cells": [report.cells[i].to_dict() for i in (*lhs, *rhs)],
-    }
-
-
-def _judge(report: Report, emit: Emit, lhs: tuple[str, ...], rhs: tuple[str, ...], **fields: object) -> Iterator[Finding]:
-    res = evaluate(report, lhs, rhs)
-    if res.outcome.value == "pass":
-        yield emit.passed(cells=lhs + rhs)
-    elif res.outcome.value == "not_assessable":
-        yield emit.not_assessable(missing=res.nulls, cells=lhs + rhs)
-    else:
-        d = res.diff if res.diff is not None else "至少" + str(abs(res.lhs_known - res.rhs_known))
-        yield emit.fail(
-            cells=lhs + rhs,
-            evidence=_evidence(report, lhs, rhs, res),
-            lhs=_sum(res.lhs, res, res.lhs_known),
-            rhs=_sum(res.rhs, res, res.rhs_known),
-            d=d if not isinstance(d, int) else abs(d),
-            **fields,
-        )
 
 
 @rule(
@@ -109,16 +72,17 @@ def rule_t3_balance(report: Report, emit: Emit, c: str) -> Iterator[Finding]:
         国办公开办函〔2021〕30号 年度报告格式 表三表头注。
     """
     lhs, rhs = balance_identity(c)
-    yield from _judge(
+    yield from judge_identity(
         report, emit, lhs, rhs, col=COLUMN_LABEL[c],
-        a=_v(report, lhs[0]), b=_v(report, lhs[1]), t=_v(report, rhs[0]), f=_v(report, rhs[1]),
+        a=cell_value(report, lhs[0]), b=cell_value(report, lhs[1]),
+        t=cell_value(report, rhs[0]), f=cell_value(report, rhs[1]),
     )
 
 
 @rule(
     "T3-OUTCOMES-{c}",
     Severity.ERROR,
-    "表三“%(col)s”列各项办理结果之和为%(rhs)s，与“（七）总计”%(lhs)s不一致（相差%(d)s）。",
+    "表三“%(col)s”列各项办理结果之和为%(s)s，与“（七）总计”%(t)s不一致（相差%(d)s）。",
     params=COLUMN_KEYS,
 )
 def rule_t3_outcomes(report: Report, emit: Emit, c: str) -> Iterator[Finding]:
@@ -144,13 +108,13 @@ def rule_t3_outcomes(report: Report, emit: Emit, c: str) -> Iterator[Finding]:
         国办公开办函〔2021〕30号 年度报告格式 表三。
     """
     lhs, rhs = outcomes_identity(c)
-    yield from _judge(report, emit, lhs, rhs, col=COLUMN_LABEL[c])
+    yield from judge_total(report, emit, lhs, rhs, col=COLUMN_LABEL[c])
 
 
 @rule(
     "T3-ROWSUM-{r}",
     Severity.ERROR,
-    "表三“%(row)s”行六类申请人之和为%(rhs)s，与“总计”%(lhs)s不一致（相差%(d)s）。",
+    "表三“%(row)s”行六类申请人之和为%(s)s，与“总计”%(t)s不一致（相差%(d)s）。",
     params=ROW_KEYS,
 )
 def rule_t3_rowsum(report: Report, emit: Emit, r: str) -> Iterator[Finding]:
@@ -175,7 +139,7 @@ def rule_t3_rowsum(report: Report, emit: Emit, r: str) -> Iterator[Finding]:
         国办公开办函〔2021〕30号 年度报告格式 表三。
     """
     lhs, rhs = rowsum_identity(r)
-    yield from _judge(report, emit, lhs, rhs, row=ROW_LABEL[r])
+    yield from judge_total(report, emit, lhs, rhs, row=ROW_LABEL[r])
 
 
 @rule("T3-IMPLIED", Severity.INFO, "表三%(cell)s未填报；按%(rule)s推算应为%(v)s（推算值未写入数据）。")
@@ -202,21 +166,4 @@ def rule_t3_implied(report: Report, emit: Emit) -> Iterator[Finding]:
     依据
         zfxxgk 规范 §4.0（推算值只报告、不写入）。
     """
-    implied: dict[str, list[tuple[str, object]]] = {}
-    for instance, lhs, rhs in identities():
-        res = evaluate(report, lhs, rhs)
-        if res.implied is not None:
-            cell_id, v = res.implied
-            implied.setdefault(cell_id, []).append((instance, v))
-    for cell_id, found in implied.items():
-        values = sorted({str(v) for _, v in found})
-        rules = "、".join(i for i, _ in found)
-        spec = cell_id.split(".")
-        label = f"“{ROW_LABEL[spec[1]]}”行“{COLUMN_LABEL[spec[2]]}”栏"
-        yield emit.fail(
-            cells=[cell_id],
-            excerpt=cell_id,
-            evidence={"implied": {i: v for i, v in found}, "agree": len(values) == 1,
-                      "cells": [report.cells[cell_id].to_dict()]},
-            cell=label, rule=rules, v="或".join(values),
-        )
+    yield from implied_findings(report, emit, identities(), lambda cell_id: cell_label(cell_id, with_table=False))

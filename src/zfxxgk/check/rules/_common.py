@@ -1,0 +1,101 @@
+"""Helpers shared by the rule modules: Chinese names for tables, sections and cells, note evidence.
+
+Messages name rows and columns by their standard Chinese labels (spec §4.0), never by cell id;
+the ids stay in ``Finding.cells`` and in the evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ...model import CellState, Finding, NoteKind, ParseNote, Report, Table
+from ...model.ids import (
+    CELL,
+    SECTION_ORDINALS,
+    T3_GROUP_LABELS,
+    T3_ROW_GROUP,
+    TABLE_CELLS,
+    TABLE_ROWS,
+    row_cells,
+)
+from ..registry import Emit
+
+SECTION_MISSING = "section.%d"  # how a missing section is named in not_assessable(missing=…)
+
+
+def table_name(table: Table | None) -> str:
+    """表二/表三/表四 (“表格” when a note names no table)."""
+    return table.cn if table is not None else "表格"
+
+
+def section_cn(n: int) -> str:
+    """Chinese ordinal of a section number (4 → 四)."""
+    return SECTION_ORDINALS[n - 1] if 1 <= n <= len(SECTION_ORDINALS) else str(n)
+
+
+def row_label(table: Table, key: str) -> str:
+    """Standard label of a row; a numbered t3 leaf carries its group (“（五）不予处理·2.重复申请”)."""
+    label = next(r.label for r in TABLE_ROWS[table] if r.key == key)
+    group = T3_ROW_GROUP.get(key, "") if table is Table.T3 else ""
+    if group and group != T3_GROUP_LABELS[0]:
+        return f"{group}·{label}"
+    return label
+
+
+def cell_label(cell_id: str, with_table: bool = True) -> str:
+    """Name a cell in words: 表三“（一）予以公开”行“自然人”栏, 表四“行政复议”“结果维持”栏."""
+    spec = CELL[cell_id]
+    prefix = spec.table.cn if with_table else ""
+    if spec.table is Table.T4:
+        return f"{prefix}“{spec.row_label}”“{spec.column_label}”栏"
+    return f"{prefix}“{row_label(spec.table, spec.row)}”行“{spec.column_label}”栏"
+
+
+def cells_evidence(report: Report, ids: Iterable[str]) -> list[dict[str, Any]]:
+    """``Cell.to_dict()`` of each cell (id, raw, value, state, span)."""
+    return [report.cells[i].to_dict() for i in ids]
+
+
+def notes_of(report: Report, kind: NoteKind) -> list[ParseNote]:
+    """The parser's notes of one kind, in source order."""
+    return [n for n in report.notes if n.kind is kind]
+
+
+def note_evidence(report: Report, note: ParseNote, cells: Iterable[str] = ()) -> dict[str, Any]:
+    """Evidence of a note-based finding: table, source span, the note's data and its cells."""
+    ev: dict[str, Any] = {
+        "table": note.table.value if note.table is not None else None,
+        "span": note.span.to_dict() if note.span is not None else None,
+        "note": dict(note.data),
+    }
+    ids = [i for i in cells if i in report.cells]
+    if ids:
+        ev["cells"] = cells_evidence(report, ids)
+    return ev
+
+
+def note_row_cells(note: ParseNote) -> list[str]:
+    """Cell ids of the row a note names (``data["row"]``), when it names a standard row."""
+    row = note.data.get("row")
+    if note.table is None or not row:
+        return []
+    return list(row_cells(note.table, str(row)))
+
+
+def table_present(report: Report, table: Table) -> bool:
+    """Whether the table was found, or at least one of its cells was read."""
+    return table in report.tables or any(report.cells[i].state is not CellState.ABSENT for i in TABLE_CELLS[table])
+
+
+def absent_tables(report: Report) -> list[str]:
+    """Tables neither found nor read (for ``not_assessable(missing=…)``)."""
+    return [t.value for t in Table if not table_present(report, t)]
+
+
+def no_table_found(report: Report, emit: Emit) -> Finding | None:
+    """NOT_ASSESSABLE when none of the three tables is in the report (a table rule has no input)."""
+    missing = absent_tables(report)
+    if len(missing) == len(Table):
+        return emit.not_assessable(missing=missing, reason="未找到任何表格")
+    return None

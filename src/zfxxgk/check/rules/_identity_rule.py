@@ -1,0 +1,113 @@
+"""Turning an identity ``sum(lhs) = sum(rhs)`` into findings: shared by the table-3 and table-4 rules.
+
+:func:`judge_identity` yields one PASS / NOT_ASSESSABLE / FAIL finding for an identity rule
+instance; :func:`implied_findings` yields the info findings of an ``*-IMPLIED`` rule (one per
+cell that exactly one identity can solve). Both follow spec §4.0 through
+:func:`zfxxgk.check.identity.evaluate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from ...model import Finding, Outcome, Report
+from ..identity import IdentityResult, evaluate
+from ..registry import Emit, show
+
+Identity = tuple[str, tuple[str, ...], tuple[str, ...]]  # (rule instance, lhs cells, rhs cells)
+
+
+def cell_value(report: Report, cell_id: str) -> str:
+    """A cell's value for a message (“空白” when null)."""
+    return show(report.cells[cell_id].value)
+
+
+def side_sum(total: object, known: object) -> str:
+    """A side's sum for a message: exact, or “≥known” when a term is blank."""
+    return show(total) if total is not None else f"≥{known}"
+
+
+def identity_evidence(report: Report, lhs: tuple[str, ...], rhs: tuple[str, ...], res: IdentityResult) -> dict[str, Any]:
+    """Formula (ids and values), expected/actual/diff, bound flag and every operand cell."""
+    def values(ids: tuple[str, ...]) -> str:
+        return " + ".join(cell_value(report, i) for i in ids)
+
+    return {
+        "formula": " + ".join(lhs) + " = " + " + ".join(rhs),
+        "instantiated": values(lhs) + " = " + values(rhs),
+        "expected": res.lhs if res.lhs is not None else f">={res.lhs_known}",
+        "actual": res.rhs if res.rhs is not None else f">={res.rhs_known}",
+        "diff": res.diff,
+        "bound": res.bound,
+        "cells": [report.cells[i].to_dict() for i in (*lhs, *rhs)],
+    }
+
+
+def judge_identity(
+    report: Report, emit: Emit, lhs: tuple[str, ...], rhs: tuple[str, ...], **fields: object
+) -> Iterator[Finding]:
+    """PASS, NOT_ASSESSABLE (missing = the null operands) or FAIL with the message filled.
+
+    Besides the rule's own ``fields`` the message may use ``lhs``/``rhs`` (the two sums, “≥n”
+    when a term is null) and ``d`` (the absolute difference, “至少n” for a bound violation).
+    """
+    res = evaluate(report, lhs, rhs)
+    if res.outcome is Outcome.PASS:
+        yield emit.passed(cells=lhs + rhs)
+    elif res.outcome is Outcome.NOT_ASSESSABLE:
+        yield emit.not_assessable(missing=res.nulls, cells=lhs + rhs)
+    else:
+        d = res.diff if res.diff is not None else "至少" + str(abs(res.lhs_known - res.rhs_known))
+        yield emit.fail(
+            cells=lhs + rhs,
+            evidence=identity_evidence(report, lhs, rhs, res),
+            lhs=side_sum(res.lhs, res.lhs_known),
+            rhs=side_sum(res.rhs, res.rhs_known),
+            d=d if isinstance(d, str) else abs(d),
+            **fields,
+        )
+
+
+def judge_total(
+    report: Report, emit: Emit, lhs: tuple[str, ...], rhs: tuple[str, ...], **fields: object
+) -> Iterator[Finding]:
+    """:func:`judge_identity` for ``total = Σ parts`` (lhs = the total cell).
+
+    The message may also use ``s`` (the parts' sum, “≥n” when a part is null) and ``t`` (the total).
+    """
+    res = evaluate(report, lhs, rhs)
+    yield from judge_identity(
+        report, emit, lhs, rhs, s=side_sum(res.rhs, res.rhs_known), t=cell_value(report, lhs[0]), **fields
+    )
+
+
+def implied_findings(
+    report: Report, emit: Emit, identities: Iterable[Identity], label: Callable[[str], str]
+) -> Iterator[Finding]:
+    """One info finding per cell solved by an identity with exactly one null operand.
+
+    Implied values come from reported values only (no chaining) and are never written back.
+    ``label`` names the cell in the message.
+    """
+    implied: dict[str, list[tuple[str, object]]] = {}
+    for instance, lhs, rhs in identities:
+        res = evaluate(report, lhs, rhs)
+        if res.implied is not None:
+            cell_id, v = res.implied
+            implied.setdefault(cell_id, []).append((instance, v))
+    for cell_id, found in implied.items():
+        values = sorted({str(v) for _, v in found})
+        rules = "、".join(i for i, _ in found)
+        yield emit.fail(
+            cells=[cell_id],
+            excerpt=cell_id,
+            evidence={
+                "implied": {i: v for i, v in found},
+                "agree": len(values) == 1,
+                "cells": [report.cells[cell_id].to_dict()],
+            },
+            cell=label(cell_id),
+            rule=rules,
+            v="或".join(values),
+        )

@@ -1,0 +1,202 @@
+"""Parsing (spec §4.1 PARSE-*, §4.10): what the parser could not read as printed, from its notes.
+
+Each rule turns one kind of :class:`~zfxxgk.model.ParseNote` into findings, one per note, with
+the note's span as evidence. A report without such notes passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...model import Finding, NoteKind, Report, Severity
+from ..registry import Emit, rule
+from ._common import no_table_found, note_evidence, note_row_cells, notes_of, table_name
+
+
+@rule(
+    "PARSE-NOT-ANNUAL-REPORT",
+    Severity.ERROR,
+    "该文件不是政府信息公开工作年度报告（%(reason)s），未提取表格数据。",
+)
+def rule_parse_not_annual_report(report: Report, emit: Emit) -> Iterator[Finding]:
+    """PARSE-NOT-ANNUAL-REPORT：文件不是政府信息公开工作年度报告
+
+    规则
+        文件中既没有含“政府信息公开工作年度报告”的标题，也没有两个及以上标准章节标题，
+        也没有表三的标签时，判定该文件不是年度报告（如部门决算、门户网站页面）。
+
+    原因
+        对非年度报告做表格校验只会产生大量无意义的结果；该文件的其他规则均不运行，
+        批量处理时继续处理其他文件。
+
+    不合格示例
+        “某局2024年部门决算公开说明”：无年报标题、无“一、总体情况”等章节、无表三。
+
+    合格示例
+        标题为“某镇人民政府2024年政府信息公开工作年度报告”的文件。
+
+    无法判断
+        不存在无法判断的情形。
+
+    依据
+        zfxxgk 规范 §4.10（评估实践）；条例第五十条规定的年度报告内容。
+    """
+    for note in notes_of(report, NoteKind.NOT_ANNUAL_REPORT):
+        reason = str(note.data.get("reason", ""))
+        yield emit.fail(excerpt=reason, evidence=note_evidence(report, note), reason=reason)
+
+
+@rule(
+    "PARSE-ROW-AMBIGUOUS",
+    Severity.WARNING,
+    "%(table)s“%(label)s”行数值个数（%(k)s）与栏目数不符，无法确定各栏取值。",
+)
+def rule_parse_row_ambiguous(report: Report, emit: Emit) -> Iterator[Finding]:
+    """PARSE-ROW-AMBIGUOUS：表格行的数值无法对应到栏目
+
+    规则
+        一行的数值单元格个数与该表栏目数不符，且无法按规范 §2.7 第 3 步（去掉尾部空单元格、
+        区分占位空格）确定每个数值属于哪一栏时，该行各栏记为“无法识别”，每行提示一次。
+
+    原因
+        合并单元格和空白会使数值错位。按顺序硬填会把数值填进错误的栏目，
+        因此不猜测位移，相关勾稽校验转为无法判断。
+
+    不合格示例
+        表三“（一）予以公开”行以制表符分隔，只有 5 个数值且中间有空单元格（应为 7 栏）。
+
+    合格示例
+        “（一）予以公开”行有 7 个数值，依次对应自然人至总计。
+
+    无法判断
+        报告中一张表格都没有（也没有该类解析记录）时无法判断。
+
+    依据
+        zfxxgk 规范 §2.7 第 3 步。
+    """
+    notes = notes_of(report, NoteKind.ROW_AMBIGUOUS)
+    if not notes and (na := no_table_found(report, emit)) is not None:
+        yield na
+        return
+    for note in notes:
+        cells = [str(c) for c in note.data.get("cells", ())] or note_row_cells(note)
+        label = str(note.data.get("label", ""))
+        ev = note_evidence(report, note, cells)
+        ev.update(expected=note.data.get("expected"), actual=note.data.get("k"))
+        yield emit.fail(
+            cells=cells, excerpt=label, evidence=ev, table=table_name(note.table), label=label, k=note.data.get("k")
+        )
+
+
+@rule("PARSE-ROW-SPLIT", Severity.INFO, "%(table)s“%(label)s”跨行排版，已合并识别。")
+def rule_parse_row_split(report: Report, emit: Emit) -> Iterator[Finding]:
+    """PARSE-ROW-SPLIT：表格行或合并标签跨行排版（提示）
+
+    规则
+        同一表格行的单元格（或同一个合并标签）分散在几行或几组文本行中、解析时已合并识别的，
+        每处提示一次。单元格内部的换行不算。
+
+    原因
+        跨行排版多来自合并单元格或转换工具；合并识别可能出错，提示审核人员核对该行取值。
+
+    不合格示例
+        “行政事业性收费”独占一行，其数值“0”在空行之后的下一行；
+        或“三、本 / 年度办 / 理结果”分在三行。
+
+    合格示例
+        “行政事业性收费⇥0”在同一行。
+
+    无法判断
+        报告中一张表格都没有（也没有该类解析记录）时无法判断。
+
+    依据
+        zfxxgk 规范 §2.5、§2.7 第 3 步。
+    """
+    notes = notes_of(report, NoteKind.ROW_SPLIT)
+    if not notes and (na := no_table_found(report, emit)) is not None:
+        yield na
+        return
+    for note in notes:
+        label = str(note.data.get("label", ""))
+        yield emit.fail(
+            excerpt=f"{note.table}:{label}",
+            evidence=note_evidence(report, note),
+            table=table_name(note.table),
+            label=label,
+        )
+
+
+@rule("PARSE-HEADER-GARBLED", Severity.INFO, "%(table)s表头“%(raw)s”无法识别，已按标准栏目顺序解析。")
+def rule_parse_header_garbled(report: Report, emit: Emit) -> Iterator[Finding]:
+    """PARSE-HEADER-GARBLED：表头文字无法识别（提示）
+
+    规则
+        表头单元格的文字不是任何标准栏目名（如识别错误的乱码），解析时改按最末一行表头
+        或标准栏目顺序对应数值的，每张表提示一次，列出无法识别的表头文字。
+
+    原因
+        表头乱码多来自图片识别（OCR）；数值仍按标准栏目顺序读取，但应人工核对。
+
+    不合格示例
+        表四第二行表头识别为“4+H 4+H H”“++/th >”。
+
+    合格示例
+        表头为“结果维持、结果纠正、其他结果、尚未审结、总计”。
+
+    无法判断
+        报告中一张表格都没有（也没有该类解析记录）时无法判断。
+
+    依据
+        zfxxgk 规范 §2.4（表四表头乱码）、§2.7。
+    """
+    notes = notes_of(report, NoteKind.HEADER_GARBLED)
+    if not notes and (na := no_table_found(report, emit)) is not None:
+        yield na
+        return
+    for note in notes:
+        raw = note.data.get("raw", ())
+        text = "、".join(str(r) for r in raw) if isinstance(raw, list | tuple) else str(raw)
+        yield emit.fail(
+            excerpt=f"{note.table}:{text}", evidence=note_evidence(report, note), table=table_name(note.table), raw=text
+        )
+
+
+@rule("PARSE-LABEL-INFERRED", Severity.INFO, "%(table)s第%(i)s行标签无法识别，按位置推定为“%(label)s”。")
+def rule_parse_label_inferred(report: Report, emit: Emit) -> Iterator[Finding]:
+    """PARSE-LABEL-INFERRED：按位置推定的行标签（提示）
+
+    规则
+        一行的标签文字无法识别，但其前后的行都已识别、且恰好只空出一个标准行时，
+        按位置把它认定为该标准行，并提示一次。
+
+    原因
+        推定只在没有其他可能时进行，但仍是推定，应人工核对该行是否确为推定的项目。
+
+    不合格示例
+        表三“1.属于国家秘密”与“3.危及“三安全一稳定””之间一行的标签识别为乱码，
+        推定为“2.其他法律行政法规禁止公开”。
+
+    合格示例
+        每行标签都可识别。
+
+    无法判断
+        报告中一张表格都没有（也没有该类解析记录）时无法判断。
+
+    依据
+        zfxxgk 规范 §2.7 第 4 步。
+    """
+    notes = notes_of(report, NoteKind.LABEL_INFERRED)
+    if not notes and (na := no_table_found(report, emit)) is not None:
+        yield na
+        return
+    for note in notes:
+        label = str(note.data.get("label", note.data.get("row", "")))
+        cells = note_row_cells(note)
+        yield emit.fail(
+            cells=cells,
+            excerpt=f"{note.table}:{note.data.get('row', label)}",
+            evidence=note_evidence(report, note, cells),
+            table=table_name(note.table),
+            i=note.data.get("index"),
+            label=label,
+        )
