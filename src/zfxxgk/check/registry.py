@@ -56,7 +56,13 @@ class Rule:
         return first.split("：", 1)[1].strip() if "：" in first else first
 
     def instances(self) -> list[tuple[str, dict[str, str]]]:
-        """Concrete instance ids with the keyword argument each is called with."""
+        """Concrete instance ids with the keyword argument each is called with (computed once)."""
+        cached = _INSTANCES.get(self.id)
+        if cached is None:
+            cached = _INSTANCES[self.id] = self._instances()
+        return cached
+
+    def _instances(self) -> list[tuple[str, dict[str, str]]]:
         name = self.param_name
         if name is None:
             return [(self.id, {})]
@@ -64,6 +70,7 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
+_INSTANCES: dict[str, list[tuple[str, dict[str, str]]]] = {}
 
 
 def rule(rule_id: str, severity: Severity, message: str, params: Sequence[str] = ()) -> Callable[[RuleFunc], RuleFunc]:

@@ -45,14 +45,20 @@ def identity_evidence(report: Report, lhs: tuple[str, ...], rhs: tuple[str, ...]
 
 
 def judge_identity(
-    report: Report, emit: Emit, lhs: tuple[str, ...], rhs: tuple[str, ...], **fields: object
+    report: Report,
+    emit: Emit,
+    lhs: tuple[str, ...],
+    rhs: tuple[str, ...],
+    res: IdentityResult | None = None,
+    **fields: object,
 ) -> Iterator[Finding]:
     """PASS, NOT_ASSESSABLE (missing = the null operands) or FAIL with the message filled.
 
     Besides the rule's own ``fields`` the message may use ``lhs``/``rhs`` (the two sums, “≥n”
     when a term is null) and ``d`` (the absolute difference, “至少n” for a bound violation).
     """
-    res = evaluate(report, lhs, rhs)
+    if res is None:
+        res = evaluate(report, lhs, rhs)
     if res.outcome is Outcome.PASS:
         yield emit.passed(cells=lhs + rhs)
     elif res.outcome is Outcome.NOT_ASSESSABLE:
@@ -77,8 +83,11 @@ def judge_total(
     The message may also use ``s`` (the parts' sum, “≥n” when a part is null) and ``t`` (the total).
     """
     res = evaluate(report, lhs, rhs)
+    if res.outcome is Outcome.PASS:
+        yield emit.passed(cells=lhs + rhs)  # fast path: no message fields to build
+        return
     yield from judge_identity(
-        report, emit, lhs, rhs, s=side_sum(res.rhs, res.rhs_known), t=cell_value(report, lhs[0]), **fields
+        report, emit, lhs, rhs, res, s=side_sum(res.rhs, res.rhs_known), t=cell_value(report, lhs[0]), **fields
     )
 
 

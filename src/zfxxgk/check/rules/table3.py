@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
 from ...model import Finding, Report, Severity
 from ...model.ids import OUTCOME_ROWS, T3_APPLICANT_COLUMNS, T3_COLUMNS, T3_ROWS, t3
@@ -16,29 +17,32 @@ ROW_KEYS = tuple(r.key for r in T3_ROWS)
 ROW_LABEL = {r.key: r.label for r in T3_ROWS}
 
 
+@cache
 def balance_identity(c: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """new_received + carried_over = total_processed + carried_forward, column c."""
     return (t3("new_received", c), t3("carried_over", c)), (t3("total_processed", c), t3("carried_forward", c))
 
 
+@cache
 def outcomes_identity(c: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """total_processed = Σ of the 21 outcome rows, column c."""
     return (t3("total_processed", c),), tuple(t3(r, c) for r in OUTCOME_ROWS)
 
 
+@cache
 def rowsum_identity(r: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Row total = Σ of the six applicant columns, row r."""
     return (t3(r, "total"),), tuple(t3(r, c) for c in T3_APPLICANT_COLUMNS)
 
 
-def identities() -> Iterator[tuple[str, tuple[str, ...], tuple[str, ...]]]:
-    """All 39 identities of table 3 with the rule instance that owns each."""
-    for c in COLUMN_KEYS:
-        yield (f"T3-BALANCE-{c}", *balance_identity(c))
-    for c in COLUMN_KEYS:
-        yield (f"T3-OUTCOMES-{c}", *outcomes_identity(c))
-    for r in ROW_KEYS:
-        yield (f"T3-ROWSUM-{r}", *rowsum_identity(r))
+@cache
+def identities() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """All 39 identities of table 3 with the rule instance that owns each (built once)."""
+    return (
+        *((f"T3-BALANCE-{c}", *balance_identity(c)) for c in COLUMN_KEYS),
+        *((f"T3-OUTCOMES-{c}", *outcomes_identity(c)) for c in COLUMN_KEYS),
+        *((f"T3-ROWSUM-{r}", *rowsum_identity(r)) for r in ROW_KEYS),
+    )
 
 
 @rule(
