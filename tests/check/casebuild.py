@@ -6,6 +6,8 @@ A case starts from a base and applies overrides:
   standard headings, in order, all three tables found in their sections with every row, year 2024.
 * ``base: empty``: every cell ABSENT, no tables, no sections, no year.
 * ``base: text``: ``text:`` parsed with :func:`zfxxgk.parse.parse_text`; ``⇥`` in the text is a TAB.
+* ``base: good``: ``zeros`` plus complete header facts (unit 测试镇人民政府, year 2024, title,
+  period, signature 2025-01-15, contact) and section texts with which every rule passes.
 
 Overrides, applied in this order:
 
@@ -16,7 +18,11 @@ Overrides, applied in this order:
 * ``remove_sections: [n]``; ``remove_tables: [t]`` (the table's cells become ABSENT).
 * ``tables: {t: {section: n}}``: the section a table lies in.
 * ``notes: [{kind, table, data, span: [line, col, end_line, end_col]}]``: appended.
-* ``year``.
+* ``year``; header facts ``unit``, ``title``, ``intro``, ``signed_unit``, ``signed_on``,
+  ``published_on`` (ISO dates or null), ``periods: [[start, end, text], …]``;
+* ``section_text: {n: text}``: the body of section n;
+* ``previous: {…}``: the same unit's previous-year report, itself built from a case dict
+  (cross-year rules); ``settings: {…}``: :class:`zfxxgk.check.CheckSettings` fields.
 
 For non-text bases, a found table's ``rows_found`` is recomputed from its cells (a row whose cells
 are all ABSENT was not found).
@@ -24,10 +30,23 @@ are all ABSENT was not found).
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from zfxxgk.model import Cell, CellState, NoteKind, ParseNote, Report, Section, Span, Table, TableInfo
+from zfxxgk.check import CheckSettings
+from zfxxgk.model import (
+    Cell,
+    CellState,
+    NoteKind,
+    ParseNote,
+    PeriodStatement,
+    Report,
+    Section,
+    Span,
+    Table,
+    TableInfo,
+)
 from zfxxgk.model.ids import (
     CELL,
     CELL_IDS,
@@ -42,7 +61,25 @@ from zfxxgk.parse import parse_text
 from zfxxgk.parse.values import read_value
 
 TAB_MARK = "⇥"
-BASES = ("zeros", "empty", "text")
+BASES = ("zeros", "empty", "text", "good")
+
+GOOD_SECTIONS = {
+    1: "2024年，测试镇认真落实政府信息公开工作。（一）主动公开。通过政府网站主动公开政府信息120条。"
+    "（二）依申请公开。2024年共收到政府信息公开申请0件。（三）政府信息管理。健全信息管理制度。"
+    "（四）政府信息公开平台建设。优化政府网站平台。（五）监督保障。将政务公开纳入年度考核，开展社会评议，"
+    "本年度未发生责任追究情况。本年度未发生因政府信息公开引起的行政复议、行政诉讼。",
+    2: "",
+    3: "",
+    4: "",
+    5: "（一）2023年问题整改情况。针对上一年度公开不及时的问题已完成整改。"
+    "（二）存在的主要问题。一是公开内容不够全面；二是人员力量薄弱。"
+    "（三）改进措施。下一步将加强培训，完善制度，提升公开质量。",
+    6: "（一）信息处理费收取情况。本年度未收取信息处理费。（二）落实上级年度政务公开工作要点情况。"
+    "全面完成年度工作要点任务。（三）人大代表建议和政协提案办理结果公开情况。本年度承办人大代表建议0件、"
+    "政协提案0件。（四）年度政务公开工作创新情况。创新开展政务公开进社区活动。"
+    "（五）数据统计说明。本报告所列数据统计期限为2024年1月1日至2024年12月31日。",
+}
+GOOD_INTRO = "本报告所列数据统计期间为2024年1月1日至2024年12月31日。如有疑问请联系测试镇党政办公室（电话：0536-1234567）。"
 
 
 def zeros_report() -> Report:
@@ -60,6 +97,24 @@ def zeros_report() -> Report:
         line = TABLE_SECTION[t] * 10 + 2
         report.tables[t] = TableInfo(t, Span(line, 0, line + 5, 0), "tsv", TABLE_SECTION[t], [r.key for r in TABLE_ROWS[t]])
     return report
+
+
+def good_report() -> Report:
+    """``zeros`` with complete header facts and section texts: a report every rule passes."""
+    report = zeros_report()
+    report.unit = report.signed_unit = "测试镇人民政府"
+    report.signed_on = dt.date(2025, 1, 15)
+    report.intro = GOOD_INTRO
+    report.periods = [PeriodStatement(dt.date(2024, 1, 1), dt.date(2024, 12, 31), "统计期间为2024年1月1日至2024年12月31日", Span(3, 0, 3, 0))]
+    for n, text in GOOD_SECTIONS.items():
+        report.sections[n].text = text
+    return report
+
+
+def _date(v: Any) -> dt.date | None:
+    if v is None or isinstance(v, dt.date):
+        return v
+    return dt.date.fromisoformat(str(v))
 
 
 def cell_from(cell_id: str, v: Any) -> Cell:
@@ -99,6 +154,8 @@ def build_report(case: dict[str, Any]) -> Report:
         report = parse_text(case["text"].replace(TAB_MARK, "\t"), "<case>")
     elif base == "empty":
         report = Report(source="<case>")
+    elif base == "good":
+        report = good_report()
     else:
         report = zeros_report()
 
@@ -127,6 +184,18 @@ def build_report(case: dict[str, Any]) -> Report:
     report.notes.extend(note_from(d) for d in case.get("notes") or ())
     if "year" in case:
         report.year = case["year"]
+    for key in ("unit", "title", "intro", "signed_unit"):
+        if key in case:
+            setattr(report, key, case[key])
+    for key in ("signed_on", "published_on"):
+        if key in case:
+            setattr(report, key, _date(case[key]))
+    if "periods" in case:
+        report.periods = [
+            PeriodStatement(_date(p[0]), _date(p[1]), p[2] if len(p) > 2 else "", Span(1, 0, 1, 0)) for p in case["periods"]
+        ]
+    for n, text in (case.get("section_text") or {}).items():
+        report.sections[int(n)].text = text
     if base != "text":
         for t, info in report.tables.items():
             info.rows_found = [
@@ -134,3 +203,15 @@ def build_report(case: dict[str, Any]) -> Report:
                 if any(report.cells[i].state is not CellState.ABSENT for i in row_cells(t, r.key))
             ]
     return report
+
+
+def build_previous(case: dict[str, Any]) -> Report | None:
+    """The previous-year report of a case, if it gives one."""
+    prev = case.get("previous")
+    return build_report(prev) if prev is not None else None
+
+
+def build_settings(case: dict[str, Any]) -> CheckSettings | None:
+    """Check settings of a case, if it gives any."""
+    settings = case.get("settings")
+    return CheckSettings(**settings) if settings is not None else None

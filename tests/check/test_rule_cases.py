@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.check.casebuild import build_report
-from zfxxgk.check import RULES
+from tests.check.casebuild import build_previous, build_report, build_settings
+from zfxxgk.check import DEFAULT_SETTINGS, RULES, CheckContext
 from zfxxgk.check.registry import Emit, Rule
 from zfxxgk.model import Finding, Outcome
 
@@ -44,9 +44,11 @@ def all_cases() -> list:
     return params
 
 
-def run_instance(rule: Rule, instance: str, report) -> list[Finding]:
+def run_instance(rule: Rule, instance: str, report, ctx: CheckContext | None = None) -> list[Finding]:
     """Results of one rule instance (a rule yielding nothing has passed)."""
     kwargs = dict(rule.instances())[instance]
+    if rule.wants_ctx:
+        kwargs = {**kwargs, "ctx": ctx or CheckContext()}
     emit = Emit(rule, instance)
     results = list(rule.func(report, emit, **kwargs))
     return results or [emit.passed()]
@@ -57,7 +59,8 @@ def test_rule_case(rule_id: str, case: dict[str, Any]):
     rule = RULES[rule_id]
     instance = case.get("instance") or rule_id
     assert instance in dict(rule.instances()), f"{instance} is not an instance of {rule_id}"
-    results = run_instance(rule, instance, build_report(case))
+    ctx = CheckContext(build_settings(case) or DEFAULT_SETTINGS, build_previous(case))
+    results = run_instance(rule, instance, build_report(case), ctx)
 
     outcomes = {f.outcome for f in results}
     expected = EXPECT[case["expect"]]
@@ -83,3 +86,11 @@ def test_rule_case(rule_id: str, case: dict[str, Any]):
         assert f.message and "%(" not in f.message and "？" not in f.message, f.message
         assert f.evidence.get("rule_id") == instance
         assert f.evidence.get("severity") == f.severity.value
+
+
+def test_a_good_report_has_no_findings():
+    """The ``good`` base is consistent in every respect: no rule may fail on it (no false positives)."""
+    from zfxxgk.check import check
+
+    result = check(build_report({"base": "good"}))
+    assert [(f.rule, f.message) for f in result.findings] == []

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..model import Finding, NoteKind, Outcome, Report
 from . import rules as _rules  # noqa: F401  (registers the built-in rules)
+from .context import DEFAULT_SETTINGS, CheckContext, CheckSettings, Deadline
 from .registry import RULES, Rule, run_rules
 
 
@@ -33,12 +34,23 @@ class CheckResult:
         return any(f.severity.value == "error" for f in self.findings)
 
 
-def check(report: Report, select: Sequence[str] | None = None, ignore: Sequence[str] | None = None) -> CheckResult:
-    """Run the selected rules (default: all) on a parsed report."""
+def check(
+    report: Report,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    previous: Report | None = None,
+    settings: CheckSettings | None = None,
+) -> CheckResult:
+    """Run the selected rules (default: all) on a parsed report.
+
+    ``previous`` is the same unit's report for the year before (cross-year rules are not
+    assessable without it); ``settings`` override the default deadlines and unit type.
+    """
     if any(n.kind is NoteKind.NOT_ANNUAL_REPORT for n in report.notes):
         # Nothing else is meaningful on a file that is not an annual report.
         select = ["PARSE-NOT-ANNUAL-REPORT"]
-    return CheckResult(report, list(run_rules(report, select, ignore)))
+    ctx = CheckContext(settings or DEFAULT_SETTINGS, previous)
+    return CheckResult(report, list(run_rules(report, select, ignore, ctx)))
 
 
-__all__ = ["RULES", "CheckResult", "Rule", "check"]
+__all__ = ["DEFAULT_SETTINGS", "RULES", "CheckContext", "CheckResult", "CheckSettings", "Deadline", "Rule", "check"]

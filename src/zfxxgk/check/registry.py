@@ -30,6 +30,7 @@ class Rule:
     message: str  # %(name)s template, filled from the finding's fields
     func: RuleFunc
     params: tuple[str, ...] = ()
+    wants_ctx: bool = False  # the function takes ``ctx`` (settings, previous-year report)
 
     @property
     def param_name(self) -> str | None:
@@ -81,7 +82,9 @@ def rule(rule_id: str, severity: Severity, message: str, params: Sequence[str] =
             raise ValueError(f"duplicate rule id {rule_id}")
         if not func.__name__.startswith("rule_"):
             raise ValueError(f"rule function {func.__name__} must start with rule_")
-        r = Rule(rule_id, severity, message, func, tuple(params))
+        import inspect
+
+        r = Rule(rule_id, severity, message, func, tuple(params), "ctx" in inspect.signature(func).parameters)
         if (r.param_name is None) != (not r.params):
             raise ValueError(f"rule {rule_id}: parameter placeholder and params must go together")
         RULES[rule_id] = r
@@ -164,10 +167,14 @@ def matches(instance: str, selectors: Iterable[str]) -> bool:
 
 
 def run_rules(
-    report: Report, select: Sequence[str] | None = None, ignore: Sequence[str] | None = None
+    report: Report,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    ctx: Any = None,
 ) -> Iterator[Finding]:
-    """Run every selected rule instance on the report."""
+    """Run every selected rule instance on the report; rules with a ``ctx`` parameter get ``ctx``."""
     for r in RULES.values():
+        wants_ctx = r.wants_ctx
         for instance, kwargs in r.instances():
             if select and not matches(instance, select):
                 continue
@@ -175,7 +182,8 @@ def run_rules(
                 continue
             emit = Emit(r, instance)
             produced = False
-            for f in r.func(report, emit, **kwargs):
+            results = r.func(report, emit, ctx=ctx, **kwargs) if wants_ctx else r.func(report, emit, **kwargs)
+            for f in results:
                 produced = True
                 yield f
             if not produced:

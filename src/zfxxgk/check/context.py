@@ -1,0 +1,56 @@
+"""What a rule may know beyond the report: settings and the same unit's previous-year report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..model import Report, Severity
+from ..model.units import UnitType
+
+
+class Deadline(BaseModel):
+    """Publication deadline for report year N: month/day of year N+1, with its legal source."""
+
+    model_config = ConfigDict(frozen=True)
+
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=31)
+    severity: Severity = Severity.WARNING
+    source: str = ""
+
+    def for_year(self, year: int) -> dt.date:
+        """The deadline date for report year ``year``."""
+        return dt.date(year + 1, self.month, self.day)
+
+
+def _default_deadlines() -> dict[UnitType, Deadline]:
+    law = "《政府信息公开条例》第四十九条"
+    return {
+        UnitType.DEPARTMENT: Deadline(month=1, day=31, severity=Severity.WARNING, source=law),
+        UnitType.GOVERNMENT: Deadline(month=3, day=31, severity=Severity.WARNING, source=law),
+        # 第四十九条 names no deadline for 乡镇/街道; local notices differ (spec §4.8, S6).
+        UnitType.TOWNSHIP: Deadline(month=1, day=31, severity=Severity.INFO, source="默认值（条例未规定乡镇、街道时限）"),
+    }
+
+
+class CheckSettings(BaseModel):
+    """Evaluator settings (validated): deadlines per unit type and an optional unit-type override."""
+
+    model_config = ConfigDict(frozen=True)
+
+    deadlines: dict[UnitType, Deadline] = Field(default_factory=_default_deadlines)
+    unit_type: UnitType | None = None  # catalogue metadata, when the collector knows it
+
+
+DEFAULT_SETTINGS = CheckSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class CheckContext:
+    """Passed to rules that declare a ``ctx`` parameter."""
+
+    settings: CheckSettings = field(default_factory=lambda: DEFAULT_SETTINGS)
+    previous: Report | None = None  # the same unit's report for year N−1, when known

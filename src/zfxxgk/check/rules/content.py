@@ -1,0 +1,1 @@
+"""Section content (spec §4.9): SEC1-*, SEC5-*, SEC6-* rules."""
