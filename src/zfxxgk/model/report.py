@@ -115,8 +115,12 @@ class Section:
     heading: str  # verbatim, Markdown markers and surrounding whitespace removed
     standard: str  # the standard heading it was matched to
     variant: bool  # matched through a known variant or similarity, not verbatim
-    text: str
+    text: str  # prose only: table lines blanked; line k of text is source line span.line + 1 + k
     span: Span  # heading line .. last line of the body
+
+    def lines(self) -> list[tuple[int, str]]:
+        """(source line number, text) of each line of the body."""
+        return [(self.span.line + 1 + k, t) for k, t in enumerate(self.text.split("\n"))]
 
 
 @dataclass(slots=True)
@@ -156,7 +160,8 @@ class Report:
     signature_span: Span | None = None
     published_on: dt.date | None = None  # portal 发布日期 metadata, when a collector supplies it
     periods: list[PeriodStatement] = field(default_factory=list)
-    intro: str = ""
+    intro: str = ""  # text between title and first heading (table lines blanked)
+    intro_line: int = 1  # source line of the intro's first line
     sections: dict[int, Section] = field(default_factory=dict)
     tables: dict[Table, TableInfo] = field(default_factory=dict)
     cells: dict[str, Cell] = field(default_factory=lambda: {i: Cell(i) for i in CELL_IDS})

@@ -27,7 +27,14 @@ def parse_text(text: str, source: str = "<text>") -> Report:
         if i in headings:
             current = headings[i].number
         section_at.append(current)
-    _sections(report, rows, headings, lines)
+    regions = find_regions(rows, set(headings), section_at)
+    # Section and intro texts are prose only: table lines are blanked so line offsets still hold.
+    prose = list(lines)
+    for region in regions.values():
+        for row in region.rows:
+            for ln in range(row.line, row.end_line + 1):
+                prose[ln - 1] = ""
+    _sections(report, rows, headings, prose)
 
     first_heading_line = rows[min(headings)].line if headings else len(lines) + 1
     report.title, report.title_span = find_title(lines, first_heading_line - 1)
@@ -44,9 +51,9 @@ def parse_text(text: str, source: str = "<text>") -> Report:
             report.year = report.signed_on.year - 1
     intro_end = first_heading_line - 1
     title_end = report.title_span.end_line if report.title_span else 0
-    report.intro = "\n".join(lines[title_end:intro_end]).strip()
+    report.intro = "\n".join(prose[title_end:intro_end]).rstrip()
+    report.intro_line = title_end + 1
 
-    regions = find_regions(rows, set(headings), section_at)
     for table, region in regions.items():
         _MAPPERS[table](region, report)
     layouts = Counter(t.layout for t in report.tables.values())
@@ -79,7 +86,7 @@ def _sections(report: Report, rows: list[Row], headings: dict[int, HeadingMatch]
         h = headings[i]
         start = rows[i].line  # 1-based line of the heading
         end = rows[order[k + 1]].line - 1 if k + 1 < len(order) else len(lines)
-        body = "\n".join(lines[start:end]).strip()
+        body = "\n".join(lines[start:end]).rstrip()  # line k of the body is source line start + 1 + k
         report.sections[h.number] = Section(
             number=h.number,
             ordinal=h.ordinal,
