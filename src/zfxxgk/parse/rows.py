@@ -47,7 +47,10 @@ class RCell:
     @property
     def span(self) -> Span:
         """Where the cell's text is (1-based line, 0-based columns, end exclusive)."""
-        body = self.text.strip()
+        t = self.text
+        if t and self.line == self.end_line and not t[0].isspace() and not t[-1].isspace():
+            return Span(self.line, self.col, self.line, self.end_col)  # common case: nothing to trim
+        body = t.strip()
         if not body:
             return Span(self.line, self.col, self.end_line, self.end_col)
         lead = len(self.text) - len(self.text.lstrip())
