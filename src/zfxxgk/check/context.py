@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -21,9 +22,15 @@ class Deadline(BaseModel):
     severity: Severity = Severity.WARNING
     source: str = ""
 
-    def for_year(self, year: int) -> dt.date:
-        """The deadline date for report year ``year``."""
-        return dt.date(year + 1, self.month, self.day)
+    def for_year(self, year: int) -> dt.date | None:
+        """The deadline for report year ``year`` (None for an impossible year).
+
+        A day past the month's end means the month's last day (a 02-29 setting in a common year).
+        """
+        y = year + 1
+        if not dt.MINYEAR <= y <= dt.MAXYEAR:
+            return None
+        return dt.date(y, self.month, min(self.day, calendar.monthrange(y, self.month)[1]))
 
 
 def _default_deadlines() -> dict[UnitType, Deadline]:

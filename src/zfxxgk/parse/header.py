@@ -12,7 +12,7 @@ _Y = r"(\d{4}|[〇○零一二三四五六七八九]{4})"
 _MD = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 DATE = re.compile(_Y + r"年" + _MD + r"月" + _MD + r"日")
 _PERIOD = re.compile(
-    r"(?:统计期间|统计期限|统计时段|统计时限|统计周期|统计区间|统计时间)(?:为|是)?(?:自|从)?"
+    r"(?:统计期间|统计期限|统计时段|统计时限|统计周期|统计区间|统计时间|所列数据|数据期间)(?:的?统计期限|的?统计期间)?(?:为|是|均为)?(?:自|从)?"
     + _Y + r"年" + _MD + r"月" + _MD + r"日(?:起)?(?:至|到|—|-|~|－|─)+(?:" + _Y + r"年)?" + _MD + r"月" + _MD + r"日"
 )
 _TITLE_YEAR = re.compile(r"^(.*?)" + _Y + r"年度?")
@@ -82,7 +82,7 @@ def find_periods(lines: list[str]) -> list[PeriodStatement]:
     """Every stated statistics period (a missing end year is the start year)."""
     out: list[PeriodStatement] = []
     for i, line in enumerate(lines):
-        if "统计" not in line:
+        if "统计" not in line and "所列数据" not in line:
             continue
         for m in _PERIOD.finditer(squash(line)):
             y1, m1, d1, y2, m2, d2 = m.groups()

@@ -6,6 +6,10 @@ the ids stay in ``Finding.cells`` and in the evidence.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,6 +23,8 @@ from ...model.ids import (
     TABLE_ROWS,
     row_cells,
 )
+from ...model.units import UnitType, infer_unit_type
+from ..context import CheckContext
 from ..registry import Emit
 
 SECTION_MISSING = "section.%d"  # how a missing section is named in not_assessable(missing=…)
@@ -99,3 +105,45 @@ def no_table_found(report: Report, emit: Emit) -> Finding | None:
     if len(missing) == len(Table):
         return emit.not_assessable(missing=missing, reason="未找到任何表格")
     return None
+
+
+# --- Prose and header helpers (spec §3.2, §4.7–§4.9) -------------------------------------------
+
+_WHITESPACE = re.compile(r"\s+")
+# Clause ends after NFKC (§4.7): 。 stays full-width, ；！？ become ; ! ?; line breaks end clauses too.
+_CLAUSE_END = re.compile(r"[。;!?\n]")
+
+
+@functools.lru_cache(maxsize=256)
+def squash_text(s: str) -> str:
+    """NFKC and no whitespace at all (spec §3.2): the form keyword tests run on (cached per string)."""
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", s))
+
+
+@functools.lru_cache(maxsize=64)
+def text_clauses(text: str, first_line: int) -> tuple[tuple[int, str], ...]:
+    """(source line, squashed clause) of every non-empty clause; ``first_line`` is the text's first line."""
+    out: list[tuple[int, str]] = []
+    for k, line in enumerate(unicodedata.normalize("NFKC", text).split("\n")):
+        for clause in _CLAUSE_END.split(_WHITESPACE.sub("", line)):
+            if clause:
+                out.append((first_line + k, clause))
+    return tuple(out)
+
+
+def cn_date(d: dt.date) -> str:
+    """A date as printed in messages: 2025年1月31日."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def unit_type_of(report: Report, ctx: CheckContext | None) -> tuple[UnitType | None, str]:
+    """Unit type and where it came from: the settings (catalogue metadata), else the unit's name (§4.8)."""
+    if ctx is not None and ctx.settings.unit_type is not None:
+        return ctx.settings.unit_type, "settings"
+    inferred = infer_unit_type(report.unit or report.signed_unit)
+    return inferred, ("name" if inferred is not None else "")
+
+
+def has_any(text: str, words: Iterable[str]) -> bool:
+    """Whether any of the keywords occurs in the text (plain substring tests)."""
+    return any(w in text for w in words)
