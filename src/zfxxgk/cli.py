@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from . import api
+from . import render as render_mod
 from .check import RULES, CheckResult
 from .model import CELL, CELL_IDS, CellState, Finding, Outcome, Report, Severity
 
@@ -118,6 +119,57 @@ def rules(as_json: JsonOpt = False) -> None:
     out.print(f"共 {len(rows)} 条规则（{sum(len(i) for *_, i in rows)} 个规则实例）。")
 
 
+@app.command()
+def template(
+    out_path: Annotated[Path, typer.Argument(help="要生成的 Excel 文件（.xlsx）。", show_default=False)],
+    prefill: Annotated[Path | None, typer.Option("--from", help="用已有报告（文本、Excel、JSON/YAML）的数据预填。")] = None,
+) -> None:
+    """生成 Excel 填报模板：封面、表二至表四（与标准格式一致，合计为公式）、正文六个部分。"""
+    report = None
+    if prefill is not None:
+        try:
+            report = api.parse(prefill)
+        except api.ParseError as e:
+            _error(e.source, e.reason, False)
+            raise typer.Exit(EXIT_INPUT) from None
+    out_path.write_bytes(render_mod.render_template(report))
+    out.print(f"已生成填报模板：{escape(str(out_path))}（黄色单元格为填报项，合计自动计算）")
+
+
+@app.command()
+def render(
+    source: Annotated[Path, typer.Argument(help="填好的 Excel 模板、JSON/YAML 数据或报告文本。", show_default=False)],
+    to: Annotated[str, typer.Option("--to", help="输出格式：docx、pdf、html、md 或 txt。")] = "docx",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="输出文件；默认与输入同名、换扩展名。")] = None,
+    layout: Annotated[str, typer.Option("--layout", help="txt 的版式：tsv（每行一个表格行）、cells（每行一个单元格）或 grid（Markdown 表格）。")] = "tsv",
+    force: Annotated[bool, typer.Option("--force", help="即使有“错误”级问题也生成，并在附录中列出问题。")] = False,
+) -> None:
+    """生成标准格式（国办公开办函〔2021〕30号）的年度报告。先校验：有“错误”级问题时拒绝生成（退出码 1）。"""
+    if to not in render_mod.FORMATS:
+        err.print(f"[bold red]不支持的输出格式[/]：{escape(to)}（可选：{'、'.join(render_mod.FORMATS)}）")
+        raise typer.Exit(EXIT_INPUT)
+    if layout not in render_mod.LAYOUTS:
+        err.print(f"[bold red]不支持的文本版式[/]：{escape(layout)}（可选：{'、'.join(render_mod.LAYOUTS)}）")
+        raise typer.Exit(EXIT_INPUT)
+    try:
+        report = api.parse(source)
+    except api.ParseError as e:
+        _error(e.source, e.reason, False)
+        raise typer.Exit(EXIT_INPUT) from None
+    result = api.check(report)
+    errors = [f for f in result.findings if f.severity is Severity.ERROR]
+    if errors and not force:
+        err.print(f"[bold red]拒绝生成[/]：{escape(str(source))} 有 {len(errors)} 个“错误”级问题，请修改后重试（或用 --force 强制生成）：")
+        for f in errors:
+            err.print(f"  [bold red]{f.rule}[/]  {escape(f.message)}")
+        raise typer.Exit(EXIT_FINDINGS)
+    appendix = [f for f in result.findings if f.severity is not Severity.INFO] if errors else []
+    target = output or source.with_suffix("." + to)
+    target.write_bytes(render_mod.render(report, to, appendix, layout))
+    note = f"（附录列出 {len(appendix)} 个问题）" if appendix else ""
+    out.print(f"已生成：{escape(str(target))}{note}")
+
+
 def _split(values: list[str] | None) -> list[str] | None:
     if not values:
         return None
@@ -135,9 +187,13 @@ def check_record(res: CheckResult, outcomes: bool = False) -> dict[str, Any]:
 
 
 def _where(f: Finding, report: Report) -> str:
-    lines = sorted({c.span.line for i in f.cells if (c := report.cells.get(i)) and c.span})
+    spans = [c.span for i in f.cells if (c := report.cells.get(i)) and c.span]
     span = f.evidence.get("span") if isinstance(f.evidence.get("span"), dict) else None
-    if not lines and span:
+    locators = sorted({s.locator for s in spans if s.locator} | ({span["locator"]} if span and span.get("locator") else set()))
+    if locators:
+        return "  [dim]（" + "、".join(locators[:5]) + ("…" if len(locators) > 5 else "") + "）[/]"
+    lines = sorted({s.line for s in spans if s.line > 0})
+    if not lines and span and span.get("line", 0) > 0:
         lines = [span["line"]]
     if not lines:
         return ""

@@ -8,7 +8,7 @@ from zfxxgk.model import CELL_IDS, Cell, CellState, Report
 from zfxxgk.render import render_text
 
 
-def report_with(values: dict[str, int | None] | None = None, unit: str = "某县某某镇人民政府", year: int = 2024) -> Report:
+def report_with(values: dict[str, int | None] | None = None, unit: str = "东风县红旗镇人民政府", year: int = 2024) -> Report:
     """A report whose cells are all 0 except ``values`` (None → BLANK)."""
     r = Report(source="<built>", unit=unit, year=year, signed_on=dt.date(year + 1, 1, 15))
     for cid in CELL_IDS:

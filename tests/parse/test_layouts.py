@@ -22,7 +22,7 @@ def test_written_report_reads_back_in_every_layout(layout):
               t2("fee", "amount"): 3}
     r = parse_text(text_with(values, layout))
     assert r.to_dict()["cells"] == report_with(values).to_dict()["cells"]
-    assert (r.unit, r.year, str(r.signed_on)) == ("某县某某镇人民政府", 2024, "2025-01-15")
+    assert (r.unit, r.year, str(r.signed_on)) == ("东风县红旗镇人民政府", 2024, "2025-01-15")
     assert sorted(r.sections) == [1, 2, 3, 4, 5, 6]
     assert r.notes == []
     assert r.format == f"text/{layout}"

@@ -24,9 +24,11 @@ class ParseError(Exception):
         self.reason = reason
 
 
-# format name → (module, function); the function takes (bytes, source) or (text, source)
-PARSERS: dict[str, tuple[str, str]] = {
-    "text": ("zfxxgk.parse.text", "parse_text"),
+# format name → (module, function, takes bytes); the function takes (bytes or text, source)
+PARSERS: dict[str, tuple[str, str, bool]] = {
+    "text": ("zfxxgk.parse.text", "parse_text", False),
+    "data": ("zfxxgk.parse.data", "parse_data", False),
+    "xlsx": ("zfxxgk.parse.xlsx", "parse_xlsx", True),
 }
 FORMAT_NAMES = {
     "pdf": "PDF",
@@ -35,8 +37,10 @@ FORMAT_NAMES = {
     "html": "HTML",
     "image": "图片",
     "zip": "ZIP 压缩包",
+    "xlsx": "Excel",
 }
 REPORT_SUFFIXES = {
+    ".xlsx", ".json", ".yaml", ".yml",
     ".txt", ".text", ".md", ".markdown", ".htm", ".html", ".shtml", ".docx", ".doc", ".pdf",
     ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp",
 }
@@ -48,11 +52,15 @@ def detect_format(data: bytes, name: str = "") -> str:
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
+        if b"xl/" in data[:65536] or name.lower().endswith((".xlsx", ".xlsm")):
+            return "xlsx"
         return "docx" if b"word/" in data[:65536] or name.lower().endswith(".docx") else "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
     if head[:8] in (b"\x89PNG\r\n\x1a\n",) or head[:3] == b"\xff\xd8\xff" or head[:4] in (b"II*\x00", b"MM\x00*"):
         return "image"
+    if name.lower().endswith((".json", ".yaml", ".yml")) or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return "data"
     low = head.lower()
     if b"<html" in low or b"<!doctype html" in low or (b"<table" in low and b"</" in low):
         return "html"
@@ -76,7 +84,7 @@ def decode_text(data: bytes, source: str) -> str:
 
 
 def _parser(fmt: str) -> Callable[..., Report]:
-    module, func = PARSERS[fmt]
+    module, func, _ = PARSERS[fmt]
     return getattr(importlib.import_module(module), func)
 
 
@@ -89,6 +97,8 @@ def parse_bytes(data: bytes, source: str = "<bytes>") -> Report:
     fmt = detect_format(data, source)
     if fmt not in PARSERS:
         raise ParseError(source, f"暂不支持{FORMAT_NAMES.get(fmt, fmt)}格式的报告，请先转换为文本")
+    if PARSERS[fmt][2]:
+        return _parser(fmt)(data, source)
     text = decode_text(data, source)
     if not text.strip():
         raise ParseError(source, "文件没有文字内容")

@@ -31,9 +31,9 @@ def parse_text(text: str, source: str = "<text>") -> Report:
     # Section and intro texts are prose only: table lines are blanked so line offsets still hold.
     prose = list(lines)
     for region in regions.values():
-        for row in region.rows:
-            for ln in range(row.line, row.end_line + 1):
-                prose[ln - 1] = ""
+        # the whole span, so that Markdown rule rows (|---|) between table rows go too
+        for ln in range(region.rows[0].line, region.rows[-1].end_line + 1):
+            prose[ln - 1] = ""
     _sections(report, rows, headings, prose)
 
     first_heading_line = rows[min(headings)].line if headings else len(lines) + 1
