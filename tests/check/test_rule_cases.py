@@ -25,7 +25,7 @@ from zfxxgk.check.registry import Emit, Rule
 from zfxxgk.model import Finding, Outcome
 
 CASES_DIR = Path(__file__).parent / "cases"
-EXPECT = {"fail": Outcome.FAIL, "pass": Outcome.PASS, "not_assessable": Outcome.NOT_ASSESSABLE}
+EXPECT = {"fail": Outcome.FAIL, "pass": Outcome.PASS, "not_assessable": Outcome.NOT_ASSESSABLE, "not_stated": Outcome.NOT_STATED}
 
 
 def load_case_files() -> dict[Path, dict[str, Any]]:
