@@ -186,3 +186,35 @@ def test_004_structure():
 def test_fingerprints_are_distinct(seed):
     prints = [f.fingerprint for f in result(seed).findings]
     assert len(prints) == len(set(prints))
+
+
+# Spec §5, all families at once: the complete list of findings per seed (error / warning / info).
+# 000 carries two TXT-DUP-WORD infos (§4.10): its title repeats 公开 and §一 says “正确领导领导下”.
+SEED_SUMMARY = {
+    "000": {("STRUCT-LABEL-VARIANT", "warning"): 1, ("SEC1-GOV-ACCOUNTABILITY", "warning"): 1,
+            ("HDR-TITLE", "info"): 1, ("SEC5-PREV-RECTIFICATION", "info"): 1, ("TXT-DUP-WORD", "info"): 2},
+    "001": {("STRUCT-CELL-BLANK-t3", "warning"): 1, ("STRUCT-LABEL-VARIANT", "warning"): 1,
+            ("SEC1-GOV-ACCOUNTABILITY", "warning"): 1, ("SEC6-FEE-MISSING", "warning"): 1, ("T3-IMPLIED", "info"): 5,
+            ("PARSE-HEADER-GARBLED", "info"): 1, ("PARSE-ROW-SPLIT", "info"): 1, ("DATE-PUBDATE-MISSING", "info"): 1,
+            ("HDR-SIGNATURE-MISSING", "info"): 1, ("HDR-CONTACT-MISSING", "info"): 1, ("SEC5-PREV-RECTIFICATION", "info"): 1,
+            ("SEC6-ITEM-MISSING-work_points", "info"): 1, ("SEC6-ITEM-MISSING-proposals", "info"): 1,
+            ("SEC6-ITEM-MISSING-innovation", "info"): 1},
+    "002": {("TXT-GROWTH-NEW", "info"): 1},
+    "003": {("STRUCT-LABEL-VARIANT", "warning"): 8, ("SEC1-GOV-ACCOUNTABILITY", "warning"): 1},
+    "004": {("STRUCT-SECTION-MISSING-4", "error"): 1, ("STRUCT-TABLE-MISSING-t4", "error"): 1,
+            ("STRUCT-TABLE-TRUNCATED-t3", "error"): 1, ("STRUCT-LABEL-VARIANT", "warning"): 1,
+            ("SEC1-GOV-ACCOUNTABILITY", "warning"): 1, ("PARSE-ROW-SPLIT", "info"): 1, ("SEC5-PREV-RECTIFICATION", "info"): 1},
+}
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_SUMMARY))
+def test_complete_seed_summary(seed):
+    from collections import Counter
+
+    got = Counter((f.rule, f.severity.value) for f in result(seed).findings)
+    assert dict(got) == SEED_SUMMARY[seed]
+    absence = ("STRUCT-SECTION-MISSING", "STRUCT-TABLE-MISSING", "DATE-PUBDATE-MISSING", "HDR-SIGNATURE-MISSING",
+               "HDR-CONTACT-MISSING")
+    for f in result(seed).findings:  # every finding points at the source, except those about something absent
+        where = [c for c in f.cells if result(seed).report.cells[c].span] or f.evidence.get("span") or f.evidence.get("text")
+        assert where or f.rule.startswith(absence), f.rule
