@@ -72,6 +72,15 @@ class Rule:
 
 RULES: dict[str, Rule] = {}
 _INSTANCES: dict[str, list[tuple[str, dict[str, str]]]] = {}
+_EMITTERS: dict[str, list[tuple[str, dict[str, str], Emit]]] = {}
+
+
+def _emitters(r: Rule) -> list[tuple[str, dict[str, str], Emit]]:
+    """Each instance of a rule with its (stateless, reusable) emitter."""
+    found = _EMITTERS.get(r.id)
+    if found is None:
+        found = _EMITTERS[r.id] = [(i, kw, Emit(r, i)) for i, kw in r.instances()]
+    return found
 
 
 def rule(rule_id: str, severity: Severity, message: str, params: Sequence[str] = ()) -> Callable[[RuleFunc], RuleFunc]:
@@ -110,12 +119,13 @@ def show(v: Any) -> str:
 class Emit:
     """Makes the findings of one rule instance."""
 
-    __slots__ = ("rule", "instance", "severity")
+    __slots__ = ("rule", "instance", "severity", "_pass")
 
     def __init__(self, rule: Rule, instance: str) -> None:
         self.rule = rule
         self.instance = instance
         self.severity = rule.severity
+        self._pass: Finding | None = None
 
     def fail(
         self,
@@ -140,9 +150,20 @@ class Emit:
         ev.setdefault("severity", sev.value)
         return Finding(self.instance, sev, Outcome.FAIL, message, list(cells), ev, excerpt)
 
-    def passed(self, *, cells: Iterable[str] = ()) -> Finding:
-        """A passed instance."""
-        return Finding(self.instance, self.severity, Outcome.PASS, cells=list(cells))
+    def passed(
+        self, *, cells: Iterable[str] = (), evidence: dict[str, Any] | None = None, severity: Severity | None = None
+    ) -> Finding:
+        """A passed instance, with the cells and evidence that anchor it when given.
+
+        A plain pass (no cells, no evidence) is one shared Finding, never to be mutated: most
+        instances pass, and building a new object for each was a measurable share of checking time.
+        """
+        cells = list(cells)
+        if cells or evidence is not None or severity is not None:
+            return Finding(self.instance, severity or self.severity, Outcome.PASS, cells=cells, evidence=dict(evidence or {}))
+        if self._pass is None:
+            self._pass = Finding(self.instance, self.severity, Outcome.PASS)
+        return self._pass
 
     def not_assessable(self, *, missing: Iterable[str] = (), cells: Iterable[str] = (), reason: str = "") -> Finding:
         """Inputs are null or absent: never a pass."""
@@ -175,12 +196,11 @@ def run_rules(
     """Run every selected rule instance on the report; rules with a ``ctx`` parameter get ``ctx``."""
     for r in RULES.values():
         wants_ctx = r.wants_ctx
-        for instance, kwargs in r.instances():
+        for instance, kwargs, emit in _emitters(r):
             if select and not matches(instance, select):
                 continue
             if ignore and matches(instance, ignore):
                 continue
-            emit = Emit(r, instance)
             produced = False
             results = r.func(report, emit, ctx=ctx, **kwargs) if wants_ctx else r.func(report, emit, **kwargs)
             for f in results:

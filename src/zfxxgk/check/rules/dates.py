@@ -293,10 +293,7 @@ def rule_date_deadline(report: Report, emit: Emit, ctx: CheckContext) -> Iterato
             basis=f"{source}；{SIGNATURE_NOTE}" if basis == BASIS_SIGNATURE else source,
         )
         return
-    finding = emit.passed()
-    finding.severity = deadline.severity
-    finding.evidence.update(evidence)
-    yield finding
+    yield emit.passed(evidence=evidence, severity=deadline.severity)
 
 
 @rule("DATE-PUBDATE-EARLY", Severity.WARNING, "报告落款/发布日期%(date)s早于统计期结束日%(N)s年12月31日。")
