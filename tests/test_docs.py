@@ -40,6 +40,6 @@ def test_every_rule_page_has_both_examples():
 
 def test_every_cli_command_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for cmd in ("parse", "check", "rules"):
+    for cmd in ("parse", "check", "rules", "template", "render"):
         assert f"zfxxgk {cmd}" in readme
         assert CliRunner().invoke(app, [cmd, "--help"]).exit_code == 0
