@@ -11,7 +11,16 @@ from hypothesis import strategies as st
 
 from zfxxgk.check import check
 from zfxxgk.model import CELL_IDS, Cell, CellState, Report
-from zfxxgk.model.ids import OUTCOME_ROWS, T2_ROW_COLUMNS, T3_APPLICANT_COLUMNS, T4_BLOCKS, T4_PARTS, t2, t3, t4
+from zfxxgk.model.ids import (
+    OUTCOME_ROWS,
+    T2_ROW_COLUMNS,
+    T3_APPLICANT_COLUMNS,
+    T4_BLOCKS,
+    T4_PARTS,
+    t2,
+    t3,
+    t4,
+)
 from zfxxgk.parse import parse_bytes, parse_text
 from zfxxgk.render import render, render_template
 
