@@ -84,7 +84,10 @@ def find_periods(lines: list[str]) -> list[PeriodStatement]:
     for i, line in enumerate(lines):
         if "统计" not in line and "所列数据" not in line:
             continue
-        for m in _PERIOD.finditer(squash(line)):
+        text = squash(line)
+        if not _PERIOD.search(text) and i + 1 < len(lines):
+            text += squash(lines[i + 1])  # a statement wrapped onto the next line (PDF text)
+        for m in _PERIOD.finditer(text):
             y1, m1, d1, y2, m2, d2 = m.groups()
             start = to_date(y1, m1, d1)
             end = to_date(y2 or y1, m2, d2)

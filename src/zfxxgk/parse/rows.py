@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Span
+from .normalize import has_cjk
 from .values import clean_cell
 
 _RULE_ROW = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{0,}:?\s*)*\|?\s*$")
@@ -112,6 +113,7 @@ _WORD = re.compile(r"[^\s\u3000]+")
 FURNITURE = re.compile(
     r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d+\s*页(?:\s*[/,，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|page\s*\d+)$", re.I
 )
+_DIGIT = re.compile(r"\d")
 _ORDINAL_ONLY = re.compile(r"^[#\s]*(?:[一二三四五六七八九十]+|\d+)[、.．]?$")
 _VALUE_TOKEN = re.compile(r"^(?:-?[\d,]+(?:\.\d+)?|[/／—–-]+|无)$")
 
@@ -122,9 +124,15 @@ def _spaced_cells(line: str, lineno: int) -> list[RCell] | None:
     A line is a table row when it ends with ≥ 2 value tokens, or splits into ≥ 3 cells at runs
     of spaces and holds no full stop.
     """
-    if "。" in line or "  " not in line.strip() and not _VALUE_TOKEN.match(line.split()[-1] if line.split() else ""):
+    if "。" in line or not line.split():
         return None
     cells: list[RCell] = []
+    if "  " not in line.strip() and not _VALUE_TOKEN.match(line.split()[-1]):
+        # single-spaced short labels, e.g. PDF text “行政复议 行政诉讼”: one cell per word
+        words = list(_WORD.finditer(line))
+        if 2 <= len(words) <= 16 and all(len(w.group(0)) <= 24 and has_cjk(w.group(0), 2) and not _DIGIT.search(w.group(0)) for w in words):
+            return None if _HEADING_LIKE.match(line) else [RCell(w.group(0), lineno, w.start(), lineno, w.end()) for w in words]
+        return None
     for m in _TOKEN.finditer(line):
         words = list(_WORD.finditer(m.group(0)))
         if len(words) > 1 and all(_VALUE_TOKEN.match(w.group(0)) for w in words):
@@ -148,9 +156,12 @@ def _spaced_cells(line: str, lineno: int) -> list[RCell] | None:
         values += 1
     if values >= 2 or (len(cells) >= 3 and (values >= 1 or all(len(c.text) <= 24 for c in cells))):
         return cells
-    if len(cells) == 2 and "  " in line.strip() and not _ORDINAL_ONLY.match(cells[0].text):
-        if values == 1 or all(len(c.text) <= 24 for c in cells):
+    if len(cells) == 2 and not _ORDINAL_ONLY.match(cells[0].text) and not _HEADING_LIKE.match(line):
+        short = len(line.strip()) <= 40 and has_cjk(cells[0].text, 2)
+        if "  " in line.strip() and (values == 1 or all(len(c.text) <= 24 for c in cells)):
             return cells  # “行政许可      0”, “信息内容      本年处理决定数量”
+        if short and (values == 1 or all(len(c.text) <= 24 and has_cjk(c.text, 2) for c in cells)):
+            return cells  # PDF text: “行政许可 0”, “行政复议 行政诉讼”
     return None
 
 

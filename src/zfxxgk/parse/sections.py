@@ -22,6 +22,7 @@ SECTION_VARIANTS = {
     5: ("存在的主要问题及改进措施", "政府信息公开工作存在的主要问题及改进情况", "存在的主要问题和改进情况"),
     6: ("其他需要报告的事项",),
 }
+_FOOTER = re.compile(r"^[-—–]\s*\d{1,4}\s*[-—–]\s*(?=\S)")
 _CANDIDATE = re.compile(r"^([一二三四五六])\s*[、.．]\s*(.+)$")
 _TRAILING = re.compile(r"[。:：\s]+$")
 
@@ -52,8 +53,11 @@ for _n, _vs in SECTION_VARIANTS.items():
 
 def match_heading(line: str) -> HeadingMatch | None:
     """Return the heading a line is, or None (table rows and numbered sub-items are rejected)."""
-    if line.lstrip("# \t*\u3000")[:1] not in ORDINALS:
-        return None  # fast path: most lines are prose
+    head = line.lstrip("# \t*\u3000")[:1]
+    if head not in ORDINALS:
+        if head not in "-—–" or not _FOOTER.match(line.strip()):
+            return None  # fast path: most lines are prose
+        line = _FOOTER.sub("", line.strip())  # PDF text glues the page footer to the next line
     s = strip_heading(line)
     if len(s) > 60:
         return None

@@ -457,7 +457,8 @@ def _t3_header(ctx: _Ctx, row: Row, labels: list[tuple[int, RCell]], colpos: dic
         m = T3_COLUMN_LABELS.match(c.text)
         if m is None:
             continue
-        _variant(ctx, c, m)
+        if not (m.variant and norm_label(m.standard).startswith(norm_label(c.text))):
+            _variant(ctx, c, m)  # a label cut by a line break (商业企 / 业) is no variant
         if not m.key.startswith("_"):
             colpos.setdefault(m.key, i)
             found = True
@@ -518,6 +519,14 @@ def _is_t4_data(row: Row, labels: list[tuple[int, RCell]]) -> bool:
     return row.kind in ("grid", "cells") and len(row.cells) >= 15 and not values
 
 
+def _only_wrapped_labels(cells: list[RCell]) -> bool:
+    """Whether unmatched header cells are just standard labels broken over lines (结果 / 维持 …)."""
+    rest = norm_label("".join(c.text for c in cells))
+    for label in sorted(T4_HEADER_LABELS.standard.values(), key=len, reverse=True):
+        rest = rest.replace(norm_label(label), "")
+    return not rest
+
+
 def map_t4(region: Region, report: Report) -> None:
     """Table 4: header rows (garbled cells noted), then the one row of 15 values."""
     ctx = _Ctx(report, Table.T4, region.layout())
@@ -554,7 +563,7 @@ def map_t4(region: Region, report: Report) -> None:
         _fill(ctx, T4_ORDER, row, start, colmap, "行政复议、行政诉讼数据行")
         for b in T4_BLOCKS:
             ctx.found[b.key] = row
-    if garbled:
+    if garbled and not _only_wrapped_labels(garbled):
         ctx.note(NoteKind.HEADER_GARBLED, garbled[0].span, raw=[c.text.strip() for c in garbled])
     ctx.found.pop("data", None)
     _table_info(report, region, ctx, [b.key for b in T4_BLOCKS])
