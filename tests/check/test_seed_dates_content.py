@@ -5,19 +5,15 @@ The corpus lives in ``../shared`` next to the repository; a missing corpus is an
 
 from __future__ import annotations
 
-import os
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-from zfxxgk.check import RULES, CheckResult, check
+from tests.check.seedcheck import seed_result
+from zfxxgk.check import RULES, CheckResult
 from zfxxgk.check.registry import matches
 from zfxxgk.model import Outcome
-from zfxxgk.parse import parse_file
 
-SHARED = Path(os.environ.get("ZFXXGK_SHARED", Path(__file__).resolve().parents[3] / "shared"))
-SEEDS_DIR = SHARED / "corpus" / "seeds"
 FAMILIES = ["DATE", "HDR", "SEC1", "SEC5", "SEC6"]
 
 # spec §5: (rule instance, severity) → count of FAIL findings, restricted to FAMILIES
@@ -61,27 +57,8 @@ DEADLINE_PASS = {
 }
 
 
-def seed_path(seed: str) -> Path:
-    found = sorted(SEEDS_DIR.glob(f"{seed}_*.txt"))
-    if len(found) != 1:
-        raise FileNotFoundError(f"seed {seed} not found under {SEEDS_DIR} (set ZFXXGK_SHARED)")
-    return found[0]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def corpus() -> None:
-    """Fail setup (an ERROR, not a skip) when the seed corpus is missing."""
-    for seed in EXPECTED:
-        seed_path(seed)
-
-
-_RESULTS: dict[str, CheckResult] = {}
-
-
 def result(seed: str) -> CheckResult:
-    if seed not in _RESULTS:
-        _RESULTS[seed] = check(parse_file(seed_path(seed)), select=FAMILIES)
-    return _RESULTS[seed]
+    return seed_result(seed, FAMILIES)
 
 
 def failed(seed: str, rule: str | None = None):

@@ -7,18 +7,13 @@ and §一's “领导领导”). The corpus lives in ``../shared``; a missing co
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-from zfxxgk.check import RULES, CheckResult, check
+from tests.check.seedcheck import seed_result
+from zfxxgk.check import RULES, CheckResult
 from zfxxgk.model import Outcome
 from zfxxgk.model.ids import t3, t4
-from zfxxgk.parse import parse_file
 
-SHARED = Path(os.environ.get("ZFXXGK_SHARED", Path(__file__).resolve().parents[3] / "shared"))
-SEEDS_DIR = SHARED / "corpus" / "seeds"
 SEEDS = ("000", "001", "002", "003", "004")
 TXT_RULES = [r for r in RULES if r.startswith("TXT-")]
 
@@ -46,27 +41,8 @@ EXPECTED: dict[str, dict[str, Outcome]] = {
 }
 
 
-def seed_path(seed: str) -> Path:
-    found = sorted(SEEDS_DIR.glob(f"{seed}_*.txt"))
-    if len(found) != 1:
-        raise FileNotFoundError(f"seed {seed} not found under {SEEDS_DIR} (set ZFXXGK_SHARED)")
-    return found[0]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def corpus() -> None:
-    """Fail setup (an ERROR, not a skip) when the seed corpus is missing."""
-    for seed in SEEDS:
-        seed_path(seed)
-
-
-_RESULTS: dict[str, CheckResult] = {}
-
-
 def result(seed: str) -> CheckResult:
-    if seed not in _RESULTS:
-        _RESULTS[seed] = check(parse_file(seed_path(seed)), select=["TXT"])
-    return _RESULTS[seed]
+    return seed_result(seed, ["TXT"])
 
 
 def expected(seed: str, rule_id: str) -> Outcome:
