@@ -160,8 +160,14 @@ def test_template_render_docx_and_pdf_tables_carry_the_numbers(tmp_path):
         result = runner.invoke(app, ["render", str(src), "--to", fmt])
         assert result.exit_code == EXIT_OK, result.output
         assert (tmp_path / f"t.{fmt}").stat().st_size > 0
-    back = parse_text((tmp_path / "t.md").read_text(encoding="utf-8"))
-    assert back.to_dict()["cells"] == parse_bytes(src.read_bytes(), "t.xlsx").to_dict()["cells"]
+    want = parse_bytes(src.read_bytes(), "t.xlsx").to_dict()["cells"]
+    assert parse_text((tmp_path / "t.md").read_text(encoding="utf-8")).to_dict()["cells"] == want
+    assert parse_file(tmp_path / "t.docx").to_dict()["cells"] == want  # the Word tables read back
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(tmp_path / "t.pdf"))
+    text = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    assert parse_text(text).to_dict()["cells"] == want  # and so does the PDF's text layer
 
 
 def test_render_refuses_an_unbalanced_table_3(tmp_path):

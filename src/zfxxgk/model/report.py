@@ -54,6 +54,8 @@ class Span(NamedTuple):
         return d
 
     def __str__(self) -> str:
+        if self.locator:
+            return self.locator
         if self.line == self.end_line:
             return f"{self.line}:{self.col + 1}"
         return f"{self.line}:{self.col + 1}-{self.end_line}:{self.end_col}"

@@ -29,6 +29,7 @@ PARSERS: dict[str, tuple[str, str, bool]] = {
     "text": ("zfxxgk.parse.text", "parse_text", False),
     "data": ("zfxxgk.parse.data", "parse_data", False),
     "xlsx": ("zfxxgk.parse.xlsx", "parse_xlsx", True),
+    "docx": ("zfxxgk.parse.docx", "parse_docx", True),
 }
 FORMAT_NAMES = {
     "pdf": "PDF",
