@@ -30,6 +30,8 @@ PARSERS: dict[str, tuple[str, str, bool]] = {
     "data": ("zfxxgk.parse.data", "parse_data", False),
     "xlsx": ("zfxxgk.parse.xlsx", "parse_xlsx", True),
     "docx": ("zfxxgk.parse.docx", "parse_docx", True),
+    "html": ("zfxxgk.parse.html", "parse_html", True),
+    "pdf": ("zfxxgk.parse.pdf", "parse_pdf", True),
 }
 FORMAT_NAMES = {
     "pdf": "PDF",

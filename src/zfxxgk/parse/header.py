@@ -47,6 +47,8 @@ def find_title(lines: list[str], stop: int) -> tuple[str | None, Span | None]:
         s = strip_heading(line)
         if not s:
             continue
+        if "。" in s or len(squash(s)) > 80:
+            break  # prose, not a title
         if not parts:
             first = i
         parts.append(s)

@@ -201,7 +201,8 @@ def _fill(ctx: _Ctx, ids: Sequence[str], row: Row, start: int, colmap: dict[str,
             idx = colmap[cid]
             _set(ctx, cid, row.cells[idx] if idx < len(row.cells) else None, fractional)
         return True
-    slots = assign_slots(row, start, len(ids), ctx.layout if row.kind != "text" else "tsv")
+    layout = row.kind if row.kind == "grid" else ctx.layout if row.kind != "text" else "tsv"
+    slots = assign_slots(row, start, len(ids), layout)
     if slots is None:
         raw = "\t".join(c.text for c in row.cells[start:]).strip()
         for cid in ids:

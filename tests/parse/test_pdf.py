@@ -1,0 +1,51 @@
+"""PDF reader (text layer): the seeds rendered to PDF read back to the same cells, blanks included."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from tests.conftest import ROOT, SEEDS
+from zfxxgk.model import CellState
+from zfxxgk.parse import ParseError, parse_bytes, parse_file
+from zfxxgk.render import render
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=[p.stem[:3] for p in SEEDS])
+def test_seed_as_pdf_reads_back(seed):
+    report = parse_file(seed)
+    back = parse_bytes(render(report, "pdf"), seed.stem + ".pdf")
+    assert back.format == "pdf"
+    assert back.to_dict()["cells"] == report.to_dict()["cells"]
+    assert (back.unit, back.year, back.period, back.signed_on) == (report.unit, report.year, report.period, report.signed_on)
+    assert sorted(back.sections) == [1, 2, 3, 4, 5, 6]
+    assert not [n for n in back.notes if n.kind.value in ("row_ambiguous", "row_unknown", "label_variant")]
+
+
+def test_blank_cells_in_a_pdf_are_placed_by_column_position():
+    report = parse_file(next(p for p in SEEDS if p.name.startswith("001")))
+    back = parse_bytes(render(report, "pdf"), "001.pdf")
+    blanks = sorted(c.id for c in back.cells.values() if c.state is CellState.BLANK)
+    assert blanks == sorted(c.id for c in report.cells.values() if c.state is CellState.BLANK)
+    assert str(back.cells["t3.total_processed.total"].span).startswith("pdf:第")
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [(b"%PDF-1.4 garbage", "损坏"), (b"%PDF-1.7\n" + b"x" * 500, "损坏")],
+)
+def test_broken_pdfs_give_a_clear_error(data, reason):
+    with pytest.raises(ParseError) as e:
+        parse_bytes(data, "bad.pdf")
+    assert reason in e.value.reason
+
+
+def test_scanned_pdf_without_text_layer_says_so():
+    from weasyprint import HTML
+
+    png = base64.b64encode((ROOT / "docs" / "images" / "seed-002-table3.png").read_bytes()).decode()
+    pdf = HTML(string=f'<img src="data:image/png;base64,{png}" style="width:100%">').write_pdf()
+    with pytest.raises(ParseError) as e:
+        parse_bytes(pdf, "scan.pdf")
+    assert "扫描件" in e.value.reason
