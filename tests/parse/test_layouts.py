@@ -155,7 +155,7 @@ def test_not_an_annual_report():
 
 @pytest.mark.parametrize(
     ("data", "reason"),
-    [(b"", "文件为空"), (b"%PDF-1.7\n...", "暂不支持PDF"), (b"\x00\x01\x02binary", "二进制"), (b"PK\x03\x04word/", "Word")],
+    [(b"", "文件为空"), (b"%PDF-1.7\n...", "PDF 文件已损坏"), (b"\x00\x01\x02binary", "二进制"), (b"PK\x03\x04word/", "Word")],
 )
 def test_unreadable_input_gives_a_clear_reason(data, reason):
     with pytest.raises(ParseError) as e:
