@@ -1,6 +1,6 @@
 """Per-format accuracy and speed: the seeds' data written in each format and read back.
 
-usage: python benchmarks/bench_formats.py [--formats txt,html,docx,pdf] [--repeat N]
+usage: python benchmarks/bench_formats.py [--formats txt,html,docx,pdf,scan] [--repeat N]
 For every seed and format: render with zfxxgk's writer (HTML also inside portal-like pages),
 parse the bytes back, and compare all 200 cells with the seed's own parse. Prints cells right /
 total per format and documents (or pages) per second of parsing.
@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.parse.portals import cms_page, gov_portal  # noqa: E402
+from tests.parse.test_ocr import scanned, scanned_pdf  # noqa: E402
+
 from zfxxgk.model import CELL_IDS  # noqa: E402
 from zfxxgk.parse import iter_report_files, parse_bytes, parse_file  # noqa: E402
 from zfxxgk.render import render  # noqa: E402
@@ -30,14 +32,16 @@ WRITERS = {
     "html-cms": cms_page,
     "docx": lambda r: render(r, "docx"),
     "pdf": lambda r: render(r, "pdf"),
+    "scan": lambda r: scanned_pdf(scanned(r)),  # OCR: slow (seconds per page), not in the default list
 }
-SUFFIX = {"txt": ".txt", "md": ".md", "docx": ".docx", "pdf": ".pdf"}
+DEFAULT = "txt,md,html,html-portal,html-cms,docx,pdf"
+SUFFIX = {"txt": ".txt", "md": ".md", "docx": ".docx", "pdf": ".pdf", "scan": ".pdf"}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("corpus", nargs="?", default=str(ROOT.parent / "shared" / "corpus" / "seeds"))
-    ap.add_argument("--formats", default=",".join(WRITERS))
+    ap.add_argument("--formats", default=DEFAULT, help=f"comma-separated, from: {','.join(WRITERS)}")
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     reports = [parse_file(p) for p in iter_report_files(args.corpus)]

@@ -96,6 +96,7 @@ class NoteKind(StrEnum):
     FORMAT_2019 = "format_2019"  # data: marker
     NOT_ANNUAL_REPORT = "not_annual_report"  # data: reason
     TRAILING_JUNK = "trailing_junk"  # data: text
+    OCR_LOW_CONFIDENCE = "ocr_low_confidence"  # data: cells, threshold
 
 
 @dataclass(slots=True)

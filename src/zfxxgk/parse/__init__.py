@@ -32,6 +32,7 @@ PARSERS: dict[str, tuple[str, str, bool]] = {
     "docx": ("zfxxgk.parse.docx", "parse_docx", True),
     "html": ("zfxxgk.parse.html", "parse_html", True),
     "pdf": ("zfxxgk.parse.pdf", "parse_pdf", True),
+    "image": ("zfxxgk.parse.ocr", "parse_image", True),
 }
 FORMAT_NAMES = {
     "pdf": "PDF",

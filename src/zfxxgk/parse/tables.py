@@ -344,6 +344,7 @@ def map_t3(region: Region, report: Report) -> None:
     fragments: list[tuple[Row, str]] = []
     pending: _Pending | None = None
     carry: RCell | None = None  # a label fragment on a line of its own (label broken across lines)
+    last_leaf: tuple[RCell, Match] | None = None  # the previous row's leaf, when it matched as a variant
     unlabeled: list[tuple[int, Row]] = []  # (index of last mapped row, row) for position inference
     last_idx = -1
     for row in region.rows:
@@ -368,11 +369,24 @@ def map_t3(region: Region, report: Report) -> None:
             elif core_label(c.text):
                 frags.append((i, c))
         if carry is not None and frags and not matches:
-            joined_cell = RCell(carry.text.strip() + frags[0][1].text.strip(), carry.line, carry.col, row.line, frags[0][1].end_col)
-            jm = T3_ROW_LABELS.match(joined_cell.text)
-            if jm is not None:
-                matches.append((frags[0][0], joined_cell, jm))
+            for k, (fi, fc) in enumerate(frags):
+                joined_cell = RCell(carry.text.strip() + fc.text.strip(), carry.line, carry.col, row.line, fc.end_col)
+                jm = T3_ROW_LABELS.match(joined_cell.text)
+                if jm is not None:
+                    matches.append((fi, joined_cell, jm))
+                    frags = frags[:k] + frags[k + 1 :]
+                    break
+        if last_leaf is not None and frags and not matches and not _numbers(row):
+            # the rest of the previous row's label on a line of its own (OCR, PDF): no variant after all
+            cell, m = last_leaf
+            whole = T3_ROW_LABELS.match(cell.text.strip() + frags[0][1].text.strip(), fuzzy=False)
+            if whole is not None and whole.key == m.key:
+                ctx.report.notes[:] = [n for n in ctx.report.notes
+                                       if not (n.kind is NoteKind.LABEL_VARIANT and n.span == cell.span)]
+                if pending is not None and pending.cell is cell:
+                    pending.variants = []
                 frags = frags[1:]
+            last_leaf = None
         carry = frags[-1][1] if frags and not matches and not _numbers(row) else None
         if pending is not None and frags and not matches:
             # A leaf label broken across lines (layout I): the first line matched on its own.
@@ -393,6 +407,7 @@ def map_t3(region: Region, report: Report) -> None:
                     unlabeled.append((last_idx, row))  # a group label alone (2019 “（六）其他处理”) is no leaf
             continue
         i, c, m = matches[-1]
+        last_leaf = (c, m) if m.variant else None
         variants = [(cell, mm) for _, cell, mm in matches if mm.variant]
         if pending is not None:
             pending.commit(ctx)
@@ -494,7 +509,9 @@ def _infer_positions(ctx: _Ctx, unlabeled: list[tuple[int, Row]]) -> None:
             ctx.note(NoteKind.ROW_UNKNOWN, row.span(), label=_found_text(labels[-1][1]) if labels else "")
             continue
         # The unreadable label may itself look like a glyph: values start after the last non-number text.
-        texts = [i for i, c in enumerate(row.cells) if c.clean and read_value(c.text)[0] is CellState.TEXT]
+        states = [read_value(c.text)[0] if c.clean else CellState.BLANK for c in row.cells]
+        first_number = next((i for i, st in enumerate(states) if st is CellState.NUMBER), len(states))
+        texts = [i for i, st in enumerate(states[:first_number]) if st is CellState.TEXT]
         labels = _labels(row)
         before = ([labels[-1][0]] if labels else []) + texts[-1:]
         start = max(before) + 1 if before else 0
@@ -521,11 +538,9 @@ def _is_t4_data(row: Row, labels: list[tuple[int, RCell]]) -> bool:
 
 
 def _only_wrapped_labels(cells: list[RCell]) -> bool:
-    """Whether unmatched header cells are just standard labels broken over lines (结果 / 维持 …)."""
-    rest = norm_label("".join(c.text for c in cells))
-    for label in sorted(T4_HEADER_LABELS.standard.values(), key=len, reverse=True):
-        rest = rest.replace(norm_label(label), "")
-    return not rest
+    """Whether unmatched header cells are just pieces of standard labels broken over lines (结果 / 维持 …)."""
+    labels = [norm_label(x) for x in T4_HEADER_LABELS.standard.values()]
+    return all(any(norm_label(c.text) in label for label in labels) for c in cells if norm_label(c.text))
 
 
 def map_t4(region: Region, report: Report) -> None:

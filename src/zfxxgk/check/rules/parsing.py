@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from ...model import Finding, NoteKind, Report, Severity
 from ..registry import Emit, rule
-from ._common import no_table_found, note_evidence, note_row_cells, notes_of, table_name
+from ._common import cell_label, no_table_found, note_evidence, note_row_cells, notes_of, table_name
 
 
 @rule(
@@ -199,4 +199,44 @@ def rule_parse_label_inferred(report: Report, emit: Emit) -> Iterator[Finding]:
             table=table_name(note.table),
             i=note.data.get("index"),
             label=label,
+        )
+
+
+@rule(
+    "PARSE-OCR-LOW-CONFIDENCE",
+    Severity.WARNING,
+    "扫描件中有%(k)s个单元格的数字无法可靠识别（%(cell_list)s），已按未识别处理，请对照原件核实。",
+)
+def rule_parse_ocr_low_confidence(report: Report, emit: Emit) -> Iterator[Finding]:
+    """PARSE-OCR-LOW-CONFIDENCE：扫描件中无法可靠识别的单元格
+
+    规则
+        对扫描件（图片或没有文字层的 PDF）做 OCR 时，识别置信度低于阈值的数字，以及表格中按位置
+        应有数字却没有识别出文字的单元格，都记为“无法识别”（不猜测、不当作 0，也不当作空白），
+        列出这些单元格。
+
+    原因
+        OCR 可能漏识或误识个别数字；把低置信度的识别结果当作数据，或把漏识当作空白，都会产生
+        错误的数字或错误的校验结论。宁可标为无法识别，交由人工对照原件。
+
+    不合格示例
+        扫描件表三“（七）总计”行“自然人”栏的数字模糊，识别置信度 0.3。
+
+    合格示例
+        扫描件清晰，所有数字的识别置信度都高于阈值。
+
+    无法判断
+        不是扫描件时不适用（视为通过）。
+
+    依据
+        zfxxgk 规范 §3.1（UNREADABLE 状态）；issue 5（低置信度单元格标为无法识别并给出问题）。
+    """
+    for note in notes_of(report, NoteKind.OCR_LOW_CONFIDENCE):
+        cells = [str(c) for c in note.data.get("cells", ())]
+        yield emit.fail(
+            cells=cells,
+            excerpt=",".join(cells),
+            evidence={**note_evidence(report, note, cells), "threshold": note.data.get("threshold")},
+            k=len(cells),
+            cell_list="、".join(cell_label(c) for c in cells[:10]) + ("等" if len(cells) > 10 else ""),
         )

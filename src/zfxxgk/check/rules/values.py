@@ -97,8 +97,9 @@ def rule_val_not_integer(report: Report, emit: Emit) -> Iterator[Finding]:
 def _reported_elsewhere(report: Report) -> set[str]:
     """Cells already reported by PARSE-ROW-AMBIGUOUS or VAL-FEE-UNIT (not reported twice)."""
     skip: set[str] = set()
-    for note in notes_of(report, NoteKind.ROW_AMBIGUOUS):
-        skip.update(str(c) for c in note.data.get("cells", ()))
+    for kind in (NoteKind.ROW_AMBIGUOUS, NoteKind.OCR_LOW_CONFIDENCE):
+        for note in notes_of(report, kind):
+            skip.update(str(c) for c in note.data.get("cells", ()))
     fee = report.cells[FEE]
     for note in notes_of(report, NoteKind.FEE_UNIT):
         same_span = note.span is not None and fee.span is not None and note.span == fee.span
