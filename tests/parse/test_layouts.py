@@ -220,3 +220,14 @@ def test_one_markdown_table_per_row_layout_f():
             out.append(line)
     r = parse_text("\n".join(out))
     assert r.to_dict()["cells"] == report_with(values).to_dict()["cells"]
+
+
+def test_format_is_detected_by_content_not_extension(tmp_path):
+    from zfxxgk.parse import parse_file
+    from zfxxgk.render import render
+
+    report = parse_text(text_with(layout="tsv"))
+    disguised = tmp_path / "report.txt"
+    disguised.write_bytes(render(report, "docx"))  # a Word file named .txt
+    back = parse_file(disguised)
+    assert back.format == "docx" and back.to_dict()["cells"] == report.to_dict()["cells"]

@@ -101,3 +101,12 @@ def test_html_and_template_round_trip(report):
     assert {k: Decimal(v) for k, v in p.cells.items()} == {i: Decimal(str(report.cells[i].value)) for i in CELL_IDS}
     back = parse_bytes(render_template(report), "t.xlsx")
     same_cells(report, back)  # totals come back from the template's formulas, equal to the reported ones
+
+
+@settings(max_examples=8, deadline=None)
+@given(consistent_reports(), st.sampled_from(["html", "docx"]))
+def test_html_and_docx_readers_round_trip(report, fmt):
+    back = parse_bytes(render(report, fmt), f"generated.{fmt}")
+    assert back.format == fmt
+    same_cells(report, back)
+    assert (back.unit, back.year, back.signed_on) == (report.unit, report.year, report.signed_on)
