@@ -79,6 +79,7 @@ def _has_table3(jpeg: bytes) -> bool:
     return any("本年新收" in text for text, _ in lines) and any("结转下年度" in text for text, _ in lines)
 
 
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
 def test_huge_image_is_refused():
     from PIL import Image
 
