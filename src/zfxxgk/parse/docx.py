@@ -14,7 +14,7 @@ import zipfile
 
 from ..model import Report, Span
 from . import ParseError
-from .text import parse_text
+from .text import parse_text, relocate
 
 _WS = re.compile(r"[\t\r\n]+")
 _MAX_CELLS = 200_000  # a hostile file with a gigantic table must not exhaust memory
@@ -74,10 +74,12 @@ def parse_docx(data: bytes, source: str = "<docx>") -> Report:
     lines, where = docx_lines(data, source)
     report = parse_text("\n".join(lines), source)
     report.format = "docx"
-    for cell in report.cells.values():
-        s = cell.span
-        if s is not None and s.line in where:
-            t, r = where[s.line]
-            column = lines[s.line - 1][: s.col].count("|")
-            cell.span = Span(s.line, s.col, s.end_line, s.end_col, f"docx:表{t}行{r}列{column}")
+
+    def locate(span: Span) -> str | None:
+        if span.line not in where:
+            return None
+        t, r = where[span.line]
+        return f"docx:表{t}行{r}列{lines[span.line - 1][: span.col].count('|')}"
+
+    relocate(report, locate)
     return report

@@ -15,7 +15,7 @@ import re
 from ..model import Report, Span
 from . import ParseError
 from .header import to_date
-from .text import parse_text
+from .text import parse_text, relocate
 
 _PUBLISHED = re.compile(r"(?:发布日期|发布时间|发文日期)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.I)
@@ -191,10 +191,12 @@ def parse_html(data: bytes, source: str = "<html>") -> Report:
     report = parse_text("\n".join(lines), source)
     report.format = "html"
     report.published_on = published  # the portal's 发布日期 (spec §1.2: preferred to the signature date)
-    for cell in report.cells.values():
-        s = cell.span
-        if s is not None and s.line in where:
-            t, r = where[s.line]
-            column = lines[s.line - 1][: s.col].count("|")
-            cell.span = Span(s.line, s.col, s.end_line, s.end_col, f"html:表{t}行{r}列{column}")
+
+    def locate(span: Span) -> str | None:
+        if span.line not in where:
+            return None
+        t, r = where[span.line]
+        return f"html:表{t}行{r}列{lines[span.line - 1][: span.col].count('|')}"
+
+    relocate(report, locate)
     return report

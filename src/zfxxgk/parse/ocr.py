@@ -12,10 +12,10 @@ import io
 import re
 from functools import lru_cache
 
-from ..model import CellState, NoteKind, ParseNote, Report, Span
+from ..model import CellState, NoteKind, ParseNote, Report
 from . import ParseError
 from .positions import Token, place_blanks
-from .text import parse_text
+from .text import parse_text, relocate
 
 MAX_PIXELS = 60_000_000  # a hostile “image” must not exhaust memory
 MIN_SCORE_NUMBER = 0.5  # below this a recognised number is unreadable, not guessed
@@ -85,12 +85,9 @@ def parse_images(images: list, source: str, fmt: str) -> Report:
         raise ParseError(source, "图片中没有识别出文字")
     report = parse_text("\n".join(lines), source)
     report.format = fmt
+    relocate(report, lambda s: f"ocr:第{page_of[s.line - 1]}页第{s.line}行" if 0 < s.line <= len(page_of) else None)
     marked = []
     for cell in report.cells.values():
-        s = cell.span
-        if s is None or not 0 < s.line <= len(page_of):
-            continue
-        cell.span = Span(s.line, s.col, s.end_line, s.end_col, f"ocr:第{page_of[s.line - 1]}页第{s.line}行")
         if cell.raw == UNREADABLE_MARK:
             cell.state = CellState.UNREADABLE
             marked.append(cell.id)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from ..model import Report, Span
+from ..model import Report
 from . import ParseError
 from .positions import Token, place_blanks
-from .text import parse_text
+from .text import parse_text, relocate
 
 MAX_PAGES = 500
 
@@ -77,10 +77,7 @@ def parse_pdf(data: bytes, source: str = "<pdf>") -> Report:
             page_of.append(n)
     report = parse_text("\n".join(lines), source)
     report.format = "pdf"
-    for cell in report.cells.values():
-        s = cell.span
-        if s is not None and 0 < s.line <= len(page_of):
-            cell.span = Span(s.line, s.col, s.end_line, s.end_col, f"pdf:第{page_of[s.line - 1]}页第{s.line}行")
+    relocate(report, lambda s: f"pdf:第{page_of[s.line - 1]}页第{s.line}行" if 0 < s.line <= len(page_of) else None)
     return report
 
 

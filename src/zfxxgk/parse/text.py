@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from ..model import NoteKind, ParseNote, Report, Section, Span, Table
 from .header import find_periods, find_signature, find_title, unit_and_year
@@ -65,6 +66,13 @@ def parse_text(text: str, source: str = "<text>") -> Report:
         report.cells = Report(source).cells
         report.tables.clear()
     return report
+
+
+def relocate(report: Report, locate: Callable[[Span], str | None]) -> None:
+    """Give every cell read from a synthesised text the locator of where it is in the original file."""
+    for cell in report.cells.values():
+        if cell.span is not None and (locator := locate(cell.span)) is not None:
+            cell.span = cell.span._replace(locator=locator)
 
 
 def _find_headings(rows: list[Row]) -> dict[int, HeadingMatch]:
