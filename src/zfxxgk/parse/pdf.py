@@ -3,8 +3,9 @@
 PDF text arrives as lines whose cells are separated by single spaces (layout D of the spec):
 the row reader splits labels from trailing numbers, wrapped labels are joined and page footers
 dropped. A blank table cell leaves no trace in a text layer, so a row with a blank reads as
-UNREADABLE (PARSE-ROW-AMBIGUOUS) — never as shifted numbers. Cells get ``pdf:第{n}页`` locators.
-A PDF without a text layer (a scan) needs OCR.
+UNREADABLE (PARSE-ROW-AMBIGUOUS) — never as shifted numbers; the x-positions of the numbers put
+them under their columns when they can. Cells get ``pdf:第{n}页[x0,y0,x1,y1]`` locators (PDF points).
+A PDF without a text layer (a scan) goes to OCR.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ import re
 from ..model import Report
 from . import ParseError
 from .positions import Token, place_blanks
-from .text import parse_text, relocate
+from .text import parse_text
 
 MAX_PAGES = 500
 
 
-def pdf_pages(data: bytes, source: str) -> list[list[tuple[str, list[Token]]]]:
-    """Per page: its lines, each with its tokens (space-separated words) and their x-centres."""
+def pdf_pages(data: bytes, source: str) -> list[list[tuple[str, list[Token], list[Box]]]]:
+    """Per page: its lines, each with its words' x-centres and boxes."""
     import pypdfium2 as pdfium
 
     try:
@@ -47,19 +48,28 @@ def pdf_pages(data: bytes, source: str) -> list[list[tuple[str, list[Token]]]]:
         pdf.close()
 
 
-def _lines_with_positions(textpage) -> list[tuple[str, list[Token]]]:
-    """Pdfium's text in reading order, split into lines; character i of the text is char box i."""
+Box = tuple[float, float, float, float]  # left, bottom, right, top (PDF points)
+
+
+def _lines_with_positions(textpage) -> list[tuple[str, list[Token], list[Box]]]:
+    """Pdfium's text in reading order, split into lines, with each word's x-centre and box.
+
+    Character i of pdfium's text is character box i (line breaks are characters too).
+    """
     text = textpage.get_text_range()
-    lines: list[tuple[str, list[Token]]] = []
+    lines: list[tuple[str, list[Token], list[Box]]] = []
     pos = 0
     for raw in text.split("\n"):
         line = raw.rstrip("\r")
         tokens: list[Token] = []
+        boxes: list[Box] = []
         for m in re.finditer(r"\S+", line):
-            left = textpage.get_charbox(pos + m.start())[0]
-            right = textpage.get_charbox(pos + m.end() - 1)[2]
-            tokens.append((m.group(0), (left + right) / 2))
-        lines.append((line, tokens))
+            first = textpage.get_charbox(pos + m.start())
+            last = textpage.get_charbox(pos + m.end() - 1)
+            box = (first[0], min(first[1], last[1]), last[2], max(first[3], last[3]))
+            tokens.append((m.group(0), (box[0] + box[2]) / 2))
+            boxes.append(box)
+        lines.append((line, tokens, boxes))
         pos += len(raw) + 1
     return lines
 
@@ -67,18 +77,41 @@ def _lines_with_positions(textpage) -> list[tuple[str, list[Token]]]:
 def parse_pdf(data: bytes, source: str = "<pdf>") -> Report:
     """Parse a PDF report from its text layer."""
     pages = pdf_pages(data, source)
-    if sum(len("".join(line.split())) for page in pages for line, _ in page) < 20:
+    if sum(len("".join(line.split())) for page in pages for line, _, _ in page) < 20:
         return _ocr_pdf(data, source)  # no text layer: a scan
     lines: list[str] = []
     page_of: list[int] = []
+    boxes_of: list[list[tuple[str, Box]]] = []
     for n, page in enumerate(pages, 1):
-        for line in place_blanks(page):
+        placed = place_blanks([(line, tokens) for line, tokens, _ in page])
+        for line, (_, tokens, boxes) in zip(placed, page, strict=True):
             lines.append(line)
             page_of.append(n)
+            boxes_of.append([(t, b) for (t, _x), b in zip(tokens, boxes, strict=True)])
     report = parse_text("\n".join(lines), source)
     report.format = "pdf"
-    relocate(report, lambda s: f"pdf:第{page_of[s.line - 1]}页第{s.line}行" if 0 < s.line <= len(page_of) else None)
+    _locate_cells(report, page_of, boxes_of)
     return report
+
+
+def _locate_cells(report: Report, page_of: list[int], boxes_of: list[list[tuple[str, Box]]]) -> None:
+    """Page and bounding box of every cell: the k-th word of its line with the cell's text."""
+    by_line: dict[int, list] = {}
+    for cell in report.cells.values():
+        if cell.span is not None and 0 < cell.span.line <= len(page_of):
+            by_line.setdefault(cell.span.line, []).append(cell)
+    for line, cells in by_line.items():
+        seen: dict[str, int] = {}
+        for cell in sorted(cells, key=lambda c: c.span.col):
+            raw = (cell.raw or "").strip()
+            k = seen.get(raw, 0)
+            seen[raw] = k + 1
+            matches = [b for t, b in boxes_of[line - 1] if t == raw] if raw else []
+            where = f"pdf:第{page_of[line - 1]}页"
+            if k < len(matches):
+                x0, y0, x1, y1 = matches[k]
+                where += f"[{x0:.0f},{y0:.0f},{x1:.0f},{y1:.0f}]"
+            cell.span = cell.span._replace(locator=where)
 
 
 def _ocr_pdf(data: bytes, source: str) -> Report:
