@@ -38,3 +38,24 @@ def test_corrupt_docx_is_a_clear_error():
     with pytest.raises(ParseError) as e:
         parse_bytes(broken, "broken.docx")
     assert "Word" in e.value.reason or "ZIP" in e.value.reason
+
+
+def test_text_in_a_text_box_is_read():
+    import docx
+    from docx.oxml import parse_xml
+
+    report = parse_file(SEEDS[0])
+    document = docx.Document(io.BytesIO(render(report, "docx")))
+    title = document.paragraphs[0]
+    title_text = title.text
+    for run in list(title.runs):
+        run._r.getparent().remove(run._r)
+    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+          'xmlns:v="urn:schemas-microsoft-com:vml"')
+    box = parse_xml(f'<w:r {ns}><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>{title_text}</w:t></w:r></w:p>'
+                    "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>")
+    title._p.append(box)
+    buf = io.BytesIO()
+    document.save(buf)
+    back = parse_bytes(buf.getvalue(), "boxed.docx")
+    assert back.unit == report.unit and back.year == report.year

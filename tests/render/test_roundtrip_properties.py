@@ -104,7 +104,7 @@ def test_html_and_template_round_trip(report):
 
 
 @settings(max_examples=8, deadline=None)
-@given(consistent_reports(), st.sampled_from(["html", "docx"]))
+@given(consistent_reports(), st.sampled_from(["html", "docx", "pdf"]))
 def test_html_and_docx_readers_round_trip(report, fmt):
     back = parse_bytes(render(report, fmt), f"generated.{fmt}")
     assert back.format == fmt

@@ -30,6 +30,7 @@ def docx_lines(data: bytes, source: str) -> tuple[list[str], dict[int, tuple[int
     """The document as text lines, and for each table line its (table, row) numbers (1-based)."""
     try:
         import docx
+        from docx.oxml.ns import qn
         from docx.table import Table as DocxTable
         from docx.text.paragraph import Paragraph
 
@@ -46,6 +47,9 @@ def docx_lines(data: bytes, source: str) -> tuple[list[str], dict[int, tuple[int
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             lines.append(Paragraph(child, document).text.replace("\t", " "))
+            # text boxes (w:txbxContent) hold paragraphs of their own that python-docx's text skips
+            for box in child.iter(qn("w:txbxContent")):
+                lines += [Paragraph(p, document).text.replace("\t", " ") for p in box.iter(qn("w:p"))]
         elif tag == "tbl":
             tables += 1
             table = DocxTable(child, document)
