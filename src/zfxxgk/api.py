@@ -17,6 +17,7 @@ from .check import check as _check
 from .model import Report
 from .model.units import normalise_unit
 from .parse import ParseError, iter_report_files, parse_bytes, parse_file
+from .store import Store, content_hash
 
 
 def parse(source: str | Path | bytes, name: str | None = None) -> Report:
@@ -94,3 +95,69 @@ def _parse_all(paths: Sequence[str | Path]) -> Iterator[Outcome]:
                 yield Outcome(str(f), error=e.reason)
             except Exception as e:  # noqa: BLE001 - a parser bug must not stop the batch
                 yield Outcome(str(f), error=f"解析时发生内部错误：{type(e).__name__}: {e}")
+
+
+@dataclass(slots=True)
+class ImportOutcome:
+    """One file of an import: the stored report id (new or already there) or the error."""
+
+    source: str
+    report_id: int | None = None
+    created: bool = False
+    errors: int = 0  # error-severity findings
+    error: str | None = None
+
+
+def import_paths(paths: Sequence[str | Path], store: Store, region: str | None = None) -> Iterator[ImportOutcome]:
+    """Parse, check and store every report under the paths; one transaction per file.
+
+    The same content imported again is the same report (nothing written); a bad file is recorded
+    as an import error and the batch goes on. Each report is checked against the same unit's
+    previous year when that is already in the store (cross-year rules).
+    """
+    for p in paths:
+        for f in iter_report_files(p):
+            try:
+                data = Path(f).read_bytes()
+            except OSError as e:
+                yield ImportOutcome(str(f), error=f"无法读取文件：{e.strerror or e}")
+                continue
+            existing = store.find_by_hash(content_hash(data))
+            if existing is not None:
+                yield ImportOutcome(str(f), existing, False)
+                continue
+            try:
+                report = parse_bytes(data, str(f))
+                previous = _previous_from_store(store, report)
+                result = _check(report, previous=previous)
+                imported = store.import_report(Path(f).name, data, report, result.findings, region)
+            except ParseError as e:
+                store.record_error(str(f), data, e.reason)
+                yield ImportOutcome(str(f), error=e.reason)
+                continue
+            except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
+                reason = f"导入时发生内部错误：{type(e).__name__}: {e}"
+                store.record_error(str(f), data, reason)
+                yield ImportOutcome(str(f), error=reason)
+                continue
+            errors = sum(1 for x in result.findings if x.severity.value == "error")
+            yield ImportOutcome(str(f), imported.report_id, imported.created, errors)
+
+
+def _previous_from_store(store: Store, report: Report) -> Report | None:
+    if not report.unit or report.year is None:
+        return None
+    rid = store.find_report(report.unit, report.year - 1)
+    return store.load(rid) if rid is not None else None
+
+
+def recheck(store: Store, report_id: int) -> CheckResult:
+    """Check a stored report's current version again and store its findings (decisions stay)."""
+    report = store.load(report_id)
+    result = _check(report, previous=_previous_from_store(store, report))
+    with store.session() as s:
+        from .store.schema import ReportRow
+
+        version = s.get(ReportRow, report_id).current_version
+    store.save_findings(report_id, version, result.findings)
+    return result

@@ -1,0 +1,179 @@
+"""Database schema (SQLAlchemy 2), derived from the model's id registry.
+
+Cells are stored long (one row per report version and cell id); ``cell_defs`` is filled from
+``model.ids`` by the first migration and every cell row references it, so the database knows
+exactly the 200 canonical cells. A correction never overwrites: it writes a new version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the zfxxgk schema."""
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class CellDef(Base):
+    """The 200 canonical cells (from ``zfxxgk.model.ids``)."""
+
+    __tablename__ = "cell_defs"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    table_id: Mapped[str] = mapped_column(String(4))
+    row: Mapped[str] = mapped_column(String(48))
+    column: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(8))
+    ord: Mapped[int] = mapped_column(Integer)
+
+
+class Region(Base):
+    """省/市/县/乡 hierarchy for roll-ups."""
+
+    __tablename__ = "regions"
+    __table_args__ = (UniqueConstraint("parent_id", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str] = mapped_column(String(8))  # province | city | county | township
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+
+
+class Unit(Base):
+    """A reporting organ."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # normalised name
+    name: Mapped[str] = mapped_column(String(200))
+    unit_type: Mapped[str | None] = mapped_column(String(16))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    reports: Mapped[list[ReportRow]] = relationship(back_populates="unit")
+
+
+class ReportRow(Base):
+    """One imported source file (unchanged bytes kept) and its header facts."""
+
+    __tablename__ = "reports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    source_name: Mapped[str] = mapped_column(String(500))
+    source_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    source_bytes: Mapped[bytes] = mapped_column(LargeBinary)
+    source_size: Mapped[int] = mapped_column(BigInteger)
+    format: Mapped[str] = mapped_column(String(16))
+    format_version: Mapped[str] = mapped_column(String(8), default="2021")
+    title: Mapped[str | None] = mapped_column(Text)
+    unit_name: Mapped[str | None] = mapped_column(String(200))
+    published_on: Mapped[dt.date | None] = mapped_column(Date)
+    signed_on: Mapped[dt.date | None] = mapped_column(Date)
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+    current_version: Mapped[int] = mapped_column(Integer, default=0)
+    parser_version: Mapped[str] = mapped_column(String(16), default="0.1.0")
+    notes: Mapped[list] = mapped_column(JSON, default=list)  # parse notes (kind, table, span, data)
+    tables: Mapped[dict] = mapped_column(JSON, default=dict)  # table → layout, section, rows found, span
+    signed_unit: Mapped[str | None] = mapped_column(String(200))
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    unit: Mapped[Unit | None] = relationship(back_populates="reports")
+
+
+class SectionRow(Base):
+    """The six sections as printed; number 0 is the intro (text between title and first heading)."""
+
+    __tablename__ = "sections"
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    heading: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    line: Mapped[int] = mapped_column(Integer)
+
+
+class CellRow(Base):
+    """A cell of a report version: value (null unless a number), state, raw text and provenance."""
+
+    __tablename__ = "cells"
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cell_id: Mapped[str] = mapped_column(ForeignKey("cell_defs.id"), primary_key=True)
+    value: Mapped[object | None] = mapped_column(Numeric(18, 4))
+    state: Mapped[str] = mapped_column(String(16))
+    raw: Mapped[str | None] = mapped_column(Text)
+    line: Mapped[int | None] = mapped_column(Integer)
+    col: Mapped[int | None] = mapped_column(Integer)
+    locator: Mapped[str | None] = mapped_column(String(200))
+
+
+class Correction(Base):
+    """A corrected value: who, when, why. It creates report version ``version``."""
+
+    __tablename__ = "corrections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    cell_id: Mapped[str] = mapped_column(ForeignKey("cell_defs.id"))
+    old_value: Mapped[object | None] = mapped_column(Numeric(18, 4))
+    new_value: Mapped[object | None] = mapped_column(Numeric(18, 4))
+    author: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class FindingRow(Base):
+    """A failed rule instance of a report version."""
+
+    __tablename__ = "findings"
+    __table_args__ = (Index("ix_findings_report_version", "report_id", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    rule: Mapped[str] = mapped_column(String(64), index=True)
+    severity: Mapped[str] = mapped_column(String(8))
+    fingerprint: Mapped[str] = mapped_column(String(32), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    cells: Mapped[list] = mapped_column(JSON)
+    evidence: Mapped[dict] = mapped_column(JSON)
+
+
+class ReviewDecision(Base):
+    """A reviewer's decision on a finding (确认/驳回), kept across re-checks through the fingerprint."""
+
+    __tablename__ = "review_decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(32), index=True)
+    decision: Mapped[str] = mapped_column(String(16))  # confirmed | rejected
+    reviewer: Mapped[str] = mapped_column(String(100))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class ImportError_(Base):
+    """A file that could not be imported, with the reason (the batch goes on)."""
+
+    __tablename__ = "import_errors"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_name: Mapped[str] = mapped_column(String(500))
+    source_hash: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
