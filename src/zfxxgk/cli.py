@@ -119,6 +119,108 @@ def rules(as_json: JsonOpt = False) -> None:
     out.print(f"共 {len(rows)} 条规则（{sum(len(i) for *_, i in rows)} 个规则实例）。")
 
 
+DbOpt = Annotated[str | None, typer.Option("--db", help="数据库：SQLite 文件路径或 postgresql+psycopg://… 地址（默认 $ZFXXGK_DB 或 ./zfxxgk.db）。")]
+
+
+def _open_store(db: str | None):
+    from .store import Store
+
+    try:
+        return Store(db)
+    except Exception as e:  # noqa: BLE001 - any driver error is a usage problem here
+        err.print(f"[bold red]无法打开数据库[/] {escape(str(db or ''))}：{escape(str(e).splitlines()[0])}")
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+@app.command(name="import")
+def import_(
+    paths: PathsArg,
+    db: DbOpt = None,
+    region: Annotated[str | None, typer.Option("--region", help="所属地区，如“山东省/潍坊市/昌乐县”（默认从单位名称推断）。")] = None,
+) -> None:
+    """把报告导入数据库：同一文件重复导入只算一份；每个文件一个事务，坏文件记录原因后继续。"""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .parse import iter_report_files
+
+    store = _open_store(db)
+    files = [f for p in paths for f in iter_report_files(p)]
+    counts: Counter[str] = Counter()
+    failures: list[tuple[str, str]] = []
+    with Progress(TextColumn("导入"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err,
+                  transient=True) as progress:
+        task = progress.add_task("import", total=len(files))
+        for o in api.import_paths(files, store, region):
+            progress.advance(task)
+            if o.error is not None:
+                counts["failed"] += 1
+                failures.append((o.source, o.error))
+            else:
+                counts["new" if o.created else "existing"] += 1
+                counts["with_errors"] += bool(o.errors)
+    for source, reason in failures:
+        err.print(f"[bold red]导入失败[/] {escape(source)}：{escape(reason)}")
+    out.print(f"导入完成：新增 {counts['new']} 份，已存在 {counts['existing']} 份，失败 {counts['failed']} 份；"
+              f"其中有“错误”级问题的 {counts['with_errors']} 份。数据库共 {store.count_reports()} 份报告。")
+    store.close()
+    raise typer.Exit(EXIT_INPUT if failures else EXIT_OK)
+
+
+@app.command()
+def correct(
+    report_id: Annotated[int, typer.Argument(help="报告编号。", show_default=False)],
+    changes: Annotated[list[str], typer.Argument(help="更正项：单元格编号=数值（空值写 空），可写多项。", show_default=False)],
+    by: Annotated[str, typer.Option("--by", help="更正人。")] = "",
+    why: Annotated[str, typer.Option("--why", help="更正原因。")] = "",
+    db: DbOpt = None,
+) -> None:
+    """更正单元格：生成新版本并重新校验，原始解析结果保留，记录更正人、时间和原因。"""
+    from decimal import Decimal, InvalidOperation
+
+    from .store import StoreError
+
+    parsed: dict[str, int | Decimal | None] = {}
+    for item in changes:
+        cid, _, raw = item.partition("=")
+        try:
+            value = None if raw.strip() in ("", "空", "null") else Decimal(raw.strip())
+        except InvalidOperation:
+            err.print(f"[bold red]无效的数值[/]：{escape(item)}")
+            raise typer.Exit(EXIT_INPUT) from None
+        parsed[cid.strip()] = int(value) if value is not None and value == value.to_integral_value() else value
+    store = _open_store(db)
+    try:
+        version = store.correct(report_id, parsed, by, why)
+    except StoreError as e:
+        err.print(f"[bold red]无法更正[/]：{escape(str(e))}")
+        raise typer.Exit(EXIT_INPUT) from None
+    result = api.recheck(store, report_id)
+    out.print(f"报告 {report_id} 已更正为第 {version} 版，重新校验：错误 "
+              f"{sum(f.severity is Severity.ERROR for f in result.findings)}，共 {len(result.findings)} 个问题。")
+    raise typer.Exit(EXIT_FINDINGS if result.has_errors else EXIT_OK)
+
+
+@app.command()
+def review(
+    report_id: Annotated[int, typer.Argument(help="报告编号。", show_default=False)],
+    fingerprint: Annotated[str, typer.Argument(help="问题指纹（check --json 的 fingerprint）。", show_default=False)],
+    decision: Annotated[str, typer.Option("--decision", help="审核结论：confirmed（确认）或 rejected（驳回）。")],
+    by: Annotated[str, typer.Option("--by", help="审核人。")] = "",
+    comment: Annotated[str, typer.Option("--comment", help="审核意见。")] = "",
+    db: DbOpt = None,
+) -> None:
+    """记录对某个问题的审核结论（确认/驳回）；重新校验后结论仍按指纹跟随该问题。"""
+    from .store import DECISIONS, StoreError
+
+    store = _open_store(db)
+    try:
+        store.review(report_id, fingerprint, decision, by, comment)
+    except StoreError as e:
+        err.print(f"[bold red]无法记录审核结论[/]：{escape(str(e))}")
+        raise typer.Exit(EXIT_INPUT) from None
+    out.print(f"已记录：报告 {report_id} 问题 {fingerprint} —— {DECISIONS[decision]}（{escape(by)}）")
+
+
 @app.command()
 def template(
     out_path: Annotated[Path, typer.Argument(help="要生成的 Excel 文件（.xlsx）。", show_default=False)],

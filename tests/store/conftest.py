@@ -1,0 +1,39 @@
+"""Store fixtures: a fresh database per test, on SQLite and — when ZFXXGK_TEST_PG_URL is set — PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from zfxxgk.store import Store
+from zfxxgk.store.schema import Base
+
+PG_URL = os.environ.get("ZFXXGK_TEST_PG_URL")
+if os.environ.get("ZFXXGK_REQUIRE_PG") and not PG_URL:
+    raise RuntimeError("ZFXXGK_REQUIRE_PG is set but ZFXXGK_TEST_PG_URL is not: start scripts/pg-test-server")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def fresh_postgres(url: str) -> None:
+    """Empty the test database: drop every table and Alembic's version table."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        Base.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+
+
+def make_store(backend: str, tmp_path) -> Store:
+    if backend == "sqlite":
+        return Store(str(tmp_path / "zfxxgk.db"))
+    fresh_postgres(PG_URL)
+    return Store(PG_URL)
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path):
+    s = make_store(request.param, tmp_path)
+    yield s
+    s.close()
