@@ -381,7 +381,8 @@ def rule_struct_cell_blank(report: Report, emit: Emit, t: str) -> Iterator[Findi
             evidence={"cells": cells_evidence(report, blank)},
             table=table.cn,
             k=len(blank),
-            cell_list="、".join(cell_label(i, with_table=False) for i in blank),
+            # the message names at most ten cells; the evidence and ``cells`` hold them all
+            cell_list="、".join(cell_label(i, with_table=False) for i in blank[:10]) + ("等" if len(blank) > 10 else ""),
         )
 
 
