@@ -141,6 +141,10 @@ def import_paths(paths: Sequence[str | Path], store: Store, region: str | None =
                 yield ImportOutcome(str(f), error=reason)
                 continue
             errors = sum(1 for x in result.findings if x.severity.value == "error")
+            if imported.created and report.unit and report.year is not None:
+                following = store.find_report(report.unit, report.year + 1)
+                if following is not None:
+                    recheck(store, following)  # its cross-year rules can now see this year
             yield ImportOutcome(str(f), imported.report_id, imported.created, errors)
 
 

@@ -272,6 +272,254 @@ def render(
     out.print(f"已生成：{escape(str(target))}{note}")
 
 
+MinNOpt = Annotated[int | None, typer.Option("--min-n", help="比率的最小分母（默认 5；分母更小时显示“样本过少”）。")]
+
+
+def _query_store(db: str | None):
+    """Open an existing database for reading (a missing SQLite file is a usage error, not a new database)."""
+    from .store import resolve_url
+
+    url = resolve_url(db)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        err.print(f"[bold red]数据库不存在[/]：{escape(url.removeprefix('sqlite:///'))}（先用 zfxxgk import 导入报告）")
+        raise typer.Exit(EXIT_INPUT)
+    return _open_store(db)
+
+
+def _q_num(v: Any, nulls: int = 0) -> str:
+    """A value for a table: blank shown as “空白”, never 0; a sum with nulls says how many reports lack it."""
+    text = "[dim]空白[/]" if v is None else str(v)
+    return f"{text}[yellow]（缺{nulls}）[/]" if nulls else text
+
+
+def _q_change(v: Any) -> str:
+    if v is None:
+        return "[dim]—[/]"
+    return f"[green]+{v}[/]" if v > 0 else (f"[red]{v}[/]" if v < 0 else "0")
+
+
+def _q_metric(m: Any) -> str:
+    note = f"[yellow]（剔除{m.excluded}份）[/]" if m.excluded else ""
+    if m.value is None:
+        return f"[dim]{m.reason}[/]{note}"
+    return f"{m.display}（{m.numerator}/{m.denominator}）{note}"
+
+
+@app.command()
+def show(
+    unit: Annotated[str, typer.Argument(help="单位名称（全称或能唯一确定的部分）或单位编号。", show_default=False)],
+    year: Annotated[int | None, typer.Option("--year", help="只显示这一年度（默认全部年度）。")] = None,
+    cells: Annotated[bool, typer.Option("--cells", help="列出全部 200 个单元格的取值和状态。")] = False,
+    db: DbOpt = None,
+    min_n: MinNOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON Lines：每份报告一行。")] = False,
+) -> None:
+    """显示库中某单位的报告：基本信息、指标、问题清单（含审核结论）。"""
+    from .store import StoreError
+    from .store import queries as q
+
+    store = _query_store(db)
+    try:
+        views = q.unit_reports(store, unit, year)
+    except StoreError as e:
+        err.print(f"[bold red]查询失败[/]：{escape(str(e))}")
+        raise typer.Exit(EXIT_INPUT) from None
+    if not views:
+        err.print(f"[bold red]没有报告[/]：{escape(unit)}{f' {year} 年度' if year else ''}")
+        raise typer.Exit(EXIT_INPUT)
+    found = q.findings(store, [v.id for v in views])
+    for v in views:
+        metrics = v.metrics(min_n)
+        mine = [f for f in found if f.report_id == v.id]
+        if as_json:
+            rec = v.to_dict()
+            rec["metrics"] = {k: m.to_dict() for k, m in metrics.items()}
+            rec["finding_list"] = [f.to_dict() for f in mine]
+            _emit_json(rec)
+            continue
+        out.print(f"\n[bold]{escape(v.name)}[/] · {v.year or '（未识别年度）'}年度  报告编号 {v.id}，第 {v.version} 版"
+                  f"（{escape(v.source_name)}）")
+        period = f"{v.period_start} 至 {v.period_end}" if v.period_start else "（未说明）"
+        region = v.unit.region if v.unit and v.unit.region else "（未归属地区）"
+        out.print(f"地区：{escape(region)}；统计期间：{period}；落款日期：{v.signed_on or '（无）'}；"
+                  f"发布日期：{v.published_on or '（无）'}")
+        states = q.state_counts(v)
+        out.print("单元格：" + "，".join(f"{_STATE_CN[s]} {states[s.value]}" for s in CellState if states[s.value]))
+        t = RichTable("指标", "值（分子/分母）", box=None, pad_edge=False)
+        for m in q.METRICS:
+            t.add_row(m.name, _q_metric(metrics[m.id]))
+        out.print(t)
+        if cells:
+            ct = RichTable("单元格", "编号", "取值", "状态", box=None, pad_edge=False)
+            for cid in CELL_IDS:
+                ct.add_row(q.cell_label(cid), cid, _q_num(v.cells[cid]), _STATE_CN.get(CellState(v.states[cid]), v.states[cid]))
+            out.print(ct)
+        out.print(f"问题：错误 {v.counts['error']}，警告 {v.counts['warning']}，提示 {v.counts['info']}")
+        for f in mine:
+            sev = Severity(f.severity)
+            decision = f"  [dim]（{q.DECISION_CN.get(f.decision, f.decision)}：{escape(f.reviewer or '')}）[/]" if f.decision else ""
+            out.print(f"  [{SEV_STYLE[sev]}]{sev.cn}[/] {f.rule}  {escape(f.message)}  [dim]{f.fingerprint}[/]{decision}")
+    store.close()
+
+
+@app.command()
+def compare(
+    units: Annotated[list[str], typer.Argument(help="两个单位（单位对比），或一个单位加 --yoy（同比）。", show_default=False)],
+    year: Annotated[int | None, typer.Option("--year", help="年度（默认：最近的共同年度；同比时为该单位最近年度）。")] = None,
+    yoy: Annotated[bool, typer.Option("--yoy", help="同比：与同一单位上一年度报告逐格比较，并做跨年度核对（上年结转等）。")] = False,
+    all_cells: Annotated[bool, typer.Option("--all", help="列出全部 200 个单元格（默认只列不同的）。")] = False,
+    db: DbOpt = None,
+    min_n: MinNOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出一行 JSON。")] = False,
+) -> None:
+    """单位对比（两个单位同一年度）或同比（--yoy：同一单位相邻两年，含上年结转等跨年度校验）。"""
+    from .store import StoreError
+    from .store import queries as q
+
+    if len(units) != (1 if yoy else 2):
+        err.print("[bold red]用法错误[/]：" + ("--yoy 只需一个单位" if yoy else "请给出两个单位，或一个单位加 --yoy"))
+        raise typer.Exit(EXIT_INPUT)
+    store = _query_store(db)
+    try:
+        if yoy:
+            year = year or q.latest_year(store, units[0])
+            if year is None:
+                raise StoreError(f"库中没有“{units[0]}”的报告")
+
+            def checker(current: Report, previous: Report) -> list[Finding]:
+                return api.check(current, select=list(q.CROSS_YEAR_RULES), previous=previous).results
+
+            result: Any = q.year_over_year(store, units[0], year, checker, min_n)
+        else:
+            year = year or q.common_latest_year(store, units[0], units[1])
+            if year is None:
+                raise StoreError("两个单位没有同一年度的报告")
+            result = q.compare_units(store, units[0], units[1], year, min_n)
+    except StoreError as e:
+        err.print(f"[bold red]查询失败[/]：{escape(str(e))}")
+        raise typer.Exit(EXIT_INPUT) from None
+    store.close()
+    if as_json:
+        _emit_json(result.to_dict())
+        return
+    if yoy:
+        _print_yoy(result, all_cells)
+    else:
+        _print_comparison(result, all_cells)
+
+
+def _print_yoy(r: Any, all_cells: bool) -> None:
+    out.print(f"[bold]{escape(r.unit.name)}[/]  {r.previous.year}年度（报告 {r.previous.id}）→ {r.year}年度（报告 {r.current.id}）")
+    rows = r.cells if all_cells else r.changed
+    t = RichTable("单元格", f"{r.previous.year}", f"{r.year}", "变化", box=None, pad_edge=False)
+    for c in rows:
+        t.add_row(c.label, _q_num(c.previous), _q_num(c.value), _q_change(c.change))
+    out.print(t if rows else "全部 200 个单元格与上年相同。")
+    if rows and not all_cells:
+        out.print(f"[dim]（列出有变化的 {len(rows)} 个单元格；--all 列出全部）[/]")
+    mt = RichTable("指标", f"{r.previous.year}", f"{r.year}", box=None, pad_edge=False)
+    for m, p, v in r.metrics:
+        mt.add_row(m.name, _q_metric(p), _q_metric(v))
+    out.print(mt)
+    failed = [x for x in r.cross_year if x.outcome == "fail"]
+    tally = Counter(x.outcome for x in r.cross_year)
+    out.print(f"跨年度核对：不通过 {tally['fail']}，通过 {tally['pass']}，无法判断 {tally['not_assessable']}"
+              + ("" if r.cross_year_source == "check" else "（按库中已存的问题）"))
+    for x in failed:
+        sev = Severity(x.severity)
+        out.print(f"  [{SEV_STYLE[sev]}]{sev.cn}[/] {x.rule}  {escape(x.message)}")
+
+
+def _print_comparison(r: Any, all_cells: bool) -> None:
+    a, b = r.a.name, r.b.name
+    out.print(f"[bold]{r.year}年度[/]  A：{escape(a)}（报告 {r.a.id}）  B：{escape(b)}（报告 {r.b.id}）")
+    rows = r.cells if all_cells else r.different
+    t = RichTable("单元格", "A", "B", "A−B", box=None, pad_edge=False)
+    for c in rows:
+        t.add_row(c.label, _q_num(c.a), _q_num(c.b), _q_change(c.difference))
+    out.print(t if rows else "全部 200 个单元格相同。")
+    if rows and not all_cells:
+        out.print(f"[dim]（列出不同的 {len(rows)} 个单元格；--all 列出全部）[/]")
+    mt = RichTable("指标", "A", "B", box=None, pad_edge=False)
+    for m, x, y in r.metrics:
+        mt.add_row(m.name, _q_metric(x), _q_metric(y))
+    out.print(mt)
+
+
+@app.command()
+def rollup(
+    year: Annotated[int, typer.Option("--year", help="年度。", show_default=False)],
+    level: Annotated[str | None, typer.Option("--level", help="只列这一级地区：province、city、county 或 township（默认全部）。")] = None,
+    cell: Annotated[list[str] | None, typer.Option("--cell", help="表中列出的单元格编号（可写多次；默认新收、办理总计、复议、诉讼总计）。")] = None,
+    db: DbOpt = None,
+    min_n: MinNOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON Lines：每个地区一行（含 200 个单元格的合计和空白份数）。")] = False,
+) -> None:
+    """按地区汇总：各地区（含下级地区）所有单位该年度报告逐格相加，并计算公开率等指标。空白不当作 0。"""
+    from .model.ids import t3, t4
+    from .store import StoreError
+    from .store import queries as q
+
+    short = {t3("new_received", "total"): "新收申请", t3("total_processed", "total"): "办理总计",
+             t4("review", "total"): "行政复议", t4("litigation_direct", "total"): "直接起诉",
+             t4("litigation_after_review", "total"): "复议后起诉"}
+    shown = _split(cell) or list(short)
+    unknown = [c for c in shown if c not in CELL]
+    if unknown:
+        err.print(f"[bold red]未知的单元格编号[/]：{escape('、'.join(unknown))}")
+        raise typer.Exit(EXIT_INPUT)
+    store = _query_store(db)
+    try:
+        regions = q.rollup(store, year, level, min_n)
+    except StoreError as e:
+        err.print(f"[bold red]查询失败[/]：{escape(str(e))}")
+        raise typer.Exit(EXIT_INPUT) from None
+    store.close()
+    if as_json:
+        for r in regions:
+            _emit_json(r.to_dict())
+        return
+    if not regions:
+        out.print(f"{year}年度没有可汇总的报告。")
+        return
+    metrics = [m for m in q.METRICS if m.id in ("disclosure_rate", "review_correction_rate", "litigation_correction_rate")]
+    t = RichTable("地区", "级别", "单位/报告", *(short.get(c, c) for c in shown), *(m.name for m in metrics),
+                  "空白格", box=None, pad_edge=False)
+    for r in regions:
+        t.add_row(escape(r.path), q.LEVEL_CN.get(r.level, r.level), f"{r.units}/{r.reports}",
+                  *(_q_num(r.sums[c], r.nulls[c]) for c in shown), *(_q_metric(r.metrics[m.id]) for m in metrics),
+                  str(r.incomplete))
+    out.print(t)
+    if any(c not in short for c in shown):
+        out.print("[dim]" + "；".join(f"{c}：{q.cell_label(c)}" for c in shown if c not in short) + "[/]")
+    out.print("[dim]合计为已知数值之和，空白不当作 0，“缺n”为该格空白的报告份数；“空白格”为至少一份报告空白的单元格数。"
+              "比率只用各项数据齐全的报告计算（“剔除n份”为因空白未计入的报告），"
+              f"分母小于 {min_n if min_n is not None else q.MIN_DENOMINATOR} 时显示“样本过少”。[/]")
+    for m in metrics:
+        out.print(f"[dim]{m.formula}（{m.note}）[/]")
+
+
+@app.command()
+def export(
+    output: Annotated[Path, typer.Argument(help="输出文件（.xlsx、.csv 或 .jsonl）。", show_default=False)],
+    fmt: Annotated[str | None, typer.Option("--format", help="导出格式：xlsx、csv 或 jsonl（默认按扩展名）。")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="只导出这一年度。")] = None,
+    db: DbOpt = None,
+) -> None:
+    """导出库中全部报告：每份报告一行（基本信息、200 个单元格、问题数）；Excel 另含“问题清单”“指标说明”。"""
+    from .store import export as export_mod
+
+    kind = (fmt or output.suffix.lstrip(".") or "xlsx").lower()
+    if kind not in export_mod.FORMATS:
+        err.print(f"[bold red]不支持的导出格式[/]：{escape(kind)}（可选：{'、'.join(export_mod.FORMATS)}）")
+        raise typer.Exit(EXIT_INPUT)
+    store = _query_store(db)
+    n = export_mod.export(store, output, kind, year)
+    store.close()
+    extra = f"；问题清单：{escape(str(export_mod.findings_csv_path(output)))}" if kind == "csv" else ""
+    out.print(f"已导出 {n} 份报告：{escape(str(output))}{extra}")
+
+
 def _split(values: list[str] | None) -> list[str] | None:
     if not values:
         return None

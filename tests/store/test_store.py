@@ -119,3 +119,16 @@ def test_migrations_upgrade_an_empty_database_and_one_with_data(tmp_path):
     empty = Store(str(tmp_path / "new.db"))
     assert empty.count_reports() == 0
     empty.close()
+
+
+def test_importing_an_earlier_year_rechecks_the_later_one(store, tmp_path):
+    unit = "东风县红旗镇人民政府"
+    (tmp_path / "2024.txt").write_text(text_with(year=2024, unit=unit), encoding="utf-8")
+    list(api.import_paths([tmp_path / "2024.txt"], store))
+    later = store.find_report(unit, 2024)
+    assert not any(f.rule.startswith("XY-CARRY") for f, _ in store.findings(later))
+    (tmp_path / "2023.txt").write_text(text_with({t3("carried_forward", "total"): 2, t3("carried_forward", "natural_person"): 2,
+                                                  t3("new_received", "total"): 2, t3("new_received", "natural_person"): 2},
+                                                 year=2023, unit=unit), encoding="utf-8")
+    list(api.import_paths([tmp_path / "2023.txt"], store))
+    assert {"XY-CARRY-total", "XY-CARRY-natural_person"} <= {f.rule for f, _ in store.findings(later)}

@@ -1,0 +1,274 @@
+"""Exports of the report store: one row per report (header facts, all 200 cells, finding counts).
+
+CSV and JSON Lines are for machines (keys as headers, cell ids in registry order); the Excel
+workbook is for the offices: “报告数据” with Chinese headers (the cell ids in a hidden second
+header row), “问题清单” with one row per finding and its review decision, “指标说明” with the
+metrics and their formulas. Ints stay ints, fees stay decimals, a null stays empty (never 0).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..model import CELL, CELL_IDS
+from .db import Store
+from .queries import (
+    DECISION_CN,
+    LEVEL_CN,
+    METRICS,
+    SEVERITIES,
+    SEVERITY_CN,
+    FindingView,
+    ReportView,
+    cell_label,
+    findings,
+    report_views,
+)
+
+FORMATS = ("xlsx", "csv", "jsonl")
+
+# (key, Chinese header, column width) of the facts before the cells.
+HEADER_FIELDS: tuple[tuple[str, str, int], ...] = (
+    ("report_id", "报告编号", 9),
+    ("unit", "单位", 30),
+    ("year", "年度", 7),
+    ("unit_type", "单位类型", 10),
+    ("region", "所属地区", 24),
+    ("source_name", "来源文件", 28),
+    ("published_on", "发布日期", 12),
+    ("signed_on", "落款日期", 12),
+    ("period_start", "统计期间起", 12),
+    ("period_end", "统计期间止", 12),
+    ("format", "文件格式", 11),
+    ("format_version", "表格式版本", 10),
+    ("version", "数据版本", 9),
+    ("errors", "错误数", 8),
+    ("warnings", "警告数", 8),
+    ("infos", "提示数", 8),
+)
+COUNT_KEYS = {"error": "errors", "warning": "warnings", "info": "infos"}
+UNIT_TYPE_CN = {"department": "政府部门", "government": "人民政府", "township": "乡镇（街道）"}
+REPORT_COLUMNS: tuple[str, ...] = tuple(k for k, _, _ in HEADER_FIELDS) + CELL_IDS
+
+FINDING_FIELDS: tuple[tuple[str, str, int], ...] = (
+    ("report_id", "报告编号", 9),
+    ("unit", "单位", 30),
+    ("year", "年度", 7),
+    ("rule", "规则", 24),
+    ("severity", "严重程度", 9),
+    ("message", "问题描述", 60),
+    ("cells", "单元格", 40),
+    ("decision", "审核结论", 9),
+    ("reviewer", "审核人", 10),
+    ("comment", "审核意见", 24),
+    ("fingerprint", "指纹", 18),
+)
+
+
+def export_rows(store: Store, year: int | None = None) -> list[dict[str, Any]]:
+    """One dict per report (current version), in report-id order: the facts of
+    :data:`HEADER_FIELDS` then the 200 cells by id in registry order (None for a null).
+    """
+    return [_row(v) for v in report_views(store, year=year)]
+
+
+def _row(v: ReportView) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "report_id": v.id,
+        "unit": v.name,
+        "year": v.year,
+        "unit_type": v.unit.unit_type if v.unit else None,
+        "region": v.unit.region if v.unit else None,
+        "source_name": v.source_name,
+        "published_on": v.published_on,
+        "signed_on": v.signed_on,
+        "period_start": v.period_start,
+        "period_end": v.period_end,
+        "format": v.format,
+        "format_version": v.format_version,
+        "version": v.version,
+    }
+    for sev in SEVERITIES:
+        d[COUNT_KEYS[sev]] = v.counts.get(sev, 0)
+    for c in CELL_IDS:
+        d[c] = v.cells.get(c)
+    return d
+
+
+def finding_rows(store: Store, year: int | None = None) -> list[FindingView]:
+    """The 问题清单: every finding of the current versions with the latest review decision."""
+    return findings(store, year=year)
+
+
+# --- CSV and JSON Lines ------------------------------------------------------------------------
+
+
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, Decimal):
+        return format(v, "f")
+    return str(v)
+
+
+def to_csv(store: Store, path: str | Path, year: int | None = None, findings_path: str | Path | None = None) -> int:
+    """Write the reports as CSV (UTF-8 with BOM so that Excel reads the Chinese); returns the row count.
+
+    The header row holds the keys (``report_id`` …, then the cell ids); a null cell is an empty field.
+    With ``findings_path`` the 问题清单 is written there too (Chinese headers).
+    """
+    rows = export_rows(store, year)
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(REPORT_COLUMNS)
+        for r in rows:
+            w.writerow([_text(r[k]) for k in REPORT_COLUMNS])
+    if findings_path is not None:
+        with open(findings_path, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow([h for _, h, _ in FINDING_FIELDS])
+            for f in finding_rows(store, year):
+                w.writerow([_text(x) for x in _finding_values(f)])
+    return len(rows)
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return float(v)  # exact for Numeric(18, 4); read back with json.loads(..., parse_float=Decimal)
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return v
+
+
+def to_jsonl(store: Store, path: str | Path, year: int | None = None) -> int:
+    """Write one JSON object per report (keys as :func:`export_rows`, plus its ``findings``); returns the count."""
+    rows = export_rows(store, year)
+    by_report: dict[int, list[dict[str, Any]]] = {}
+    for f in finding_rows(store, year):
+        d = f.to_dict()
+        del d["report_id"], d["unit"], d["year"]
+        by_report.setdefault(f.report_id, []).append(d)
+    with open(path, "w", encoding="utf-8") as fh:
+        for r in rows:
+            rec = {k: _json_value(v) for k, v in r.items()}
+            rec["findings"] = by_report.get(r["report_id"], [])
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return len(rows)
+
+
+# --- Excel -------------------------------------------------------------------------------------
+
+
+def _finding_values(f: FindingView) -> list[Any]:
+    cells = "；".join(cell_label(c) if c in CELL else c for c in f.cells)
+    return [f.report_id, f.unit, f.year, f.rule, SEVERITY_CN.get(f.severity, f.severity), f.message, cells,
+            DECISION_CN.get(f.decision or "", f.decision or "未审核"), f.reviewer, f.comment, f.fingerprint]
+
+
+def to_xlsx(store: Store, path: str | Path, year: int | None = None) -> int:
+    """Write the workbook (报告数据, 问题清单, 指标说明); returns the report count."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    wrap = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    top = Alignment(wrap_text=True, vertical="top")
+
+    def header(ws, labels: Sequence[str], widths: Sequence[int]) -> None:
+        ws.append(list(labels))
+        for i, w in enumerate(widths, start=1):
+            cell = ws.cell(row=1, column=i)
+            cell.font, cell.fill, cell.alignment = bold, fill, wrap
+            ws.column_dimensions[get_column_letter(i)].width = w
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "报告数据"
+    rows = export_rows(store, year)
+    labels = [h for _, h, _ in HEADER_FIELDS] + [cell_label(c) for c in CELL_IDS]
+    widths = [w for _, _, w in HEADER_FIELDS] + [14] * len(CELL_IDS)
+    header(ws, labels, widths)
+    ws.append(list(REPORT_COLUMNS))  # row 2: machine keys / cell ids, hidden
+    ws.row_dimensions[1].height = 96
+    ws.row_dimensions[2].hidden = True
+    first_cell = len(HEADER_FIELDS) + 1
+    for r in rows:
+        values: list[Any] = []
+        for k in REPORT_COLUMNS:
+            v = r[k]
+            if k == "unit_type":
+                v = UNIT_TYPE_CN.get(v, v) if v else None
+            values.append(v)
+        ws.append(values)
+    for i, c in enumerate(CELL_IDS, start=first_cell):
+        if CELL[c].decimal:
+            for (cell,) in ws.iter_rows(min_row=3, min_col=i, max_col=i):
+                cell.number_format = "0.00##"
+    for i, (k, _, _) in enumerate(HEADER_FIELDS, start=1):
+        if k in ("published_on", "signed_on", "period_start", "period_end"):
+            for (cell,) in ws.iter_rows(min_row=3, min_col=i, max_col=i):
+                cell.number_format = "yyyy-mm-dd"
+    ws.freeze_panes = ws.cell(row=3, column=4)  # header rows and 报告编号/单位/年度 stay in view
+
+    wf = wb.create_sheet("问题清单")
+    header(wf, [h for _, h, _ in FINDING_FIELDS], [w for _, _, w in FINDING_FIELDS])
+    for f in finding_rows(store, year):
+        wf.append(_finding_values(f))
+    for row in wf.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = top
+    wf.freeze_panes = "A2"
+    if wf.max_row > 1:
+        wf.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_FIELDS))}{wf.max_row}"
+
+    wm = wb.create_sheet("指标说明")
+    header(wm, ["指标", "编号", "计算公式", "分子单元格", "分母单元格", "最小分母", "说明"], [20, 26, 50, 50, 40, 9, 50])
+    for m in METRICS:
+        wm.append([m.name, m.id, m.formula, "；".join(cell_label(c) for c in m.numerator),
+                   "；".join(cell_label(c) for c in m.denominator), m.min_denominator,
+                   f"{m.note}。分母小于 {m.min_denominator} 时不计算（显示“样本过少”）；"
+                   "任一单元格为空白时该报告不参与计算（显示“数据缺失”），空白从不当作 0。"])
+    for row in wm.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = top
+    wm.freeze_panes = "A2"
+    wm.append([])
+    wm.append([f"地区级别：{'、'.join(f'{k}={v}' for k, v in LEVEL_CN.items())}"])
+    wb.save(path)
+    return len(rows)
+
+
+def export(store: Store, path: str | Path, fmt: str | None = None, year: int | None = None) -> int:
+    """Write ``path`` in ``fmt`` (default: from the file suffix); returns the report count.
+
+    CSV also writes the 问题清单 next to it (``<name>_问题清单.csv``).
+    """
+    p = Path(path)
+    fmt = (fmt or p.suffix.lstrip(".")).lower()
+    if fmt == "xlsx":
+        return to_xlsx(store, p, year)
+    if fmt == "csv":
+        return to_csv(store, p, year, findings_path=findings_csv_path(p))
+    if fmt == "jsonl":
+        return to_jsonl(store, p, year)
+    raise ValueError(f"不支持的导出格式：{fmt}（可选：{'、'.join(FORMATS)}）")
+
+
+def findings_csv_path(path: str | Path) -> Path:
+    """Where :func:`export` writes the 问题清单 of a CSV export."""
+    p = Path(path)
+    return p.with_name(f"{p.stem}_问题清单.csv")
+
+
+__all__ = ["FORMATS", "HEADER_FIELDS", "REPORT_COLUMNS", "export", "export_rows", "finding_rows",
+           "findings_csv_path", "to_csv", "to_jsonl", "to_xlsx"]
