@@ -167,6 +167,56 @@ def import_(
 
 
 @app.command()
+def batch(
+    paths: PathsArg,
+    db: DbOpt = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="并行进程数（默认为 CPU 核数）。")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="local（本机多进程）或 dask（Dask 分布式集群）。")] = "local",
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask 调度器地址，如 tcp://主机:8786（不填则在本机启动）。")] = None,
+    chunk: Annotated[int, typer.Option("--chunk", help="每个任务处理的文件数。")] = 64,
+) -> None:
+    """大批量导入：多核（或 Dask 集群）并行解析、校验，分批写入数据库；重新运行会跳过已导入的文件。"""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from .batch import BatchStats, batch_import, iter_files
+
+    if engine not in ("local", "dask"):
+        err.print(f"[bold red]未知的执行引擎[/]：{escape(engine)}（可选 local、dask）")
+        raise typer.Exit(EXIT_INPUT)
+    store = _open_store(db)
+    total = sum(1 for _ in iter_files(paths))
+    columns = (TextColumn("批量导入"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+               TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=False) as progress:
+        task = progress.add_task("batch", total=total, rate="")
+
+        def show(stats: BatchStats) -> None:
+            elapsed = progress.tasks[0].elapsed or 1e-9
+            progress.update(task, completed=stats.total, rate=f"{stats.total / elapsed:,.0f} 份/秒")
+
+        try:
+            stats = batch_import(paths, store, workers, chunk, engine, scheduler, on_progress=show)
+        except KeyboardInterrupt:
+            err.print("[yellow]已中断[/]：已写入的批次保留在数据库中；重新运行同一命令会从中断处继续。")
+            raise typer.Exit(130) from None
+    for source, reason in stats.errors[:50]:
+        err.print(f"[bold red]导入失败[/] {escape(source)}：{escape(reason)}")
+    if len(stats.errors) > 50:
+        err.print(f"……另有 {len(stats.errors) - 50} 个文件导入失败（见数据库 import_errors 表）")
+    out.print(f"批量导入完成：共 {stats.total} 个文件；新增 {stats.imported}，已存在 {stats.skipped}，失败 {stats.failed}；"
+              f"其中有“错误”级问题的 {stats.with_errors} 份。数据库共 {store.count_reports()} 份报告。")
+    store.close()
+    raise typer.Exit(EXIT_INPUT if stats.failed else EXIT_OK)
+
+
+@app.command()
 def correct(
     report_id: Annotated[int, typer.Argument(help="报告编号。", show_default=False)],
     changes: Annotated[list[str], typer.Argument(help="更正项：单元格编号=数值（空值写 空），可写多项。", show_default=False)],

@@ -123,32 +123,59 @@ class Store:
         self, source_name: str, data: bytes, report: Report, findings: Sequence[Finding], region: str | None = None
     ) -> Imported:
         """Store one parsed and checked report in one transaction (idempotent by content hash)."""
-        digest = content_hash(data)
         with self.session() as s:
-            existing = s.scalar(select(ReportRow.id).where(ReportRow.source_hash == digest))
-            if existing is not None:
-                return Imported(existing, False)
-            unit = self._unit(s, report, region)
-            row = ReportRow(
-                unit_id=unit.id if unit else None, year=report.year, source_name=source_name, source_hash=digest,
-                source_bytes=data, source_size=len(data), format=report.format,
-                format_version="2019" if any(n.kind.value == "format_2019" for n in report.notes) else "2021",
-                title=report.title, unit_name=report.unit, published_on=report.published_on, signed_on=report.signed_on,
-                period_start=report.period[0] if report.period else None,
-                period_end=report.period[1] if report.period else None, current_version=0,
-                parser_version=PARSER_VERSION, notes=_notes_json(report), tables=_tables_json(report),
-                signed_unit=report.signed_unit,
-            )
-            s.add(row)
-            s.flush()
-            s.add_all(
-                SectionRow(report_id=row.id, number=n, heading=sec.heading, text=sec.text, line=sec.span.line)
-                for n, sec in report.sections.items()
-            )
-            s.add(SectionRow(report_id=row.id, number=0, heading="", text=report.intro, line=report.intro_line))
-            s.add_all(_cell_rows(row.id, 0, report))
-            s.add_all(_finding_rows(row.id, 0, findings))
-            return Imported(row.id, True)
+            return self._import(s, source_name, data, report, findings, region)
+
+    def import_many(self, items: Sequence[tuple[str, bytes, Report, Sequence[Finding]]]) -> list[Imported]:
+        """Store a batch of reports in one transaction (batch import); duplicates inside the batch are one report."""
+        out: list[Imported] = []
+        with self.session() as s:
+            for name, data, report, findings in items:
+                out.append(self._import(s, name, data, report, findings, None))
+        return out
+
+    def known_hashes(self) -> set[str]:
+        """Content hashes of every stored report (to skip them when a batch is resumed)."""
+        with self.session() as s:
+            return set(s.scalars(select(ReportRow.source_hash)))
+
+    def record_errors(self, items: Sequence[tuple[str, bytes | None, str]]) -> None:
+        """Remember several files that could not be imported, in one transaction."""
+        if not items:
+            return
+        with self.session() as s:
+            s.add_all(ImportError_(source_name=name, source_hash=content_hash(data) if data else None, reason=reason)
+                      for name, data, reason in items)
+
+    def _import(
+        self, s: Session, source_name: str, data: bytes, report: Report, findings: Sequence[Finding], region: str | None
+    ) -> Imported:
+        digest = content_hash(data)
+        existing = s.scalar(select(ReportRow.id).where(ReportRow.source_hash == digest))
+        if existing is not None:
+            return Imported(existing, False)
+        unit = self._unit(s, report, region)
+        row = ReportRow(
+            unit_id=unit.id if unit else None, year=report.year, source_name=source_name, source_hash=digest,
+            source_bytes=data, source_size=len(data), format=report.format,
+            format_version="2019" if any(n.kind.value == "format_2019" for n in report.notes) else "2021",
+            title=report.title, unit_name=report.unit, published_on=report.published_on, signed_on=report.signed_on,
+            period_start=report.period[0] if report.period else None,
+            period_end=report.period[1] if report.period else None, current_version=0,
+            parser_version=PARSER_VERSION, notes=_notes_json(report), tables=_tables_json(report),
+            signed_unit=report.signed_unit,
+        )
+        s.add(row)
+        s.flush()
+        s.add_all(
+            SectionRow(report_id=row.id, number=n, heading=sec.heading, text=sec.text, line=sec.span.line)
+            for n, sec in report.sections.items()
+        )
+        s.add(SectionRow(report_id=row.id, number=0, heading="", text=report.intro, line=report.intro_line))
+        s.add_all(_cell_rows(row.id, 0, report))
+        s.add_all(_finding_rows(row.id, 0, findings))
+        s.flush()
+        return Imported(row.id, True)
 
     def record_error(self, source_name: str, data: bytes | None, reason: str) -> None:
         """Remember a file that could not be imported (its own transaction)."""

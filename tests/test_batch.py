@@ -1,0 +1,83 @@
+"""Batch import: bad files mixed in, interruption and resumption, local and Dask engines agree."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.parse.builders import text_with
+from zfxxgk.batch import batch_import
+from zfxxgk.model.ids import t3
+from zfxxgk.store import Store
+
+
+def corpus(tmp_path, n: int = 24):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(n):
+        values = {t3("new_received", "natural_person"): i % 5, t3("new_received", "total"): i % 5,
+                  t3("granted", "natural_person"): i % 5, t3("granted", "total"): i % 5,
+                  t3("total_processed", "natural_person"): i % 5, t3("total_processed", "total"): i % 5}
+        unit = f"东风县第{i}镇人民政府"
+        (folder / f"r{i:03d}.txt").write_text(text_with(values, layout=("tsv", "cells", "grid")[i % 3], unit=unit),
+                                              encoding="utf-8")
+    (folder / "zero.txt").write_bytes(b"")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 broken")
+    (folder / "noise.docx").write_bytes(b"PK\x03\x04word/garbage")
+    (folder / "copy.txt").write_bytes((folder / "r000.txt").read_bytes())  # same content twice: one report
+    return folder
+
+
+def snapshot(store: Store) -> dict:
+    """What the database holds, independent of insertion order: content hash → cells and findings."""
+    out = {}
+    with store.session() as s:
+        from sqlalchemy import select
+
+        from zfxxgk.store.schema import ReportRow
+
+        rows = {r.id: r.source_hash for r in s.scalars(select(ReportRow))}
+    for rid, digest in rows.items():
+        report = store.load(rid)
+        out[digest] = (report.to_dict()["cells"], sorted(f.fingerprint for f, _ in store.findings(rid)))
+    return out
+
+
+def test_bad_files_never_lose_the_good_ones(tmp_path):
+    folder = corpus(tmp_path)
+    store = Store(str(tmp_path / "a.db"))
+    stats = batch_import([folder], store, workers=2, chunk=5)
+    assert (stats.total, stats.imported, stats.failed) == (28, 24, 3)
+    assert store.count_reports() == 24
+    assert sorted(e.source_name.rsplit("/", 1)[-1] for e in store.import_errors()) == ["broken.pdf", "noise.docx", "zero.txt"]
+    again = batch_import([folder], store, workers=2, chunk=5)
+    assert (again.imported, again.skipped) == (0, 25)  # resumption skips everything stored (incl. the copy)
+
+
+def test_interrupted_run_resumes_to_the_same_database(tmp_path):
+    folder = corpus(tmp_path)
+    whole = Store(str(tmp_path / "whole.db"))
+    batch_import([folder], whole, workers=2, chunk=4)
+
+    interrupted = Store(str(tmp_path / "cut.db"))
+    calls = []
+
+    def stop_after_two(stats):
+        calls.append(stats.total)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        batch_import([folder], interrupted, workers=2, chunk=4, on_progress=stop_after_two)
+    assert 0 < interrupted.count_reports() < 24
+    batch_import([folder], interrupted, workers=2, chunk=4)
+    assert snapshot(interrupted) == snapshot(whole)
+
+
+def test_dask_engine_gives_the_same_database(tmp_path):
+    folder = corpus(tmp_path, n=12)
+    local = Store(str(tmp_path / "local.db"))
+    batch_import([folder], local, workers=2, chunk=3)
+    distributed = Store(str(tmp_path / "dask.db"))
+    stats = batch_import([folder], distributed, chunk=3, engine="dask")  # a LocalCluster
+    assert stats.imported == 12 and stats.failed == 3
+    assert snapshot(distributed) == snapshot(local)
