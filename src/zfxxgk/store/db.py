@@ -129,10 +129,23 @@ class Store:
     def import_many(self, items: Sequence[tuple[str, bytes, Report, Sequence[Finding]]]) -> list[Imported]:
         """Store a batch of reports in one transaction (batch import); duplicates inside the batch are one report."""
         out: list[Imported] = []
+        rows: dict[str, list[dict]] = {"sections": [], "cells": [], "findings": []}
         with self.session() as s:
+            keys = {normalise_unit(r.unit) for _, _, r, _ in items if r.unit}
+            s.info["units"] = {u.key: u for u in s.scalars(select(Unit).where(Unit.key.in_(keys)))} if keys else {}
             for name, data, report, findings in items:
-                out.append(self._import(s, name, data, report, findings, None))
+                out.append(self._import(s, name, data, report, findings, None, rows))
+            self._bulk(s, rows)
         return out
+
+    @staticmethod
+    def _bulk(s: Session, rows: dict[str, list[dict]]) -> None:
+        """One executemany per table (Core, not the ORM: ~10x faster for 200 cells per report)."""
+        conn = s.connection()
+        for table, values in ((SectionRow, rows["sections"]), (CellRow, rows["cells"]), (FindingRow, rows["findings"])):
+            if values:
+                conn.execute(table.__table__.insert(), values)
+            values.clear()
 
     def known_hashes(self) -> set[str]:
         """Content hashes of every stored report (to skip them when a batch is resumed)."""
@@ -148,8 +161,16 @@ class Store:
                       for name, data, reason in items)
 
     def _import(
-        self, s: Session, source_name: str, data: bytes, report: Report, findings: Sequence[Finding], region: str | None
+        self,
+        s: Session,
+        source_name: str,
+        data: bytes,
+        report: Report,
+        findings: Sequence[Finding],
+        region: str | None,
+        rows: dict[str, list[dict]] | None = None,
     ) -> Imported:
+        """Insert one report; its sections, cells and findings go to ``rows`` (written at once) or now."""
         digest = content_hash(data)
         existing = s.scalar(select(ReportRow.id).where(ReportRow.source_hash == digest))
         if existing is not None:
@@ -167,14 +188,16 @@ class Store:
         )
         s.add(row)
         s.flush()
-        s.add_all(
-            SectionRow(report_id=row.id, number=n, heading=sec.heading, text=sec.text, line=sec.span.line)
-            for n, sec in report.sections.items()
-        )
-        s.add(SectionRow(report_id=row.id, number=0, heading="", text=report.intro, line=report.intro_line))
-        s.add_all(_cell_rows(row.id, 0, report))
-        s.add_all(_finding_rows(row.id, 0, findings))
-        s.flush()
+        own = rows is None
+        rows = {"sections": [], "cells": [], "findings": []} if rows is None else rows
+        rows["sections"] += [{"report_id": row.id, "number": n, "heading": sec.heading, "text": sec.text,
+                              "line": sec.span.line} for n, sec in report.sections.items()]
+        rows["sections"].append({"report_id": row.id, "number": 0, "heading": "", "text": report.intro,
+                                 "line": report.intro_line})
+        rows["cells"] += _cell_dicts(row.id, 0, report)
+        rows["findings"] += _finding_dicts(row.id, 0, findings)
+        if own:
+            self._bulk(s, rows)
         return Imported(row.id, True)
 
     def record_error(self, source_name: str, data: bytes | None, reason: str) -> None:
@@ -186,7 +209,8 @@ class Store:
         if not report.unit:
             return None
         key = normalise_unit(report.unit)
-        unit = s.scalar(select(Unit).where(Unit.key == key))
+        units: dict[str, Unit] = s.info.setdefault("units", {})  # per transaction: batches see many reports
+        unit = units.get(key) or s.scalar(select(Unit).where(Unit.key == key))
         region_id = self._region(s, region or _region_path(report.unit))
         if unit is None:
             kind = infer_unit_type(report.unit)
@@ -195,12 +219,16 @@ class Store:
             s.flush()
         elif unit.region_id is None and region_id is not None:
             unit.region_id = region_id
+        units[key] = unit
         return unit
 
     def _region(self, s: Session, path: str | None) -> int | None:
         """Region id of a path like ``山东省/潍坊市/昌乐县`` (created as needed)."""
         if not path:
             return None
+        regions: dict[str, int] = s.info.setdefault("regions", {})
+        if path in regions:
+            return regions[path]
         parent = None
         for name in [p for p in re.split(r"[/>＞、]", path) if p.strip()]:
             name = name.strip()
@@ -211,6 +239,7 @@ class Store:
                 s.add(found)
                 s.flush()
             parent = found.id
+        regions[path] = parent
         return parent
 
     # --- reading --------------------------------------------------------------------------
@@ -312,7 +341,7 @@ class Store:
         """Replace the findings of one report version (a re-check)."""
         with self.session() as s:
             s.execute(delete(FindingRow).where(FindingRow.report_id == report_id, FindingRow.version == version))
-            s.add_all(_finding_rows(report_id, version, findings))
+            self._bulk(s, {"sections": [], "cells": [], "findings": _finding_dicts(report_id, version, findings)})
 
     def findings(self, report_id: int, version: int | None = None) -> list[tuple[FindingRow, ReviewDecision | None]]:
         """Findings of a report version with the latest review decision on each (by fingerprint)."""
@@ -369,24 +398,24 @@ def _tables_json(report: Report) -> dict:
             for t, i in report.tables.items()}
 
 
-def _cell_rows(report_id: int, version: int, report: Report) -> list[CellRow]:
+def _cell_dicts(report_id: int, version: int, report: Report) -> list[dict]:
     rows = []
     for cid in CELL_IDS:
         c = report.cells[cid]
         s = c.span
-        rows.append(CellRow(report_id=report_id, version=version, cell_id=cid,
-                            value=c.value, state=c.state.value, raw=c.raw,
-                            line=s.line if s else None, col=s.col if s else None, locator=s.locator if s else None))
+        rows.append({"report_id": report_id, "version": version, "cell_id": cid, "value": c.value,
+                     "state": c.state.value, "raw": c.raw, "line": s.line if s else None,
+                     "col": s.col if s else None, "locator": s.locator if s else None})
     return rows
 
 
-def _finding_rows(report_id: int, version: int, findings: Sequence[Finding]) -> list[FindingRow]:
+def _finding_dicts(report_id: int, version: int, findings: Sequence[Finding]) -> list[dict]:
     import json
 
     return [
-        FindingRow(report_id=report_id, version=version, rule=f.rule, severity=f.severity.value,
-                   fingerprint=f.fingerprint, message=f.message, cells=list(f.cells),
-                   evidence=json.loads(json.dumps(f.evidence, ensure_ascii=False, default=str)))
+        {"report_id": report_id, "version": version, "rule": f.rule, "severity": f.severity.value,
+         "fingerprint": f.fingerprint, "message": f.message, "cells": list(f.cells),
+         "evidence": json.loads(json.dumps(f.evidence, ensure_ascii=False, default=str))}
         for f in findings
     ]
 
