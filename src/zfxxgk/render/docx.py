@@ -58,6 +58,8 @@ def _table(doc, layout: TableLayout, report: Report) -> None:
     for row in table.rows:
         for i, cell in enumerate(row.cells):
             cell.width = widths[i]
+    grid = table._cells  # once: table.cell(r, c) re-reads the whole table on every call
+    n = layout.columns
     taken = [[False] * layout.columns for _ in layout.rows]
     for r, row in enumerate(layout.rows):
         c = 0
@@ -67,9 +69,9 @@ def _table(doc, layout: TableLayout, report: Report) -> None:
             for dr in range(lc.rowspan):
                 for dc in range(lc.colspan):
                     taken[r + dr][c + dc] = True
-            cell = table.cell(r, c)
-            if lc.rowspan > 1 or lc.colspan > 1:
-                cell = cell.merge(table.cell(r + lc.rowspan - 1, c + lc.colspan - 1))
+            cell = grid[r * n + c]
+            if lc.rowspan > 1 or lc.colspan > 1:  # spans are disjoint: the corner cell is still unmerged
+                cell = cell.merge(grid[(r + lc.rowspan - 1) * n + c + lc.colspan - 1])
             text = value_text(report, lc.cell_id) if lc.cell_id else lc.text
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             p = cell.paragraphs[0]
