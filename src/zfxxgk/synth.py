@@ -511,11 +511,12 @@ def _replace_labels(text: str, variants: list[tuple[str, str]], html: bool = Fal
     return text
 
 
-def _body(html: str) -> str:
+def page_body(html: str) -> str:
+    """The inside of <body> of a rendered report page."""
     return html[html.index("<body>") + 6 : html.index("</body>")]
 
 
-def _gov_portal(report: Report, body: str, published: dt.date) -> bytes:
+def gov_portal_page(report: Report, body: str, published: dt.date) -> bytes:
     """GBK portal page: navigation, breadcrumbs, layout tables, footer; the title only in <title>."""
     body = re.sub(r"<h1>.*?</h1>", "", body, count=1)
     title = f"{report.unit}{report.year}年政府信息公开工作年度报告"
@@ -537,7 +538,7 @@ def _gov_portal(report: Report, body: str, published: dt.date) -> bytes:
     return page.encode("gb18030")
 
 
-def _cms_page(body: str) -> bytes:
+def cms_page(body: str) -> bytes:
     """UTF-8 CMS page: table 2 split into one table per 第二十条 item, blanks as &nbsp;, <p> in cells."""
     body = body.replace('<td class="value"', '<td class="value" style="text-align:center"')
     body = re.sub(r'(<td class="value"[^>]*>)(</td>)', r"\1&nbsp;\2", body)
@@ -638,9 +639,9 @@ def write_bytes(p: Planned) -> bytes:
         html = _html(p)
         if p.layout == "gov_portal":
             assert p.published_on is not None
-            return _gov_portal(p.report, _body(html), p.published_on)
+            return gov_portal_page(p.report, page_body(html), p.published_on)
         if p.layout == "cms":
-            return _cms_page(_body(html))
+            return cms_page(page_body(html))
         return html.encode("utf-8")
     if p.fmt == "docx":
         return _docx(p)

@@ -252,7 +252,7 @@ class Store:
     def count_reports(self) -> int:
         """How many reports are stored."""
         with self.session() as s:
-            return s.scalar(select(func.count(ReportRow.id))) or 0
+            return int(s.scalar(select(func.count(ReportRow.id))))
 
     def load(self, report_id: int, version: int | None = None) -> Report:
         """A stored report as the model's Report (current version unless ``version`` is given)."""
@@ -281,7 +281,10 @@ class Store:
                 span = Span(sec.line, 0, sec.line, 0)
                 report.sections[sec.number] = Section(sec.number, sec.number, sec.heading, sec.heading, False, sec.text, span)
             for c in s.scalars(select(CellRow).where(CellRow.report_id == report_id, CellRow.version == v)):
-                span = Span(c.line or 0, c.col or 0, c.line or 0, c.col or 0, c.locator) if c.line or c.locator else None
+                span = None  # line 0 / col 0 stand for "no line" (formats with locators only)
+                if c.line is not None or c.locator:
+                    line, col = (c.line, c.col) if c.line is not None else (0, 0)
+                    span = Span(line, col if col is not None else 0, line, col if col is not None else 0, c.locator)
                 report.cells[c.cell_id] = Cell(c.cell_id, CellState(c.state), _number(c.value, c.cell_id), c.raw, span)
             return report
 
