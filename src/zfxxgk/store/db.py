@@ -142,7 +142,18 @@ class Store:
     def _bulk(s: Session, rows: dict[str, list[dict]]) -> None:
         """One executemany per table (Core, not the ORM: ~10x faster for 200 cells per report)."""
         conn = s.connection()
-        for table, values in ((SectionRow, rows["sections"]), (CellRow, rows["cells"]), (FindingRow, rows["findings"])):
+        cells = rows["cells"]
+        if cells:
+            # 200 rows per report: straight to the driver (SQLAlchemy's per-row parameter handling cost
+            # more than the database), with the one conversion it did for us: Decimal on SQLite.
+            columns = list(cells[0])
+            mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+            sql = f"INSERT INTO cells ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+            sqlite = conn.dialect.name == "sqlite"
+            conn.exec_driver_sql(sql, [tuple(str(v) if sqlite and isinstance(v, Decimal) else v for v in row.values())
+                                       for row in cells])
+            cells.clear()
+        for table, values in ((SectionRow, rows["sections"]), (FindingRow, rows["findings"])):
             if values:
                 conn.execute(table.__table__.insert(), values)
             values.clear()
