@@ -131,6 +131,9 @@ class Store:
         out: list[Imported] = []
         rows: dict[str, list[dict]] = {"sections": [], "cells": [], "findings": []}
         with self.session() as s:
+            digests = [content_hash(data) for _, data, _, _ in items]
+            s.info["existing"] = dict(s.execute(select(ReportRow.source_hash, ReportRow.id)
+                                                .where(ReportRow.source_hash.in_(digests))).all()) if digests else {}
             keys = {normalise_unit(r.unit) for _, _, r, _ in items if r.unit}
             s.info["units"] = {u.key: u for u in s.scalars(select(Unit).where(Unit.key.in_(keys)))} if keys else {}
             for name, data, report, findings in items:
@@ -144,14 +147,11 @@ class Store:
         conn = s.connection()
         cells = rows["cells"]
         if cells:
-            # 200 rows per report: straight to the driver (SQLAlchemy's per-row parameter handling cost
-            # more than the database), with the one conversion it did for us: Decimal on SQLite.
-            columns = list(cells[0])
+            # 200 rows per report: straight to the driver as tuples (SQLAlchemy's per-row parameter
+            # handling cost more than the database); _cell_tuples already made Decimals SQLite-safe.
             mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-            sql = f"INSERT INTO cells ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-            sqlite = conn.dialect.name == "sqlite"
-            conn.exec_driver_sql(sql, [tuple(str(v) if sqlite and isinstance(v, Decimal) else v for v in row.values())
-                                       for row in cells])
+            sql = f"INSERT INTO cells ({', '.join(CELL_COLUMNS)}) VALUES ({', '.join([mark] * len(CELL_COLUMNS))})"
+            conn.exec_driver_sql(sql, cells)
             cells.clear()
         for table, values in ((SectionRow, rows["sections"]), (FindingRow, rows["findings"])):
             if values:
@@ -183,7 +183,9 @@ class Store:
     ) -> Imported:
         """Insert one report; its sections, cells and findings go to ``rows`` (written at once) or now."""
         digest = content_hash(data)
-        existing = s.scalar(select(ReportRow.id).where(ReportRow.source_hash == digest))
+        known: dict[str, int] | None = s.info.get("existing")  # a batch looked them all up at once
+        existing = known.get(digest) if known is not None else s.scalar(
+            select(ReportRow.id).where(ReportRow.source_hash == digest))
         if existing is not None:
             return Imported(existing, False)
         unit = self._unit(s, report, region)
@@ -199,13 +201,15 @@ class Store:
         )
         s.add(row)
         s.flush()
+        if known is not None:
+            known[digest] = row.id  # the same content twice in one batch is one report
         own = rows is None
         rows = {"sections": [], "cells": [], "findings": []} if rows is None else rows
         rows["sections"] += [{"report_id": row.id, "number": n, "heading": sec.heading, "text": sec.text,
                               "line": sec.span.line} for n, sec in report.sections.items()]
         rows["sections"].append({"report_id": row.id, "number": 0, "heading": "", "text": report.intro,
                                  "line": report.intro_line})
-        rows["cells"] += _cell_dicts(row.id, 0, report)
+        rows["cells"] += _cell_tuples(row.id, 0, report, self.engine.dialect.name == "sqlite")
         rows["findings"] += _finding_dicts(row.id, 0, findings)
         if own:
             self._bulk(s, rows)
@@ -412,14 +416,23 @@ def _tables_json(report: Report) -> dict:
             for t, i in report.tables.items()}
 
 
-def _cell_dicts(report_id: int, version: int, report: Report) -> list[dict]:
+CELL_COLUMNS = ("report_id", "version", "cell_id", "value", "state", "raw", "line", "col", "locator")
+_STATE = {state: state.value for state in CellState}  # plain str: the enum descriptor is slow per cell
+
+
+def _cell_tuples(report_id: int, version: int, report: Report, sqlite: bool) -> list[tuple]:
     rows = []
+    cells = report.cells
     for cid in CELL_IDS:
-        c = report.cells[cid]
+        c = cells[cid]
         s = c.span
-        rows.append({"report_id": report_id, "version": version, "cell_id": cid, "value": c.value,
-                     "state": c.state.value, "raw": c.raw, "line": s.line if s else None,
-                     "col": s.col if s else None, "locator": s.locator if s else None})
+        v = c.value
+        if sqlite and isinstance(v, Decimal):
+            v = str(v)  # sqlite3 cannot bind Decimal; the NUMERIC column reads it back as a number
+        if s is None:
+            rows.append((report_id, version, cid, v, _STATE[c.state], c.raw, None, None, None))
+        else:
+            rows.append((report_id, version, cid, v, _STATE[c.state], c.raw, s.line, s.col, s.locator))
     return rows
 
 
