@@ -12,9 +12,9 @@ import io
 import re
 import zipfile
 
-from ..model import Report, Span
+from ..model import Report
 from . import ParseError
-from .text import parse_text, relocate
+from .text import parse_text, relocate_grid
 
 _WS = re.compile(r"[\t\r\n]+")
 _MAX_CELLS = 200_000  # a hostile file with a gigantic table must not exhaust memory
@@ -79,11 +79,5 @@ def parse_docx(data: bytes, source: str = "<docx>") -> Report:
     report = parse_text("\n".join(lines), source)
     report.format = "docx"
 
-    def locate(span: Span) -> str | None:
-        if span.line not in where:
-            return None
-        t, r = where[span.line]
-        return f"docx:表{t}行{r}列{lines[span.line - 1][: span.col].count('|')}"
-
-    relocate(report, locate)
+    relocate_grid(report, lines, where, "docx")
     return report

@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..model import Report, Span
+from ..model import Report
 from . import ParseError
 from .header import to_date
-from .text import parse_text, relocate
+from .text import parse_text, relocate_grid
 
 _PUBLISHED = re.compile(r"(?:发布日期|发布时间|发文日期)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.I)
@@ -192,11 +192,5 @@ def parse_html(data: bytes, source: str = "<html>") -> Report:
     report.format = "html"
     report.published_on = published  # the portal's 发布日期 (spec §1.2: preferred to the signature date)
 
-    def locate(span: Span) -> str | None:
-        if span.line not in where:
-            return None
-        t, r = where[span.line]
-        return f"html:表{t}行{r}列{lines[span.line - 1][: span.col].count('|')}"
-
-    relocate(report, locate)
+    relocate_grid(report, lines, where, "html")
     return report

@@ -75,6 +75,18 @@ def relocate(report: Report, locate: Callable[[Span], str | None]) -> None:
             cell.span = cell.span._replace(locator=locator)
 
 
+def relocate_grid(report: Report, lines: list[str], where: dict[int, tuple[int, int]], prefix: str) -> None:
+    """Locators ``{prefix}:表t行r列c`` for cells read from pipe rows written for table t, row r."""
+
+    def locate(span: Span) -> str | None:
+        if span.line not in where:
+            return None
+        t, r = where[span.line]
+        return f"{prefix}:表{t}行{r}列{lines[span.line - 1][: span.col].count('|')}"
+
+    relocate(report, locate)
+
+
 def _find_headings(rows: list[Row]) -> dict[int, HeadingMatch]:
     found: dict[int, HeadingMatch] = {}
     numbers: set[int] = set()

@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ...model import CellState, Finding, NoteKind, ParseNote, Report, Table
@@ -147,3 +147,19 @@ def unit_type_of(report: Report, ctx: CheckContext | None) -> tuple[UnitType | N
 def has_any(text: str, words: Iterable[str]) -> bool:
     """Whether any of the keywords occurs in the text (plain substring tests)."""
     return any(w in text for w in words)
+
+
+def label_note_findings(report: Report, emit: Emit, kind: NoteKind) -> Iterator[Finding]:
+    """One finding per parse note of ``kind`` that names a label (message fields: table, label)."""
+    notes = notes_of(report, kind)
+    if not notes and (na := no_table_found(report, emit)) is not None:
+        yield na
+        return
+    for note in notes:
+        label = str(note.data.get("label", ""))
+        yield emit.fail(
+            excerpt=f"{note.table}:{label}",
+            evidence=note_evidence(report, note),
+            table=table_name(note.table),
+            label=label,
+        )

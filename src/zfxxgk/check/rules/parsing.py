@@ -10,7 +10,15 @@ from collections.abc import Iterator
 
 from ...model import Finding, NoteKind, Report, Severity
 from ..registry import Emit, rule
-from ._common import cell_label, no_table_found, note_evidence, note_row_cells, notes_of, table_name
+from ._common import (
+    cell_label,
+    label_note_findings,
+    no_table_found,
+    note_evidence,
+    note_row_cells,
+    notes_of,
+    table_name,
+)
 
 
 @rule(
@@ -112,18 +120,7 @@ def rule_parse_row_split(report: Report, emit: Emit) -> Iterator[Finding]:
     依据
         zfxxgk 规范 §2.5、§2.7 第 3 步。
     """
-    notes = notes_of(report, NoteKind.ROW_SPLIT)
-    if not notes and (na := no_table_found(report, emit)) is not None:
-        yield na
-        return
-    for note in notes:
-        label = str(note.data.get("label", ""))
-        yield emit.fail(
-            excerpt=f"{note.table}:{label}",
-            evidence=note_evidence(report, note),
-            table=table_name(note.table),
-            label=label,
-        )
+    yield from label_note_findings(report, emit, NoteKind.ROW_SPLIT)
 
 
 @rule("PARSE-HEADER-GARBLED", Severity.INFO, "%(table)s表头“%(raw)s”无法识别，已按标准栏目顺序解析。")

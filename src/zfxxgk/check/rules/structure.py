@@ -11,6 +11,7 @@ from ._common import (
     SECTION_MISSING,
     cell_label,
     cells_evidence,
+    label_note_findings,
     no_table_found,
     note_evidence,
     note_row_cells,
@@ -449,18 +450,7 @@ def rule_struct_row_unknown(report: Report, emit: Emit) -> Iterator[Finding]:
     依据
         国办公开办函〔2021〕30号 年度报告格式；zfxxgk 规范 §2.7 第 1 步。
     """
-    notes = notes_of(report, NoteKind.ROW_UNKNOWN)
-    if not notes and (na := no_table_found(report, emit)) is not None:
-        yield na
-        return
-    for note in notes:
-        label = str(note.data.get("label", ""))
-        yield emit.fail(
-            excerpt=f"{note.table}:{label}",
-            evidence=note_evidence(report, note),
-            table=table_name(note.table),
-            label=label,
-        )
+    yield from label_note_findings(report, emit, NoteKind.ROW_UNKNOWN)
 
 
 def _row_values(report: Report, cells: list[str]) -> str:
