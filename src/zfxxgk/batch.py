@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import check
-from .model import Finding, Report
 from .parse import ParseError, iter_report_files, parse_bytes
 from .store import Store, content_hash
+from .store.db import Prepared, prepare
 
 
 @dataclass(slots=True)
@@ -28,8 +28,8 @@ class Parsed:
     source: str
     digest: str
     data: bytes = b""
-    report: Report | None = None
-    findings: list[Finding] = field(default_factory=list)
+    rows: Prepared | None = None  # the report as database rows, made here to spare the writer
+    has_errors: bool = False  # any error-severity finding
     error: str | None = None
 
 
@@ -55,12 +55,12 @@ def work(path: str) -> Parsed:
     try:
         report = parse_bytes(data, path)
         findings = check(report).findings
+        rows = prepare(Path(path).name, data, report, findings, digest)
     except ParseError as e:
         return Parsed(path, digest, data, error=e.reason)
     except Exception as e:  # noqa: BLE001 - a parser bug must not stop the batch
         return Parsed(path, digest, data, error=f"解析时发生内部错误：{type(e).__name__}: {e}")
-    report.text = ""  # the source bytes travel anyway; the text would double the payload
-    return Parsed(path, digest, data, report, findings)
+    return Parsed(path, digest, b"", rows, any(f.severity.value == "error" for f in findings))
 
 
 def work_chunk(paths: Sequence[str]) -> list[Parsed]:
@@ -164,11 +164,11 @@ def batch_import(
             if p.error is not None:
                 stats.failed += 1
                 stats.errors.append((p.source, p.error))
-        done = store.import_many([(Path(p.source).name, p.data, p.report, p.findings) for p in fresh.values()])
+        done = store.import_prepared([p.rows for p in fresh.values() if p.rows is not None])
         store.record_errors([(p.source, p.data, p.error) for p in parsed if p.error is not None])
         known.update(fresh)
         stats.imported += sum(d.created for d in done)
-        stats.with_errors += sum(1 for p in fresh.values() if any(f.severity.value == "error" for f in p.findings))
+        stats.with_errors += sum(1 for p in fresh.values() if p.has_errors)
         if on_progress is not None:
             on_progress(stats)
     if on_progress is not None:
@@ -178,6 +178,9 @@ def batch_import(
 
 def _unseen(files: Iterable[str], known: set[str], stats: BatchStats) -> Iterator[str]:
     """Files whose content is not in the store yet (hashing is cheap next to parsing)."""
+    if not known:
+        yield from files  # an empty store: nothing to skip, no need to read every file twice
+        return
     for f in files:
         try:
             with open(f, "rb") as fh:

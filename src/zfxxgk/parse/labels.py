@@ -66,8 +66,8 @@ class LabelSet:
             return None
         best, best_key = 0.0, None
         for std, k in self._norms:
-            if abs(len(std) - len(n)) > max(len(std), len(n)) // 2:
-                continue
+            if 2 * min(len(std), len(n)) < MIN_RATIO * (len(std) + len(n)):
+                continue  # the ratio is at most 2·min/(a+b): it cannot reach MIN_RATIO
             r = similarity(n, std)
             if r > best:
                 best, best_key = r, k

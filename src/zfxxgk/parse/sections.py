@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..model.ids import SECTION_ORDINALS as ORDINALS
 from ..model.ids import SECTION_TITLES, section_heading
@@ -51,6 +52,26 @@ for _n, _vs in SECTION_VARIANTS.items():
         _KEYS.setdefault(norm_label(_v), (_n, True))
 
 
+@lru_cache(maxsize=4096)
+def _title_key(rest: str) -> tuple[int, bool] | None:
+    """(section, variant) of a normalised heading title; fuzzy (≥ 0.8) when not a known wording.
+
+    Memoised: numbered sub-items of the prose (``一、加强组织领导``) recur across reports and
+    each would otherwise be compared with every known title.
+    """
+    hit = _KEYS.get(rest)
+    if hit is not None:
+        return hit
+    best, best_n = 0.0, 0
+    for key, (n, _variant) in _KEYS.items():
+        if 2 * min(len(rest), len(key)) < 0.8 * (len(rest) + len(key)):
+            continue  # the ratio cannot reach 0.8 (it is at most 2·min/(a+b))
+        r = similarity(rest, key)
+        if r > best:
+            best, best_n = r, n
+    return (best_n, True) if best >= 0.8 else None
+
+
 def match_heading(line: str) -> HeadingMatch | None:
     """Return the heading a line is, or None (table rows and numbered sub-items are rejected)."""
     head = line.lstrip("# \t*\u3000")[:1]
@@ -65,16 +86,8 @@ def match_heading(line: str) -> HeadingMatch | None:
     if not m:
         return None
     ordinal = ORDINALS.index(m.group(1)) + 1
-    rest = norm_label(_TRAILING.sub("", m.group(2)))
-    hit = _KEYS.get(rest)
+    hit = _title_key(norm_label(_TRAILING.sub("", m.group(2))))
     if hit is None:
-        best, best_n = 0.0, 0
-        for key, (n, _variant) in _KEYS.items():
-            r = similarity(rest, key)
-            if r > best:
-                best, best_n = r, n
-        if best < 0.8:
-            return None
-        hit = (best_n, True)
+        return None
     number, variant = hit
     return HeadingMatch(number, ordinal, s, standard_heading(number), variant)
