@@ -1,8 +1,13 @@
-"""Throughput per stage and end to end for a batch, and peak memory.
+"""Throughput per stage and end to end for a batch, scaling, and peak memory.
 
-usage: python benchmarks/bench_batch.py [-n 2000] [--workers 2] [--corpus DIR]
-Without --corpus, N text reports are generated (seed data in the three text layouts, varied
-units and numbers). Prints a table: stage, reports, seconds, reports/s; and the peak RSS.
+usage:
+  python benchmarks/bench_batch.py [-n 2000] [--workers 2] [--corpus DIR]
+      per stage on N text reports (seed data in the three text layouts, varied units) or a corpus
+  python benchmarks/bench_batch.py --scale 1000,10000,100000 [--workers 2]
+      `zfxxgk synth` corpora of each size, then a full batch into a fresh SQLite file each
+
+Prints tables (stage, reports, seconds, reports/s) and peak RSS of the main process and of the
+largest worker.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from zfxxgk.check import check  # noqa: E402
 from zfxxgk.parse import iter_report_files, parse_file  # noqa: E402
 from zfxxgk.render import render  # noqa: E402
 from zfxxgk.store import Store  # noqa: E402
+from zfxxgk.store.db import prepare  # noqa: E402
+from zfxxgk.synth import synthesize  # noqa: E402
 
 
 def make_corpus(folder: Path, n: int) -> None:
@@ -35,42 +42,78 @@ def make_corpus(folder: Path, n: int) -> None:
         (folder / f"r{i:06d}.txt").write_bytes(text)
 
 
+def rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def print_table(rows: list[tuple[str, int, float]]) -> None:
+    print(f"{'stage':<40}{'reports':>9}{'seconds':>10}{'reports/s':>11}")
+    for name, n, dt in rows:
+        print(f"{name:<40}{n:>9}{dt:>10.2f}{n / dt:>11.0f}")
+
+
+def stages(folder: Path, workers: int, tmp: Path) -> None:
+    files = list(iter_files([folder]))
+    rows = []
+    t0 = time.perf_counter()
+    reports = [parse_file(f) for f in files[:1000]]
+    rows.append(("parse (1 process)", len(reports), time.perf_counter() - t0))
+    t0 = time.perf_counter()
+    results = [check(r) for r in reports]
+    rows.append(("check (1 process)", len(reports), time.perf_counter() - t0))
+    t0 = time.perf_counter()
+    prepared = [prepare(Path(f).name, Path(f).read_bytes(), r, res.findings)
+                for f, r, res in zip(files, reports, results)]
+    rows.append(("rows for the database (1 process)", len(prepared), time.perf_counter() - t0))
+    store = Store(str(tmp / "import.db"))
+    t0 = time.perf_counter()
+    for i in range(0, len(prepared), 64):
+        store.import_prepared(prepared[i : i + 64])
+    rows.append(("write into SQLite (batches of 64)", len(prepared), time.perf_counter() - t0))
+    store.close()
+    store = Store(str(tmp / "batch.db"))
+    t0 = time.perf_counter()
+    stats = batch_import([folder], store, workers=workers)
+    rows.append((f"batch end to end ({workers} workers)", stats.imported, time.perf_counter() - t0))
+    store.close()
+    print_table(rows)
+    print(f"peak RSS: main process {rss_mb():.0f} MB, largest worker {rss_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+
+
+def scale(sizes: list[int], workers: int, tmp: Path) -> None:
+    print(f"{'reports':>9}{'synth s':>9}{'batch s':>9}{'batch/s':>9}{'main MB':>9}{'worker MB':>10}{'DB MB':>8}")
+    for n in sizes:
+        corpus = tmp / f"c{n}"
+        t0 = time.perf_counter()
+        synthesize(corpus, n, seed=n)
+        t_synth = time.perf_counter() - t0
+        db = tmp / f"c{n}.db"
+        store = Store(str(db))
+        t0 = time.perf_counter()
+        stats = batch_import([corpus / "reports"], store, workers=workers)
+        t_batch = time.perf_counter() - t0
+        store.close()
+        print(f"{stats.imported:>9}{t_synth:>9.1f}{t_batch:>9.1f}{stats.imported / t_batch:>9.0f}{rss_mb():>9.0f}"
+              f"{rss_mb(resource.RUSAGE_CHILDREN):>10.0f}{db.stat().st_size / 2**20:>8.0f}", flush=True)
+
+
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-n", type=int, default=2000)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--corpus")
+    ap.add_argument("--scale", help="comma-separated corpus sizes, e.g. 1000,10000,100000")
     args = ap.parse_args()
+    print(f"machine: {platform.machine()} CPython {platform.python_version()}, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
+        if args.scale:
+            scale([int(x) for x in args.scale.split(",")], args.workers, Path(tmp))
+            return
         folder = Path(args.corpus) if args.corpus else Path(tmp) / "corpus"
         if not args.corpus:
             folder.mkdir()
             make_corpus(folder, args.n)
-        files = list(iter_files([folder]))
-        rows = []
-        t0 = time.perf_counter()
-        reports = [parse_file(f) for f in files[:1000]]
-        rows.append(("parse (1 process)", len(reports), time.perf_counter() - t0))
-        t0 = time.perf_counter()
-        results = [check(r) for r in reports]
-        rows.append(("check (1 process)", len(reports), time.perf_counter() - t0))
-        store = Store(str(Path(tmp) / "import.db"))
-        t0 = time.perf_counter()
-        items = [(Path(f).name, Path(f).read_bytes(), r, res.findings) for f, r, res in zip(files, reports, results)]
-        for i in range(0, len(items), 200):
-            store.import_many(items[i : i + 200])
-        rows.append(("import into SQLite", len(items), time.perf_counter() - t0))
-        store.close()
-        store = Store(str(Path(tmp) / "batch.db"))
-        t0 = time.perf_counter()
-        stats = batch_import([folder], store, workers=args.workers)
-        rows.append((f"batch end to end ({args.workers} workers)", stats.imported, time.perf_counter() - t0))
-        store.close()
-    print(f"machine: {platform.machine()} CPython {platform.python_version()}, {os.cpu_count()} cores")
-    print(f"{'stage':<34}{'reports':>9}{'seconds':>10}{'reports/s':>11}")
-    for name, n, dt in rows:
-        print(f"{name:<34}{n:>9}{dt:>10.2f}{n / dt:>11.0f}")
-    print(f"peak RSS of the main process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+        stages(folder, args.workers, Path(tmp))
 
 
 if __name__ == "__main__":

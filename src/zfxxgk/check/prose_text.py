@@ -100,7 +100,12 @@ def normalize(text: str) -> str:
 
 @lru_cache(maxsize=512)
 def parse_number(raw: str) -> int | Decimal | None:
-    """The value of an Arabic or Chinese numeral (``一百零五`` → 105, ``二〇二四`` → 2024); None if unreadable."""
+    """The value of an Arabic or Chinese numeral (``一百零五`` → 105, ``二〇二四`` → 2024); None if unreadable.
+
+    A run of more than 18 digits is no count of anything (and int() refuses > 4300 digits): None.
+    """
+    if len(raw) > 18:
+        return None
     if raw[:1].isdigit():
         return Decimal(raw) if "." in raw else int(raw)
     if len(raw) > 1 and all(ch in "〇零一二三四五六七八九" for ch in raw):
