@@ -122,30 +122,35 @@ def import_paths(paths: Sequence[str | Path], store: Store, region: str | None =
             except OSError as e:
                 yield ImportOutcome(str(f), error=f"无法读取文件：{e.strerror or e}")
                 continue
-            existing = store.find_by_hash(content_hash(data))
-            if existing is not None:
-                yield ImportOutcome(str(f), existing, False)
-                continue
-            try:
-                report = parse_bytes(data, str(f))
-                previous = _previous_from_store(store, report)
-                result = _check(report, previous=previous)
-                imported = store.import_report(Path(f).name, data, report, result.findings, region)
-            except ParseError as e:
-                store.record_error(str(f), data, e.reason)
-                yield ImportOutcome(str(f), error=e.reason)
-                continue
-            except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
-                reason = f"导入时发生内部错误：{type(e).__name__}: {e}"
-                store.record_error(str(f), data, reason)
-                yield ImportOutcome(str(f), error=reason)
-                continue
-            errors = sum(1 for x in result.findings if x.severity.value == "error")
-            if imported.created and report.unit and report.year is not None:
-                following = store.find_report(report.unit, report.year + 1)
-                if following is not None:
-                    recheck(store, following)  # its cross-year rules can now see this year
-            yield ImportOutcome(str(f), imported.report_id, imported.created, errors)
+            yield import_bytes(data, str(f), store, region)
+
+
+def import_bytes(data: bytes, source: str, store: Store, region: str | None = None) -> ImportOutcome:
+    """Parse, check and store one file given as bytes (an upload); as :func:`import_paths` does per file.
+
+    ``source`` is the file's name or path (its last part is stored as the source name).
+    """
+    existing = store.find_by_hash(content_hash(data))
+    if existing is not None:
+        return ImportOutcome(source, existing, False)
+    try:
+        report = parse_bytes(data, source)
+        previous = _previous_from_store(store, report)
+        result = _check(report, previous=previous)
+        imported = store.import_report(Path(source).name, data, report, result.findings, region)
+    except ParseError as e:
+        store.record_error(source, data, e.reason)
+        return ImportOutcome(source, error=e.reason)
+    except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
+        reason = f"导入时发生内部错误：{type(e).__name__}: {e}"
+        store.record_error(source, data, reason)
+        return ImportOutcome(source, error=reason)
+    errors = sum(1 for x in result.findings if x.severity.value == "error")
+    if imported.created and report.unit and report.year is not None:
+        following = store.find_report(report.unit, report.year + 1)
+        if following is not None:
+            recheck(store, following)  # its cross-year rules can now see this year
+    return ImportOutcome(source, imported.report_id, imported.created, errors)
 
 
 def _previous_from_store(store: Store, report: Report) -> Report | None:

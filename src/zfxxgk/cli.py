@@ -603,6 +603,142 @@ def export(
     out.print(f"已导出 {n} 份报告：{escape(str(output))}{extra}")
 
 
+
+@app.command()
+def serve(
+    db: DbOpt = None,
+    host: Annotated[str, typer.Option("--host", help="监听地址（默认只允许本机访问；局域网访问用 0.0.0.0）。")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口。")] = 8000,
+    import_paths: Annotated[list[Path] | None, typer.Option("--import", help="启动前先导入这些报告文件或目录（可写多次）。")] = None,
+    secret: Annotated[str | None, typer.Option("--secret", envvar="ZFXXGK_SECRET", show_envvar=False,
+                                               help="会话签名密钥（默认 $ZFXXGK_SECRET，否则自动生成并保存在数据库中）。")] = None,
+    secure_cookie: Annotated[bool, typer.Option("--secure-cookie", help="只通过 HTTPS 发送登录凭据（部署在 HTTPS 反向代理之后时使用）。")] = False,
+) -> None:
+    """启动网页版审核系统：上传、报告列表、报告详情与审核、下载、用户管理和 JSON 接口。"""
+    import os
+
+    import uvicorn
+
+    from .store import users as users_mod
+    from .web import create_app
+
+    store = _open_store(db)
+    if import_paths:
+        counts: Counter[str] = Counter()
+        for o in api.import_paths(import_paths, store):
+            if o.error is not None:
+                counts["failed"] += 1
+                err.print(f"[bold red]导入失败[/] {escape(o.source)}：{escape(o.error)}")
+            else:
+                counts["new" if o.created else "existing"] += 1
+        out.print(f"导入完成：新增 {counts['new']} 份，已存在 {counts['existing']} 份，失败 {counts['failed']} 份。")
+    created = users_mod.ensure_admin(store, os.environ.get("ZFXXGK_ADMIN_PASSWORD") or None)
+    if created:
+        name, password = created
+        if os.environ.get("ZFXXGK_ADMIN_PASSWORD"):
+            out.print(f"已创建管理员账号 [bold]{name}[/]（密码取自环境变量 ZFXXGK_ADMIN_PASSWORD）。")
+        else:
+            out.print(f"已创建管理员账号 [bold]{name}[/]，初始密码：[bold]{escape(password)}[/]（只显示这一次，请登录后修改）。")
+    web_app = create_app(store, secret=secret, https_only=secure_cookie)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    out.print(f"网页地址：http://{shown}:{port}/  （按 Ctrl-C 停止）")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
+user_app = typer.Typer(help="管理网页版的用户：添加、列出、改密码、创建 API 令牌。", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+def _user_store(db: str | None):
+    return _open_store(db)
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="用户名。", show_default=False)],
+    role: Annotated[str, typer.Option("--role", help="角色：admin（管理员）、reviewer（审核人员）或 filer（填报单位）。")],
+    region: Annotated[str | None, typer.Option("--region", help="审核人员负责的地区路径，如“山东省/潍坊市/昌乐县”（不存在时新建）。")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="填报单位的单位全称（不存在时新建）。")] = None,
+    password: Annotated[str | None, typer.Option("--password", help="密码（不填则提示输入；直接回车则自动生成）。")] = None,
+    db: DbOpt = None,
+) -> None:
+    """添加用户：审核人员须指定 --region，填报单位须指定 --unit。"""
+    from .store import StoreError
+    from .store import users as users_mod
+
+    generated = False
+    if password is None:
+        password = typer.prompt("密码（直接回车自动生成）", default="", hide_input=True, show_default=False)
+        if password:
+            again = typer.prompt("再次输入密码", hide_input=True)
+            if again != password:
+                err.print("[bold red]两次输入的密码不一致[/]")
+                raise typer.Exit(EXIT_INPUT)
+    if not password:
+        password, generated = users_mod.generate_password(), True
+    store = _user_store(db)
+    try:
+        account = users_mod.add_user(store, name, password, role, region, unit, create_scope=True)
+    except StoreError as e:
+        err.print(f"[bold red]无法添加用户[/]：{escape(str(e))}")
+        raise typer.Exit(EXIT_INPUT) from None
+    note = f"，初始密码：[bold]{escape(password)}[/]（只显示这一次）" if generated else ""
+    out.print(f"已添加用户 [bold]{escape(account.name)}[/]（{account.role_cn}，范围：{escape(account.scope_cn)}）{note}")
+
+
+@user_app.command("list")
+def user_list(db: DbOpt = None) -> None:
+    """列出全部用户。"""
+    from .store import users as users_mod
+
+    store = _user_store(db)
+    t = RichTable("用户名", "角色", "管辖范围", "状态", "最近登录（UTC）", box=None, pad_edge=False)
+    for a in users_mod.list_users(store):
+        t.add_row(escape(a.name), a.role_cn, escape(a.scope_cn), "启用" if a.active else "[dim]已停用[/]",
+                  a.last_login_at.strftime("%Y-%m-%d %H:%M") if a.last_login_at else "从未登录")
+    out.print(t)
+
+
+@user_app.command("passwd")
+def user_passwd(
+    name: Annotated[str, typer.Argument(help="用户名。", show_default=False)],
+    password: Annotated[str | None, typer.Option("--password", help="新密码（不填则提示输入）。")] = None,
+    db: DbOpt = None,
+) -> None:
+    """修改用户密码（该用户已登录的会话随即失效）。"""
+    from .store import StoreError
+    from .store import users as users_mod
+
+    if password is None:
+        password = typer.prompt("新密码", hide_input=True, confirmation_prompt=True)
+    store = _user_store(db)
+    try:
+        users_mod.set_password(store, name, password)
+    except StoreError as e:
+        err.print(f"[bold red]无法修改密码[/]：{escape(str(e))}")
+        raise typer.Exit(EXIT_INPUT) from None
+    out.print(f"已修改用户 [bold]{escape(name)}[/] 的密码。")
+
+
+@user_app.command("token")
+def user_token(
+    name: Annotated[str, typer.Argument(help="用户名。", show_default=False)],
+    label: Annotated[str, typer.Option("--label", help="令牌名称（便于日后辨认和吊销）。")] = "命令行创建",
+    db: DbOpt = None,
+) -> None:
+    """为用户创建 API 令牌（请求头 Authorization: Bearer 令牌）；令牌只显示这一次。"""
+    from .store import StoreError
+    from .store import users as users_mod
+
+    store = _user_store(db)
+    try:
+        token = users_mod.create_token(store, name, label)
+    except StoreError as e:
+        err.print(f"[bold red]无法创建令牌[/]：{escape(str(e))}")
+        raise typer.Exit(EXIT_INPUT) from None
+    sys.stdout.write(token + "\n")
+    err.print(f"已为用户 {escape(name)} 创建 API 令牌（只显示这一次，请妥善保存）。")
+
 def _split(values: list[str] | None) -> list[str] | None:
     if not values:
         return None

@@ -71,11 +71,12 @@ FINDING_FIELDS: tuple[tuple[str, str, int], ...] = (
 )
 
 
-def export_rows(store: Store, year: int | None = None) -> list[dict[str, Any]]:
+def export_rows(store: Store, year: int | None = None, report_ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
     """One dict per report (current version), in report-id order: the facts of
     :data:`HEADER_FIELDS` then the 200 cells by id in registry order (None for a null).
+    ``report_ids`` limits the export to those reports (a filtered list in the web app).
     """
-    return [_row(v) for v in report_views(store, year=year)]
+    return [_row(v) for v in report_views(store, report_ids, year=year)]
 
 
 def _row(v: ReportView) -> dict[str, Any]:
@@ -101,9 +102,9 @@ def _row(v: ReportView) -> dict[str, Any]:
     return d
 
 
-def finding_rows(store: Store, year: int | None = None) -> list[FindingView]:
+def finding_rows(store: Store, year: int | None = None, report_ids: Sequence[int] | None = None) -> list[FindingView]:
     """The 问题清单: every finding of the current versions with the latest review decision."""
-    return findings(store, year=year)
+    return findings(store, report_ids, year=year)
 
 
 # --- CSV and JSON Lines ------------------------------------------------------------------------
@@ -119,13 +120,14 @@ def _text(v: Any) -> str:
     return str(v)
 
 
-def to_csv(store: Store, path: str | Path, year: int | None = None, findings_path: str | Path | None = None) -> int:
+def to_csv(store: Store, path: str | Path, year: int | None = None, findings_path: str | Path | None = None,
+           report_ids: Sequence[int] | None = None) -> int:
     """Write the reports as CSV (UTF-8 with BOM so that Excel reads the Chinese); returns the row count.
 
     The header row holds the keys (``report_id`` …, then the cell ids); a null cell is an empty field.
     With ``findings_path`` the 问题清单 is written there too (Chinese headers).
     """
-    rows = export_rows(store, year)
+    rows = export_rows(store, year, report_ids)
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(REPORT_COLUMNS)
@@ -135,7 +137,7 @@ def to_csv(store: Store, path: str | Path, year: int | None = None, findings_pat
         with open(findings_path, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
             w.writerow([h for _, h, _ in FINDING_FIELDS])
-            for f in finding_rows(store, year):
+            for f in finding_rows(store, year, report_ids):
                 w.writerow([_text(x) for x in _finding_values(f)])
     return len(rows)
 
@@ -173,7 +175,7 @@ def _finding_values(f: FindingView) -> list[Any]:
             DECISION_CN.get(f.decision or "", f.decision or "未审核"), f.reviewer, f.comment, f.fingerprint]
 
 
-def to_xlsx(store: Store, path: str | Path, year: int | None = None) -> int:
+def to_xlsx(store: Store, path: str | Path, year: int | None = None, report_ids: Sequence[int] | None = None) -> int:
     """Write the workbook (报告数据, 问题清单, 指标说明); returns the report count."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -194,7 +196,7 @@ def to_xlsx(store: Store, path: str | Path, year: int | None = None) -> int:
     wb = Workbook()
     ws = wb.active
     ws.title = "报告数据"
-    rows = export_rows(store, year)
+    rows = export_rows(store, year, report_ids)
     labels = [h for _, h, _ in HEADER_FIELDS] + [cell_label(c) for c in CELL_IDS]
     widths = [w for _, _, w in HEADER_FIELDS] + [14] * len(CELL_IDS)
     header(ws, labels, widths)
@@ -222,7 +224,7 @@ def to_xlsx(store: Store, path: str | Path, year: int | None = None) -> int:
 
     wf = wb.create_sheet("问题清单")
     header(wf, [h for _, h, _ in FINDING_FIELDS], [w for _, _, w in FINDING_FIELDS])
-    for f in finding_rows(store, year):
+    for f in finding_rows(store, year, report_ids):
         wf.append(_finding_values(f))
     for row in wf.iter_rows(min_row=2):
         for cell in row:

@@ -113,6 +113,7 @@ class CellRow(Base):
     """A cell of a report version: value (null unless a number), state, raw text and provenance."""
 
     __tablename__ = "cells"
+    __table_args__ = {"sqlite_with_rowid": False}  # clustered on the key (migration 0004)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
     cell_id: Mapped[str] = mapped_column(ForeignKey("cell_defs.id"), primary_key=True)

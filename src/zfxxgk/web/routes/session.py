@@ -1,0 +1,66 @@
+"""Signing in and out, and the health check."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ...store import users as users_mod
+from ..auth import read_form, sign_in, sign_out, store_of
+from ..templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site (no ``//host`` or scheme): an open redirect is a phishing aid."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/reports"
+
+
+@router.get("/login", name="login_page")
+def login_page(request: Request, next: str | None = None) -> Response:
+    """The login form."""
+    if getattr(request.state, "user", None) is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return render(request, "login.html", title="登录", next=_safe_next(next), error=None, name="")
+
+
+@router.post("/login", name="login_submit")
+async def login_submit(request: Request) -> Response:
+    """Check the name and password; too many failures lock the name for a while."""
+    form = await read_form(request)
+    name = str(form.get("username") or "").strip()
+    password = str(form.get("password") or "")
+    target = _safe_next(str(form.get("next") or ""))
+    limiter = request.app.state.limiter
+    address = request.client.host if request.client else "?"
+    wait = limiter.blocked(address, name)
+    if wait:
+        minutes = max(1, (wait + 59) // 60)
+        return render(request, "login.html", status_code=429, title="登录", next=target, name=name,
+                      error=f"登录失败次数过多，请 {minutes} 分钟后再试。")
+    from starlette.concurrency import run_in_threadpool
+
+    account = await run_in_threadpool(users_mod.authenticate, store_of(request), name, password)
+    if account is None:
+        limiter.failed(address, name)
+        return render(request, "login.html", status_code=401, title="登录", next=target, name=name,
+                      error="用户名或密码不正确，或账号已停用。")
+    limiter.succeeded(name)
+    sign_in(request, account)
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/logout", name="logout")
+def logout(request: Request) -> Response:
+    """End the session."""
+    sign_out(request)
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/health", name="health")
+def health() -> dict[str, str]:
+    """For load balancers and monitoring: no login needed, nothing revealed."""
+    return {"status": "ok"}

@@ -1,0 +1,205 @@
+"""Uploads: files and .zip archives → reports in the store, through the same import as the CLI.
+
+A .zip is opened in memory and never written to disk: directories, hidden files and
+``__MACOSX`` are skipped; an entry whose name climbs out of the archive (``../``, an absolute
+path, a drive letter) is refused; archives with too many entries or too large an uncompressed
+size are refused whole, and an entry with a suspicious compression ratio (a zip bomb) is
+refused before it is inflated; reading stops at the size limit whatever the header claims.
+A zip inside a zip is not expanded. Each file then goes through :func:`zfxxgk.api.import_bytes`
+(one transaction per file; duplicates by content hash; the cross-year re-check of the next
+year's report), so a bad file gives its reason and the others are imported.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from sqlalchemy import select
+
+from .. import api
+from ..parse import MAX_BYTES, detect_format
+from ..store import Store
+from ..store.queries import report_views
+from ..store.schema import ReportRow
+from ..store.users import Account, report_scope
+
+MB = 1024 * 1024
+STATUS_CN = {"imported": "已导入", "duplicate": "已存在（重复）", "failed": "失败"}
+
+
+@dataclass(frozen=True, slots=True)
+class UploadLimits:
+    """Size and count limits of one upload request."""
+
+    max_file: int = MAX_BYTES  # one report file (the parser's own limit)
+    max_request: int = 256 * MB  # the whole request body
+    max_files: int = 200  # files in one request (zip entries not counted)
+    zip_max_entries: int = 2000  # entries in one archive
+    zip_max_total: int = 512 * MB  # uncompressed size of one archive
+    zip_max_ratio: int = 100  # uncompressed ÷ compressed size of an entry larger than 1 MB
+
+
+@dataclass(slots=True)
+class Item:
+    """One file to import: the name shown, the name stored, its bytes, or why it is refused."""
+
+    shown: str
+    source: str
+    data: bytes | None = None
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class UploadResult:
+    """The outcome for one file, as the result table shows it."""
+
+    name: str
+    status: str  # imported | duplicate | failed
+    reason: str | None = None
+    report_id: int | None = None
+    unit: str | None = None
+    year: int | None = None
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+    visible: bool = False  # within the uploader's scope (else no link)
+
+    @property
+    def status_cn(self) -> str:
+        """Chinese status."""
+        return STATUS_CN[self.status]
+
+    @property
+    def findings(self) -> int:
+        """Number of findings of the stored report."""
+        return self.errors + self.warnings + self.infos
+
+
+def base_name(name: str) -> str:
+    """The last part of an uploaded file's name (browsers may send a full Windows path)."""
+    return PurePosixPath((name or "").replace("\\", "/")).name or "未命名文件"
+
+
+def _entry_name(info: zipfile.ZipInfo) -> str:
+    """An entry's name; names made by Chinese Windows are GBK but flagged as CP437."""
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        try:
+            raw = name.encode("cp437")
+        except UnicodeEncodeError:
+            return name
+        for enc in ("utf-8", "gb18030"):
+            try:
+                return raw.decode(enc)
+            except UnicodeDecodeError:
+                continue
+    return name
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def _unsafe(name: str) -> bool:
+    n = name.replace("\\", "/")
+    return n.startswith("/") or bool(_DRIVE.match(n)) or ".." in n.split("/")
+
+
+def _ignored(name: str) -> bool:
+    parts = [p for p in name.replace("\\", "/").split("/") if p]
+    return not parts or any(p.startswith(".") or p == "__MACOSX" for p in parts)
+
+
+def expand(name: str, data: bytes, limits: UploadLimits) -> list[Item]:
+    """The files of one upload: the file itself, or the entries of a .zip archive."""
+    name = base_name(name)
+    if detect_format(data, name) != "zip":
+        if len(data) > limits.max_file:
+            return [Item(name, name, error=f"文件过大（{len(data) / MB:.0f} MB，上限 {limits.max_file // MB} MB）")]
+        return [Item(name, name, data)]
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as e:
+        return [Item(name, name, error=f"压缩包已损坏，无法打开：{e}")]
+    if len(infos) > limits.zip_max_entries:
+        return [Item(name, name, error=f"压缩包中的文件过多（{len(infos)} 个，上限 {limits.zip_max_entries} 个），未导入")]
+    declared = sum(i.file_size for i in infos)
+    if declared > limits.zip_max_total:
+        return [Item(name, name, error=f"压缩包解压后过大（{declared / MB:.0f} MB，上限 {limits.zip_max_total // MB} MB），"
+                                       "可能是恶意构造的压缩包，未导入")]
+    items: list[Item] = []
+    total = 0
+    for info in infos:
+        inner = _entry_name(info)
+        shown = f"{name} › {inner}"
+        source = f"{name}/{PurePosixPath(inner.replace(chr(92), '/')).name}"
+        if _unsafe(inner):  # before the hidden-file check: “..” starts with a dot too
+            items.append(Item(shown, source, error="文件名含有不安全的路径（如“../”或绝对路径），已拒绝"))
+            continue
+        if info.is_dir() or _ignored(inner):
+            continue
+        if info.flag_bits & 0x1:
+            items.append(Item(shown, source, error="压缩包中的文件已加密，无法读取"))
+            continue
+        if info.file_size > limits.max_file:
+            items.append(Item(shown, source, error=f"文件过大（{info.file_size / MB:.0f} MB，上限 {limits.max_file // MB} MB）"))
+            continue
+        if info.file_size > MB and info.file_size > limits.zip_max_ratio * max(info.compress_size, 1):
+            items.append(Item(shown, source, error=f"压缩比异常（约 {info.file_size // max(info.compress_size, 1)} 倍，"
+                                                   f"上限 {limits.zip_max_ratio} 倍），可能是恶意构造的压缩包，已拒绝"))
+            continue
+        if inner.lower().endswith(".zip"):
+            items.append(Item(shown, source, error="压缩包中的压缩包不会展开，请解压后单独上传"))
+            continue
+        try:
+            with archive.open(info) as fh:
+                content = fh.read(limits.max_file + 1)  # never more than the limit, whatever the header says
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error) as e:
+            items.append(Item(shown, source, error=f"无法解压此文件：{e}"))
+            continue
+        if len(content) > limits.max_file:
+            items.append(Item(shown, source, error=f"文件过大（超过 {limits.max_file // MB} MB）"))
+            continue
+        total += len(content)
+        if total > limits.zip_max_total:
+            items.append(Item(shown, source, error=f"压缩包解压后超过 {limits.zip_max_total // MB} MB，其余文件未导入"))
+            break
+        if content[:4] == b"PK\x03\x04" and detect_format(content, inner) == "zip":
+            items.append(Item(shown, source, error="压缩包中的压缩包不会展开，请解压后单独上传"))
+            continue
+        items.append(Item(shown, source, content))
+    if not items:
+        items.append(Item(name, name, error="压缩包中没有文件"))
+    return items
+
+
+def import_items(store: Store, account: Account, items: list[Item], region: str | None = None) -> list[UploadResult]:
+    """Import each file (one transaction per file) and describe the outcome."""
+    results: list[UploadResult] = []
+    for item in items:
+        if item.data is None:
+            results.append(UploadResult(item.shown, "failed", item.error))
+            continue
+        outcome = api.import_bytes(item.data, item.source, store, region)
+        if outcome.error is not None or outcome.report_id is None:
+            results.append(UploadResult(item.shown, "failed", outcome.error or "未知错误"))
+        else:
+            results.append(UploadResult(item.shown, "imported" if outcome.created else "duplicate",
+                                        report_id=outcome.report_id))
+    ids = sorted({r.report_id for r in results if r.report_id is not None})
+    if ids:
+        views = {v.id: v for v in report_views(store, ids)}
+        with store.session() as s:
+            visible = set(s.scalars(select(ReportRow.id).where(ReportRow.id.in_(ids), report_scope(s, account))))
+        for r in results:
+            if r.report_id in views:
+                v = views[r.report_id]
+                r.unit, r.year = v.name, v.year
+                r.errors, r.warnings, r.infos = (v.counts.get(k, 0) for k in ("error", "warning", "info"))
+                r.visible = r.report_id in visible
+    return results
