@@ -132,3 +132,30 @@ def test_importing_an_earlier_year_rechecks_the_later_one(store, tmp_path):
                                                  year=2023, unit=unit), encoding="utf-8")
     list(api.import_paths([tmp_path / "2023.txt"], store))
     assert {"XY-CARRY-total", "XY-CARRY-natural_person"} <= {f.rule for f, _ in store.findings(later)}
+
+
+def test_the_same_file_committed_by_another_writer_meanwhile_is_a_duplicate(store):
+    """Two uploads of one file at once: the loser of the race gets 重复, not an error."""
+    path = SEEDS[0]
+    data = path.read_bytes()
+    report = parse_file(path)
+    findings = check(report).findings
+    other = Store(store.url)
+    original = Store._units
+    raced = []
+
+    def units_after_the_other_writer(self, s, names, region):
+        if self is store and not raced:  # the other writer commits after this one looked for the hash
+            raced.append(None)
+            raced[0] = other.import_report(path.name, data, report, findings)
+        return original(self, s, names, region)
+
+    try:
+        Store._units = units_after_the_other_writer
+        mine = store.import_report(path.name, data, report, findings)
+    finally:
+        Store._units = original
+        other.close()
+    assert raced[0].created and not mine.created
+    assert mine.report_id == raced[0].report_id
+    assert store.count_reports() == 1

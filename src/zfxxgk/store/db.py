@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, delete, event, func, insert, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..model import (
@@ -140,8 +141,16 @@ class Store:
         """Write prepared reports in one transaction: one statement per table for the whole batch.
 
         Workers of a batch run :func:`prepare` themselves, so the writing process only talks to the
-        database (it was the bottleneck of a parallel import).
+        database (it was the bottleneck of a parallel import). Another writer committing the same
+        file or unit first (two uploads of one file, shared PostgreSQL) makes the transaction fail
+        on a unique key; it is retried once, and then finds that report or unit.
         """
+        try:
+            return self._import_prepared(items, region)
+        except IntegrityError:
+            return self._import_prepared(items, region)
+
+    def _import_prepared(self, items: Sequence[Prepared], region: str | None) -> list[Imported]:
         out: list[Imported | None] = [None] * len(items)
         with self.session() as s:
             conn = s.connection()
