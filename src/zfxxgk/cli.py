@@ -631,7 +631,11 @@ def serve(
                 err.print(f"[bold red]导入失败[/] {escape(o.source)}：{escape(o.error)}")
             else:
                 counts["new" if o.created else "existing"] += 1
-        out.print(f"导入完成：新增 {counts['new']} 份，已存在 {counts['existing']} 份，失败 {counts['failed']} 份。")
+                counts["with_errors"] += bool(o.errors)
+                state = f"[red]有 {o.errors} 个错误[/]" if o.errors else "[green]无错误[/]"
+                out.print(f"  {'新增' if o.created else '已存在'}  {escape(Path(o.source).name)}  {state}")
+        out.print(f"导入完成：新增 {counts['new']} 份，已存在 {counts['existing']} 份，失败 {counts['failed']} 份；"
+                  f"其中 {counts['with_errors']} 份有“错误”级问题，请在网页上查看。")
     created = users_mod.ensure_admin(store, os.environ.get("ZFXXGK_ADMIN_PASSWORD") or None)
     if created:
         name, password = created
