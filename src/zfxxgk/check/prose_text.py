@@ -417,6 +417,20 @@ class Prose:
             found = self._memo[keys] = _Clauses("。".join(clauses), starts, clauses, origins)
         return found
 
+    def clauses(self, section: int) -> list[tuple[int, str]]:
+        """(source line, clause) of every non-empty clause of one section, in text order.
+
+        The same clauses the patterns run over: NFKC, whitespace deleted, ending at ``。；！？``
+        and line breaks.
+        """
+        out: list[tuple[int, str]] = []
+        for part in self.parts:
+            if part.section != section:
+                continue
+            for k, line in enumerate(part.flat.split("\n")):
+                out += [(part.first_line + k, c) for c in _searchable(line).split("。") if c]
+        return out
+
     def title_hits(self, pattern: re.Pattern[str]) -> list[Hit]:
         """Every match of ``pattern`` in the title."""
         if self.title is None:

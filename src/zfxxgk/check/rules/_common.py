@@ -110,25 +110,12 @@ def no_table_found(report: Report, emit: Emit) -> Finding | None:
 # --- Prose and header helpers (spec §3.2, §4.7–§4.9) -------------------------------------------
 
 _WHITESPACE = re.compile(r"\s+")
-# Clause ends after NFKC (§4.7): 。 stays full-width, ；！？ become ; ! ?; line breaks end clauses too.
-_CLAUSE_END = re.compile(r"[。;!?\n]")
 
 
 @functools.lru_cache(maxsize=256)
 def squash_text(s: str) -> str:
     """NFKC and no whitespace at all (spec §3.2): the form keyword tests run on (cached per string)."""
     return _WHITESPACE.sub("", unicodedata.normalize("NFKC", s))
-
-
-@functools.lru_cache(maxsize=64)
-def text_clauses(text: str, first_line: int) -> tuple[tuple[int, str], ...]:
-    """(source line, squashed clause) of every non-empty clause; ``first_line`` is the text's first line."""
-    out: list[tuple[int, str]] = []
-    for k, line in enumerate(unicodedata.normalize("NFKC", text).split("\n")):
-        for clause in _CLAUSE_END.split(_WHITESPACE.sub("", line)):
-            if clause:
-                out.append((first_line + k, clause))
-    return tuple(out)
 
 
 def cn_date(d: dt.date) -> str:

@@ -15,8 +15,9 @@ from typing import Any
 from ...model import Finding, Report, Section, Severity
 from ...model.units import UnitType
 from ..context import CheckContext
+from ..prose_text import prose_of
 from ..registry import Emit, rule
-from ._common import SECTION_MISSING, has_any, squash_text, text_clauses, unit_type_of
+from ._common import SECTION_MISSING, has_any, squash_text, unit_type_of
 
 # Keyword lists are plain substrings (tested with ``in``, much cheaper than a regex alternation).
 # §一 topics (S1 一(一)): key → (name in messages, keywords)
@@ -255,13 +256,13 @@ def rule_sec5_improvements_missing(report: Report, emit: Emit) -> Iterator[Findi
         yield emit.fail(excerpt="improvements", evidence=_section_evidence(sec, keywords=list(IMPROVEMENTS)))
 
 
-def _rectification_years(sec: Section) -> list[tuple[int, int, str]]:
+def _rectification_years(report: Report, sec: Section) -> list[tuple[int, int, str]]:
     """(year, source line, clause) of every “YYYY年…问题整改” statement in §五."""
     if "问题整改" not in squash_text(sec.text):
         return []
     return [
         (int(m.group(1)), line, clause)
-        for line, clause in text_clauses(sec.text, sec.span.line + 1)
+        for line, clause in prose_of(report).clauses(sec.number)
         if "问题整改" in clause
         for m in RECTIFICATION_YEAR.finditer(clause)
     ]
@@ -305,7 +306,7 @@ def rule_sec5_prev_year(report: Report, emit: Emit) -> Iterator[Finding]:
     if report.year is None:
         yield emit.not_assessable(missing=["year"], reason="报告年度未知")
         return
-    statements = _rectification_years(sec)
+    statements = _rectification_years(report, sec)
     if not statements:
         yield emit.not_stated(reason="第五部分没有“某年问题整改”的表述")
         return
@@ -352,13 +353,13 @@ def rule_sec5_prev_rectification(report: Report, emit: Emit) -> Iterator[Finding
         yield na
         return
     sec = report.sections[5]
-    if _rectification_years(sec):
+    if _rectification_years(report, sec):
         return
     if "整改" not in squash_text(sec.text):
         yield _no_rectification(report, emit, sec)
         return
     prev = f"{report.year - 1}年" if report.year is not None else None
-    for _line, clause in text_clauses(sec.text, sec.span.line + 1):
+    for _line, clause in prose_of(report).clauses(sec.number):
         if "整改" in clause and ((prev and prev in clause) or PREVIOUS_YEAR_WORDS.search(clause)):
             return
     yield _no_rectification(report, emit, sec)
