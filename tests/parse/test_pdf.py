@@ -55,3 +55,18 @@ def test_pdf_without_text_layer_goes_to_ocr():
     got = report.to_dict()["cells"]
     read = [i for i in got if i.startswith("t3.") and got[i] is not None]
     assert len(read) >= 7 and all(got[i] == truth[i] for i in read)
+
+
+FIXTURES = ROOT / "tests" / "fixtures"  # made with qpdf --encrypt from a one-line PDF
+
+
+def test_a_pdf_that_needs_a_password_gives_a_clear_error():
+    with pytest.raises(ParseError) as e:
+        parse_bytes((FIXTURES / "encrypted-user-password.pdf").read_bytes(), "locked.pdf")
+    assert "加密" in e.value.reason and "密码" in e.value.reason
+
+
+def test_a_pdf_with_only_an_owner_password_is_read():
+    # Permissions (no printing/copying) do not stop reading: its text comes out.
+    report = parse_bytes((FIXTURES / "encrypted-owner-only.pdf").read_bytes(), "restricted.pdf")
+    assert "12 applications" in report.text
