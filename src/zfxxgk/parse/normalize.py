@@ -10,8 +10,9 @@ MARKUP = re.compile(r"<\s*/?\s*(?:br|b|p|span|strong|em|td|th|font)\b[^>]*>", re
 _SPACE = re.compile(r"[\s\u00a0\u3000]+")
 _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
 _ORD_PUNCT = re.compile(r"^(\d+)\s*[.、,]")
-# Leading ordinal of a label: 一、 (一) 1. (1) 1、 — after NFKC.
-ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d+[.、]|\(\d+\))")
+# Leading ordinal of a label: 一、 (一) 1. (1) 1、 — after NFKC; a bare 、 is an ordinal whose
+# numeral was lost (OCR, a broken line), not a different wording of the label.
+ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d+[.、]|\(\d+\)|、)")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
