@@ -40,6 +40,20 @@ def test_corrupt_docx_is_a_clear_error():
     assert "Word" in e.value.reason or "ZIP" in e.value.reason
 
 
+def test_a_docx_zip_bomb_is_refused_before_it_is_unpacked():
+    import zipfile
+
+    data = render(parse_file(SEEDS[0]), "docx")
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            out.writestr(item, src.read(item.filename))
+        out.writestr("word/media/padding.xml", b" " * (32 * 1024 * 1024))  # 32 MB of spaces, ~32 KB packed
+    with pytest.raises(ParseError) as e:
+        parse_bytes(bomb.getvalue(), "bomb.docx")
+    assert "压缩炸弹" in e.value.reason
+
+
 def test_text_in_a_text_box_is_read():
     import docx
     from docx.oxml import parse_xml

@@ -13,6 +13,8 @@ from pathlib import Path
 from ..model import Report
 
 MAX_BYTES = 64 * 1024 * 1024
+MAX_UNZIPPED = 512 * 1024 * 1024  # a Word or Excel file is a zip: its parts, unpacked
+MAX_ZIP_RATIO = 100  # unpacked / packed; real DOCX/XLSX stay far below (text compresses ~5-10x)
 
 
 class ParseError(Exception):
@@ -22,6 +24,22 @@ class ParseError(Exception):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+
+def check_archive(data: bytes, source: str, what: str) -> None:
+    """Refuse a zip container (DOCX, XLSX) that would unpack to far more than a report can be."""
+    import io
+    import zipfile
+
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not a readable zip: the reader says so in its own words
+    unpacked = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if unpacked > MAX_UNZIPPED or (unpacked > 16 * 1024 * 1024 and unpacked / packed > MAX_ZIP_RATIO):
+        raise ParseError(source, f"{what}解压后达 {unpacked // 1024 // 1024} MB（压缩比 {unpacked // packed}:1），"
+                                 "超出正常文件的范围，疑为“压缩炸弹”，未读取")
 
 
 # format name → (module, function, takes bytes); the function takes (bytes or text, source)

@@ -13,7 +13,7 @@ import re
 import zipfile
 
 from ..model import Report
-from . import ParseError
+from . import ParseError, check_archive
 from .text import parse_text, relocate_grid
 
 _WS = re.compile(r"[\t\r\n]+")
@@ -28,6 +28,7 @@ def _cell_text(cell) -> str:
 
 def docx_lines(data: bytes, source: str) -> tuple[list[str], dict[int, tuple[int, int]]]:
     """The document as text lines, and for each table line its (table, row) numbers (1-based)."""
+    check_archive(data, source, "Word 文件")
     try:
         import docx
         from docx.oxml.ns import qn

@@ -18,7 +18,7 @@ from typing import Any
 from ..model import Cell, CellState, PeriodStatement, Report, Section, Span
 from ..model.ids import CELL, SECTION_TITLES, section_heading
 from ..model.template import COVER_FIELDS, COVER_SHEET, ID_SHEET, TEXT_INTRO, TEXT_SHEET
-from . import ParseError
+from . import ParseError, check_archive
 from .data import mark_tables
 from .values import read_value
 
@@ -31,6 +31,7 @@ def parse_xlsx(data: bytes, source: str = "<xlsx>") -> Report:
     """Read a filled template into a Report."""
     from openpyxl import load_workbook
 
+    check_archive(data, source, "Excel 文件")
     try:
         wb = load_workbook(io.BytesIO(data), data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
