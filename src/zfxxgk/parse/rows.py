@@ -22,6 +22,7 @@ from ..model import Span
 from .normalize import has_cjk
 from .values import clean_cell
 
+_new_tuple = tuple.__new__
 _RULE_ROW = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{0,}:?\s*)*\|?\s*$")
 _HEADING_LIKE = re.compile(r"^[#\s]*[一二三四五六七八九十]+[、.．]")
 _NUMERIC = re.compile(r"^\s*[-\d.,/]*\s*$")
@@ -50,7 +51,8 @@ class RCell:
         """Where the cell's text is (1-based line, 0-based columns, end exclusive)."""
         t = self.text
         if t and self.line == self.end_line and not t[0].isspace() and not t[-1].isspace():
-            return Span(self.line, self.col, self.line, self.end_col)  # common case: nothing to trim
+            # common case: nothing to trim (tuple.__new__ skips the NamedTuple's Python-level __new__)
+            return _new_tuple(Span, (self.line, self.col, self.line, self.end_col, None))
         body = t.strip()
         if not body:
             return Span(self.line, self.col, self.end_line, self.end_col)

@@ -189,8 +189,9 @@ def _set(ctx: _Ctx, cell_id: str, rc: RCell | None, fractional: bool = False) ->
     if rc is None:
         ctx.report.cells[cell_id] = Cell(cell_id, CellState.BLANK, None, "", None)
         return
-    state, value = read_value(rc.text, fractional)
-    ctx.report.cells[cell_id] = Cell(cell_id, state, value, rc.text.strip(), rc.span)
+    t = rc.text
+    state, value = read_value(t, fractional)
+    ctx.report.cells[cell_id] = Cell(cell_id, state, value, t.strip(), rc.span)
 
 
 def _fill(ctx: _Ctx, ids: Sequence[str], row: Row, start: int, colmap: dict[str, int] | None, label: str) -> bool:
