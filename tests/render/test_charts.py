@@ -210,3 +210,13 @@ def test_any_names_and_values_give_well_formed_charts(data, horizontal, stacked)
         assert len(blanks) == sum(1 for vs in series.values() for v in vs if v is None)
     line = parse(render_line_chart(list(range(2000, 2000 + len(cats))), series, title="t"))
     assert len(by_class(line, "circle", "point")) == known
+
+
+def test_a_missing_value_can_say_why_instead_of_blank():
+    from zfxxgk.render.charts import Series, render_bar_chart
+
+    svg = render_bar_chart(["甲县", "乙县"], [Series("", (None, 0.5), ("样本过少", None))], title="公开率")
+    root = ET.fromstring(svg)
+    gaps = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text") if t.get("class") == "blank"]
+    assert gaps == ["样本过少"]
+    assert "甲县：样本过少" in svg  # the accessible description says it too

@@ -46,6 +46,11 @@ class Series:
 
     name: str
     values: tuple[Value, ...]
+    gaps: tuple[str | None, ...] = ()  # why a value is missing, per category (default “空白”)
+
+    def gap(self, i: int) -> str:
+        """The words written where value ``i`` is missing."""
+        return (self.gaps[i] if i < len(self.gaps) else None) or BLANK
 
 
 SeriesInput = Sequence[Series] | Mapping[str, Sequence[Value]] | Sequence[Value]
@@ -158,7 +163,7 @@ def _desc(categories: Sequence[str], series: Sequence[Series], fmt: Formatter) -
     """The data as one sentence per category, for screen readers."""
     items = []
     for i, c in enumerate(categories):
-        parts = [f"{s.name + ' ' if s.name else ''}{BLANK if s.values[i] is None else fmt(s.values[i])}" for s in series]
+        parts = [f"{s.name + ' ' if s.name else ''}{s.gap(i) if s.values[i] is None else fmt(s.values[i])}" for s in series]
         items.append(f"{c}：{'，'.join(parts)}")
     return "；".join(items)
 
@@ -270,10 +275,10 @@ def _bar(x: float, y: float, w: float, h: float, color: str, category: str, s: S
             f'data-value="{_esc(v)}"><title>{_esc(tip)}</title></rect>')
 
 
-def _blank(x: float, y: float, anchor: str, category: str, s: Series, upright: bool = False) -> str:
+def _blank(x: float, y: float, anchor: str, category: str, s: Series, upright: bool = False, text: str = BLANK) -> str:
     rot = f' transform="rotate(-90 {x:.1f} {y:.1f})"' if upright else ""
     return (f'<text class="blank" x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="#888" font-style="italic" '
-            f'data-category="{_esc(category)}" data-series="{_esc(s.name)}"{rot}>{BLANK}</text>')
+            f'data-category="{_esc(category)}" data-series="{_esc(s.name)}"{rot}>{_esc(text)}</text>')
 
 
 def _value_text(x: float, y: float, text: str, anchor: str) -> str:
@@ -343,7 +348,7 @@ def _horizontal(cats, ss, title, category_label, value_label, stacked, fmt, tick
             y = y0 + k * bar_h
             v = s.values[i]
             if v is None:
-                out.append(_blank(x(0) + 4, y + bar_h / 2 + 4, "start", c, s))
+                out.append(_blank(x(0) + 4, y + bar_h / 2 + 4, "start", c, s, text=s.gap(i)))
                 continue
             x1, x2 = sorted((x(0), x(float(v))))
             out.append(_bar(x1, y + 1, x2 - x1, bar_h - 2, PALETTE[k % len(PALETTE)], c, s, v, fmt))
@@ -426,9 +431,9 @@ def _vertical(cats, ss, title, category_label, value_label, stacked, fmt, ticks,
             v = s.values[i]
             bx = x0 + k * bar_w
             if v is None:  # a narrow column gets its “空白” written upwards
-                upright = bar_w < text_width(BLANK)
+                upright = bar_w < text_width(s.gap(i))
                 out.append(_blank(bx + bar_w / 2 + (4 if upright else 0), y(0) - 4, "start" if upright else "middle",
-                                  c, s, upright))
+                                  c, s, upright, s.gap(i)))
                 continue
             y1, y2 = sorted((y(0), y(float(v))))
             out.append(_bar(bx + 1, y1, bar_w - 2, y2 - y1, PALETTE[k % len(PALETTE)], c, s, v, fmt))

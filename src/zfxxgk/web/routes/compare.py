@@ -24,7 +24,7 @@ from .common import parse_int
 router = APIRouter(include_in_schema=False)
 
 SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
-OUTCOME_CN = {"pass": "通过", "fail": "未通过", "not_assessable": "无法判断", "not_stated": "未填写"}
+OUTCOME_CN = {"pass": "通过", "fail": "未通过", "not_assessable": "无法判断", "not_stated": "正文未提及"}
 
 
 @dataclass(slots=True)

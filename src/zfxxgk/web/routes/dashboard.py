@@ -99,8 +99,10 @@ def build_charts(d: dash.Dashboard) -> dict[str, Markup]:
             value_label="件数", stacked=True))
         for mid in dash.KEY_METRICS:
             metric = METRIC[mid]
+            values = [r.metrics[mid] for r in rows]
+            series = [charts.Series("", tuple(v.value for v in values), tuple(v.display for v in values))]
             out[mid] = Markup(charts.render_bar_chart(
-                cats, d.regions.metric_series(mid), title=f"各地区{metric.name}", category_label="地区",
+                cats, series, title=f"各地区{metric.name}", category_label="地区",
                 value_label=metric.name, value_format=charts.format_percent, integer=False, legend=False))
     return out
 
