@@ -137,3 +137,25 @@ def test_prefill_from_a_report_only_within_scope(client_for, store):
     page = filer.get(f"/filing?from={own}")
     assert page.status_code == 200 and 'data-testid="filing-note"' in page.text
     assert filer.get(f"/filing?from={other}").status_code == 404
+
+
+def test_a_filer_submits_a_correct_report_into_the_store_and_sees_it(client_for, store):
+    filer = client_for("filer")
+    form = filing.form_from_report(parse_file(SEED_001))  # its own 2024 report, filed online this time
+    before = store.count_reports()
+    r = render(filer, form, page_csrf(filer, "/filing"), fmt="store")
+    assert r.status_code == 303, r.text[:500]
+    report_id = int(r.headers["location"].split("/reports/")[1].split("?")[0])
+    assert store.count_reports() == before + 1
+    stored = store.load(report_id)
+    assert (stored.unit, stored.year, stored.format) == (FILER_UNIT, 2024, "docx")
+    assert stored.to_dict()["cells"] == gold_for(SEED_001)["cells"] | {c: stored.value(c) for c in filing.COMPUTED}
+    assert filer.get(f"/reports/{report_id}").status_code == 200  # within the filer's own scope
+
+
+def test_a_broken_report_cannot_be_submitted(client_for, store, good_form):
+    admin = client_for("admin")
+    before = store.count_reports()
+    r = render(admin, broken(good_form), page_csrf(admin, "/filing"), fmt="store")
+    assert r.status_code == 400 and "拒绝生成" in r.text
+    assert store.count_reports() == before

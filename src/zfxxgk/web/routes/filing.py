@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ... import filing
+from ... import api, filing
 from ...filing import FieldSpec, FilingRefused, TableSpec
 from ...model import Table
 from ...store.users import Account, can_see_report
@@ -32,6 +32,7 @@ router = APIRouter(include_in_schema=False)
 
 FilerUser = Annotated[Account, Depends(require_roles("admin", "filer"))]  # filers and administrators
 FORMATS = {"docx": "Word（DOCX）", "pdf": "PDF"}
+SUBMIT = "store"  # 提交: render as Word and import into the store for review
 SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
 MAX_FIELD = 20_000  # characters per field (a section of a report is far shorter)
 T3_TOP = "三、本年度办理结果"
@@ -161,7 +162,7 @@ async def filing_render(request: Request, account: FilerUser) -> Response:
     """生成年报: the standard DOCX/PDF, or the form again with the reasons it was refused (400)."""
     posted = await read_form(request)
     fmt = str(posted.get("fmt") or "docx")
-    if fmt not in FORMATS:
+    if fmt not in FORMATS and fmt != SUBMIT:
         raise HTTPException(400, "不支持的输出格式。")
     # The page's script posts the fields as one JSON ``payload`` (the form has more fields than a
     # form post may carry: see auth.FORM_LIMITS); separate fields are read as well.
@@ -175,10 +176,20 @@ async def filing_render(request: Request, account: FilerUser) -> Response:
         raw = {k: v for k, v in posted.items() if isinstance(v, str) and k not in ("csrf_token", "fmt")}
     form = clean_form(raw, account)
     try:
-        result = await run_in_threadpool(filing.submit, form, fmt)
+        result = await run_in_threadpool(filing.submit, form, "docx" if fmt == SUBMIT else fmt)
     except FilingRefused as e:
         return _page(request, account, form, status_code=400, refused=e.validation.messages(), validation=e.validation)
     except Exception as e:  # noqa: BLE001 - e.g. the PDF typesetter is missing: say so, not a stack trace
         logging.getLogger("zfxxgk.web").exception("rendering a filing as %s failed", fmt)
         raise HTTPException(500, f"无法生成 {fmt.upper()} 文件：{type(e).__name__}") from None
+    if fmt == SUBMIT:
+        return await _store_filing(request, account, form, result.data, result.filename)
     return attachment(result.data, result.filename, result.media_type)
+
+
+async def _store_filing(request: Request, account: Account, form: dict[str, str], data: bytes, filename: str) -> Response:
+    """提交: the rendered Word report goes into the store like an upload (parsed, checked, kept as the source)."""
+    outcome = await run_in_threadpool(api.import_bytes, data, filename, store_of(request))
+    if outcome.error is not None or outcome.report_id is None:
+        return _page(request, account, form, status_code=400, refused=[f"提交失败：{outcome.error}"])
+    return RedirectResponse(f"/reports/{outcome.report_id}?submitted=1", status_code=303)
