@@ -427,7 +427,7 @@ def show(
         out.print(f"地区：{escape(region)}；统计期间：{period}；落款日期：{v.signed_on or '（无）'}；"
                   f"发布日期：{v.published_on or '（无）'}")
         states = q.state_counts(v)
-        out.print("单元格：" + "，".join(f"{_STATE_CN[s]} {states[s.value]}" for s in CellState if states[s.value]))
+        out.print("单元格：" + "，".join(f"{s.label} {states[s.value]}" for s in CellState if states[s.value]))
         t = RichTable("指标", "值（分子/分母）", box=None, pad_edge=False)
         for m in q.METRICS:
             t.add_row(m.name, _q_metric(metrics[m.id]))
@@ -435,7 +435,7 @@ def show(
         if cells:
             ct = RichTable("单元格", "编号", "取值", "状态", box=None, pad_edge=False)
             for cid in CELL_IDS:
-                ct.add_row(q.cell_label(cid), cid, _q_num(v.cells[cid]), _STATE_CN.get(CellState(v.states[cid]), v.states[cid]))
+                ct.add_row(q.cell_label(cid), cid, _q_num(v.cells[cid]), CellState(v.states[cid]).label)
             out.print(ct)
         out.print(f"问题：错误 {v.counts['error']}，警告 {v.counts['warning']}，提示 {v.counts['info']}")
         for f in mine:
@@ -800,12 +800,12 @@ def _print_report(report: Report, explain: bool) -> None:
     out.print(f"发布/落款日期：{report.published or '（未识别）'}；统计期间：{f'{period[0]} 至 {period[1]}' if period else '（未说明）'}")
     out.print("章节：" + "；".join(f"{n} {escape(s.heading)}" for n, s in sorted(report.sections.items())))
     states = Counter(c.state for c in report.cells.values())
-    out.print("单元格：" + "，".join(f"{_STATE_CN[s]} {states[s]}" for s in CellState if states[s]))
+    out.print("单元格：" + "，".join(f"{s.label} {states[s]}" for s in CellState if states[s]))
     if explain:
         t = RichTable("单元格", "取值", "状态", "位置", "原文", box=None, pad_edge=False)
         for cid in CELL_IDS:
             c = report.cells[cid]
-            t.add_row(cid, "" if c.value is None else str(c.value), _STATE_CN[c.state], str(c.span or ""), escape(c.raw or ""))
+            t.add_row(cid, "" if c.value is None else str(c.value), c.state.label, str(c.span or ""), escape(c.raw or ""))
         out.print(t)
     else:
         shown = [(cid, report.cells[cid]) for cid in CELL_IDS if report.cells[cid].value]
@@ -813,15 +813,6 @@ def _print_report(report: Report, explain: bool) -> None:
             out.print("非零数值：" + "；".join(f"{CELL[cid].label} = {c.value}" for cid, c in shown))
 
 
-_STATE_CN = {
-    CellState.NUMBER: "数值",
-    CellState.BLANK: "空白",
-    CellState.DASH: "占位符",
-    CellState.NONE_WORD: "“无”",
-    CellState.TEXT: "非数字",
-    CellState.UNREADABLE: "无法识别",
-    CellState.ABSENT: "缺失",
-}
 
 
 def main() -> None:

@@ -32,6 +32,22 @@ class CellState(StrEnum):
         """Whether the cell has no value."""
         return self is not CellState.NUMBER
 
+    @property
+    def label(self) -> str:
+        """The state's name for users (CLI, web pages)."""
+        return _STATE_LABELS[self]
+
+
+_STATE_LABELS = {
+    CellState.NUMBER: "数值",
+    CellState.BLANK: "空白",
+    CellState.DASH: "占位符",
+    CellState.NONE_WORD: "“无”",
+    CellState.TEXT: "非数字",
+    CellState.UNREADABLE: "无法识别",
+    CellState.ABSENT: "缺失",
+}
+
 
 class Span(NamedTuple):
     """Where something came from: 1-based lines, 0-based columns (end exclusive).

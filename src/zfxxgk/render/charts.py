@@ -20,7 +20,7 @@ import hashlib
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
@@ -285,6 +285,20 @@ def _value_text(x: float, y: float, text: str, anchor: str) -> str:
     return f'<text class="value" x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="#222">{_esc(text)}</text>'
 
 
+def _segments(ss: Sequence[Series], i: int) -> Iterator[tuple[int, Series, Value, float, float]]:
+    """Stacked segments of category ``i``: (series index, series, value, start, end); positives
+    stack up from 0, negatives down from 0, blanks are left out.
+    """
+    pos = neg = 0.0
+    for k, s in enumerate(ss):
+        v = s.values[i]
+        if v is None:
+            continue
+        f = float(v)
+        a, pos, neg = (pos, pos + f, neg) if f >= 0 else (neg, pos, neg + f)
+        yield k, s, v, a, a + f
+
+
 def _stack_label(values: Sequence[Value], fmt: Formatter) -> str:
     known = [v for v in values if v is not None]
     if not known:
@@ -326,15 +340,8 @@ def _horizontal(cats, ss, title, category_label, value_label, stacked, fmt, tick
         y0 = top + i * band + 6
         out.append(_label(left - 10, y0 + (band - 12) / 2 + 4, shorten(c, MAX_LABEL), c, "end", "category"))
         if stacked:
-            pos = neg = 0.0
             end = x(0)
-            for k, s in enumerate(ss):
-                v = s.values[i]
-                if v is None:
-                    continue
-                f = float(v)
-                a, pos, neg = (pos, pos + f, neg) if f >= 0 else (neg, pos, neg + f)
-                b = a + f
+            for k, s, v, a, b in _segments(ss, i):
                 x1, x2 = sorted((x(a), x(b)))
                 out.append(_bar(x1, y0, x2 - x1, bar_h, PALETTE[k % len(PALETTE)], c, s, v, fmt))
                 end = max(end, x2)
@@ -358,6 +365,22 @@ def _horizontal(cats, ss, title, category_label, value_label, stacked, fmt, tick
                 out.append(_value_text(x1 - 4, y + bar_h / 2 + 4, fmt(v), "end"))
     out.append("</g></svg>")
     return "\n".join(out)
+
+
+def _value_axis(ticks: Sequence[float], y: _Scale, left: float, right_x: float, mid_y: float, label: str,
+                fmt: Formatter) -> list[str]:
+    """The upright value axis of column and line charts: grid lines, tick labels, zero line, axis label."""
+    out = ['<g class="axis value-axis">']
+    for t in ticks:
+        py = y(t)
+        out.append(f'<line x1="{left:.1f}" y1="{py:.1f}" x2="{right_x:.1f}" y2="{py:.1f}" stroke="#e5e5e5"/>')
+        out.append(f'<text x="{left - 6:.1f}" y="{py + 4:.1f}" text-anchor="end" fill="#555">{_esc(fmt(t))}</text>')
+    out.append(f'<line x1="{left:.1f}" y1="{y(0):.1f}" x2="{right_x:.1f}" y2="{y(0):.1f}" stroke="#333"/>')
+    if label:
+        out.append(f'<text class="axis-label" x="{16 + FONT:.1f}" y="{mid_y:.1f}" text-anchor="middle" fill="#333" '
+                   f'transform="rotate(-90 {16 + FONT:.1f} {mid_y:.1f})">{_esc(label)}</text>')
+    out.append("</g>")
+    return out
 
 
 def _vertical(cats, ss, title, category_label, value_label, stacked, fmt, ticks, lo, hi, legend, width, cid,
@@ -385,17 +408,7 @@ def _vertical(cats, ss, title, category_label, value_label, stacked, fmt, ticks,
     height = top + plot_h + label_h + (FONT + 16 if category_label else 8)
     y = _Scale(lo, hi, top + plot_h, top)
     out = _open(width, height, title, _desc(cats, ss, fmt), cid, kind) + parts_legend
-    out.append('<g class="axis value-axis">')
-    for t in ticks:
-        py = y(t)
-        out.append(f'<line x1="{left:.1f}" y1="{py:.1f}" x2="{width - 24:.1f}" y2="{py:.1f}" stroke="#e5e5e5"/>')
-        out.append(f'<text x="{left - 6:.1f}" y="{py + 4:.1f}" text-anchor="end" fill="#555">{_esc(fmt(t))}</text>')
-    out.append(f'<line x1="{left:.1f}" y1="{y(0):.1f}" x2="{width - 24:.1f}" y2="{y(0):.1f}" stroke="#333"/>')
-    if value_label:
-        cy = top + plot_h / 2
-        out.append(f'<text class="axis-label" x="{16 + FONT:.1f}" y="{cy:.1f}" text-anchor="middle" fill="#333" '
-                   f'transform="rotate(-90 {16 + FONT:.1f} {cy:.1f})">{_esc(value_label)}</text>')
-    out.append("</g>")
+    out += _value_axis(ticks, y, left, width - 24, top + plot_h / 2, value_label, fmt)
     if category_label:
         out.append(f'<text class="axis-label category-label" x="{left + plot_w / 2:.1f}" y="{height - 10:.1f}" '
                    f'text-anchor="middle" fill="#333">{_esc(category_label)}</text>')
@@ -410,15 +423,9 @@ def _vertical(cats, ss, title, category_label, value_label, stacked, fmt, ticks,
             out.append(_label(cx, base + 16, short, c, "middle", "category"))
         if stacked:
             x0 = cx - bar_w / 2
-            pos = neg = 0.0
             top_px = y(0)
-            for k, s in enumerate(ss):
-                v = s.values[i]
-                if v is None:
-                    continue
-                f = float(v)
-                a, pos, neg = (pos, pos + f, neg) if f >= 0 else (neg, pos, neg + f)
-                y1, y2 = sorted((y(a), y(a + f)))
+            for k, s, v, a, b in _segments(ss, i):
+                y1, y2 = sorted((y(a), y(b)))
                 out.append(_bar(x0, y1, bar_w, y2 - y1, PALETTE[k % len(PALETTE)], c, s, v, fmt))
                 top_px = min(top_px, y1)
             if all(s.values[i] is None for s in ss):
@@ -485,17 +492,7 @@ def render_line_chart(
     px = [left + (i + 0.5) * step for i in range(len(labels))]
     y = _Scale(lo, hi, top + plot_h, top)
     out = _open(width, height, title, _desc(labels, ss, fmt), cid, "line") + parts_legend
-    out.append('<g class="axis value-axis">')
-    for t in ticks:
-        py = y(t)
-        out.append(f'<line x1="{left:.1f}" y1="{py:.1f}" x2="{width - right:.1f}" y2="{py:.1f}" stroke="#e5e5e5"/>')
-        out.append(f'<text x="{left - 6:.1f}" y="{py + 4:.1f}" text-anchor="end" fill="#555">{_esc(fmt(t))}</text>')
-    out.append(f'<line x1="{left:.1f}" y1="{y(0):.1f}" x2="{width - right:.1f}" y2="{y(0):.1f}" stroke="#333"/>')
-    if y_label:
-        cy = top + plot_h / 2
-        out.append(f'<text class="axis-label" x="{16 + FONT:.1f}" y="{cy:.1f}" text-anchor="middle" fill="#333" '
-                   f'transform="rotate(-90 {16 + FONT:.1f} {cy:.1f})">{_esc(y_label)}</text>')
-    out.append("</g>")
+    out += _value_axis(ticks, y, left, width - right, top + plot_h / 2, y_label, fmt)
     base = top + plot_h
     out.append('<g class="axis category-axis">')
     for i, lab in enumerate(labels):

@@ -29,15 +29,7 @@ from ..store import Store
 from ..store.queries import DECISION_CN, cell_label
 from ..store.schema import FindingRow, ReviewDecision
 
-STATE_CN = {
-    CellState.NUMBER: "数值",
-    CellState.BLANK: "空白",
-    CellState.DASH: "占位符",
-    CellState.NONE_WORD: "“无”",
-    CellState.TEXT: "非数字",
-    CellState.UNREADABLE: "无法识别",
-    CellState.ABSENT: "缺失",
-}
+STATE_CN = {state: state.label for state in CellState}
 SEVERITY_RANK = {s.value: s.rank for s in Severity}
 FORMAT_CN = {
     "text/tsv": "文本（制表符分隔的表格）",
