@@ -24,7 +24,7 @@ def test_report_list_api_filters_and_pages(admin):
     assert [i["id"] for i in admin.get("/api/reports?status=error").json()["items"]] == [5]
     assert {i["id"] for i in admin.get("/api/reports?region=昌乐县").json()["items"]} == {1, 4}
     assert {i["id"] for i in admin.get("/api/reports?region=枣庄市/台儿庄区").json()["items"]} == {5}
-    assert admin.get("/api/reports?region=火星").status_code == 400
+    assert admin.get("/api/reports?region=火星").status_code == 404
     item = admin.get("/api/reports?unit=大封").json()["items"][0]
     assert item["findings"] == {"error": 0, "warning": 4, "info": 14} and item["status"] == "warning"
     assert item["pending"] is True and item["region"] == "武陟县/大封镇"

@@ -7,11 +7,11 @@ API token (``Authorization: Bearer zfx_…``). The OpenAPI schema is at ``/api/o
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.security import HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from ...check import RULES
@@ -23,10 +23,28 @@ from ...store.users import can_see_unit, resolve_region
 from .. import detail as detail_mod
 from .. import listing
 from ..auth import CurrentUser, ReviewerUser, store_of
-from .common import visible_report
+from .common import DbId, visible_report
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+# The database keeps naive UTC times; the API says so (RFC 3339 date-times carry their offset).
+UtcDatetime = Annotated[dt.datetime, AfterValidator(_utc)]
 
 bearer = HTTPBearer(auto_error=False, description="个人 API 令牌（在“我的账号”页面或用 `zfxxgk user token 用户名` 创建）")
-router = APIRouter(prefix="/api", tags=["接口"], dependencies=[Depends(bearer)])
+class ErrorOut(BaseModel):
+    """An error: what went wrong, in Chinese."""
+
+    detail: str = Field(description="错误说明")
+    errors: list[dict[str, Any]] | None = Field(None, description="逐项说明（参数校验错误时）")
+
+
+_ERRORS = {400: "请求有误（如地区、单位不存在）", 401: "未登录或令牌无效", 403: "无权访问",
+           404: "报告、单位或问题不存在，或不在权限范围内", 422: "参数格式错误", 429: "请求过于频繁"}
+router = APIRouter(prefix="/api", tags=["接口"], dependencies=[Depends(bearer)],
+                   responses={code: {"model": ErrorOut, "description": text} for code, text in _ERRORS.items()})
 
 Severity = Literal["error", "warning", "info"]
 
@@ -50,7 +68,7 @@ class ReportSummary(BaseModel):
     source_name: str = Field(description="来源文件名")
     format: str = Field(description="文件格式")
     version: int = Field(description="数据版本（0 为原始解析，更正后递增）")
-    imported_at: dt.datetime = Field(description="导入时间（UTC）")
+    imported_at: UtcDatetime = Field(description="导入时间（UTC）")
     findings: FindingCounts = Field(description="当前版本的问题数")
     reviewed: int = Field(description="已有审核结论的问题数")
     status: Literal["error", "warning", "clean"] = Field(description="有错误 / 有警告 / 无问题")
@@ -106,7 +124,7 @@ class DecisionOut(BaseModel):
     decision_cn: str = Field(description="中文结论")
     reviewer: str = Field(description="审核人")
     comment: str = Field(description="备注")
-    decided_at: dt.datetime = Field(description="审核时间（UTC）")
+    decided_at: UtcDatetime = Field(description="审核时间（UTC）")
 
 
 class FindingOut(BaseModel):
@@ -192,8 +210,8 @@ def list_reports(
             try:
                 with store.session() as s:
                     region_id = str(resolve_region(store, s, region))
-            except StoreError as e:
-                raise HTTPException(400, str(e)) from None
+            except StoreError as e:  # a region that does not exist: nothing to list under it
+                raise HTTPException(404, str(e)) from None
     f = listing.Filters(year, region_id, unit, status, page, per_page)
     result = listing.list_reports(store, account, f)
     return ReportPage(total=result.total, page=result.page, per_page=result.per_page, items=[
@@ -205,7 +223,7 @@ def list_reports(
 
 
 @router.get("/reports/{report_id}", response_model=ReportOut, summary="报告详情（200 个单元格）")
-def get_report(report_id: int, request: Request, account: CurrentUser) -> ReportOut:
+def get_report(report_id: DbId, request: Request, account: CurrentUser) -> ReportOut:
     """报告的基本信息和全部 200 个单元格：状态、取值、原文和位置。"""
     visible_report(request, account, report_id)
     store = store_of(request)
@@ -239,14 +257,14 @@ def _findings(request: Request, report_id: int) -> list[detail_mod.FindingItem]:
 
 
 @router.get("/reports/{report_id}/findings", response_model=list[FindingOut], summary="报告的问题及审核结论")
-def get_findings(report_id: int, request: Request, account: CurrentUser) -> list[FindingOut]:
+def get_findings(report_id: DbId, request: Request, account: CurrentUser) -> list[FindingOut]:
     """当前版本的全部问题（错误在前），各附最新审核结论和审核历史。"""
     visible_report(request, account, report_id)
     return [_finding_out(f) for f in _findings(request, report_id)]
 
 
 @router.post("/reports/{report_id}/findings/{fingerprint}/review", response_model=FindingOut, summary="记录审核结论")
-async def review(report_id: int, fingerprint: str, body: ReviewIn, request: Request,
+async def review(report_id: DbId, fingerprint: str, body: ReviewIn, request: Request,
                  account: ReviewerUser) -> FindingOut:
     """对一个问题记录“确认”或“驳回”及备注；审核人为当前用户。重新校验后结论按指纹跟随该问题。"""
     visible_report(request, account, report_id)
@@ -260,7 +278,7 @@ async def review(report_id: int, fingerprint: str, body: ReviewIn, request: Requ
 
 
 @router.get("/units/{unit_id}/years", response_model=UnitYears, summary="单位的各年度报告")
-def unit_years(unit_id: int, request: Request, account: CurrentUser) -> UnitYears:
+def unit_years(unit_id: DbId, request: Request, account: CurrentUser) -> UnitYears:
     """某单位在库中的各年度报告（年度从早到晚）及问题数。"""
     store = store_of(request)
     if not can_see_unit(store, account, unit_id):

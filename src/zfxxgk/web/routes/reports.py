@@ -19,7 +19,7 @@ from .. import detail as detail_mod
 from .. import listing
 from ..auth import CurrentUser, ReviewerUser, read_form, store_of
 from ..templating import render
-from .common import attachment, filters_from, visible_report
+from .common import DbId, attachment, filters_from, visible_report
 
 router = APIRouter(include_in_schema=False)
 
@@ -55,7 +55,7 @@ def report_list(request: Request, account: CurrentUser) -> Response:
 
 
 @router.get("/reports/{report_id}", name="report_detail")
-def report_detail(report_id: int, request: Request, account: CurrentUser) -> Response:
+def report_detail(report_id: DbId, request: Request, account: CurrentUser) -> Response:
     """One report: tables beside the source text, findings with review decisions, corrections."""
     visible_report(request, account, report_id)
     store = store_of(request)
@@ -83,7 +83,7 @@ def report_detail(report_id: int, request: Request, account: CurrentUser) -> Res
 
 
 @router.post("/reports/{report_id}/findings/{fingerprint}/review", name="review_finding")
-async def review_finding(report_id: int, fingerprint: str, request: Request,
+async def review_finding(report_id: DbId, fingerprint: str, request: Request,
                          account: ReviewerUser) -> Response:
     """Record 确认 or 驳回 with a remark; it follows the finding through its fingerprint."""
     visible_report(request, account, report_id)
@@ -115,7 +115,7 @@ def render_document(request: Request, report_id: int, fmt: str) -> tuple[bytes, 
 
 
 @router.get("/reports/{report_id}/download/{fmt}", name="report_download")
-async def report_download(report_id: int, fmt: str, request: Request, account: CurrentUser) -> Response:
+async def report_download(report_id: DbId, fmt: str, request: Request, account: CurrentUser) -> Response:
     """The report as DOCX, PDF or HTML in the standard format."""
     if fmt not in DOCUMENT_TYPES:
         raise HTTPException(404, "不支持的下载格式。")
@@ -129,7 +129,7 @@ async def report_download(report_id: int, fmt: str, request: Request, account: C
 
 
 @router.get("/reports/{report_id}/source", name="report_source")
-def report_source(report_id: int, request: Request, account: CurrentUser) -> Response:
+def report_source(report_id: DbId, request: Request, account: CurrentUser) -> Response:
     """The original file, unchanged."""
     visible_report(request, account, report_id)
     name, data = store_of(request).source(report_id)

@@ -18,6 +18,7 @@ from ...store.schema import Unit
 from ...store.users import ROLE_CN, Account
 from ..auth import AdminUser, CurrentUser, read_form, sign_in, store_of
 from ..templating import render
+from .common import DbId
 
 router = APIRouter(include_in_schema=False)
 
@@ -79,13 +80,13 @@ def _user_page(request: Request, target: Account, status_code: int = 200, **cont
 
 
 @router.get("/users/{user_id}", name="user_edit")
-def user_edit(user_id: int, request: Request, account: AdminUser) -> Response:
+def user_edit(user_id: DbId, request: Request, account: AdminUser) -> Response:
     """One account: role, scope, active, password reset, API tokens."""
     return _user_page(request, _target(request, user_id))
 
 
 @router.post("/users/{user_id}", name="user_update")
-async def user_update(user_id: int, request: Request, account: AdminUser) -> Response:
+async def user_update(user_id: DbId, request: Request, account: AdminUser) -> Response:
     """Change role, scope or active flag."""
     target = _target(request, user_id)
     form = await read_form(request)
@@ -101,7 +102,7 @@ async def user_update(user_id: int, request: Request, account: AdminUser) -> Res
 
 
 @router.post("/users/{user_id}/password", name="user_reset_password")
-async def user_reset_password(user_id: int, request: Request, account: AdminUser) -> Response:
+async def user_reset_password(user_id: DbId, request: Request, account: AdminUser) -> Response:
     """Set a new password (typed, or generated and shown once); the user's sessions end."""
     target = _target(request, user_id)
     form = await read_form(request)
@@ -122,7 +123,7 @@ async def user_reset_password(user_id: int, request: Request, account: AdminUser
 
 
 @router.post("/users/{user_id}/tokens", name="user_token_add")
-async def user_token_add(user_id: int, request: Request, account: AdminUser) -> Response:
+async def user_token_add(user_id: DbId, request: Request, account: AdminUser) -> Response:
     """Create an API token for the user (shown once)."""
     target = _target(request, user_id)
     form = await read_form(request)
@@ -131,7 +132,7 @@ async def user_token_add(user_id: int, request: Request, account: AdminUser) -> 
 
 
 @router.post("/users/{user_id}/tokens/{token_id}/delete", name="user_token_delete")
-def user_token_delete(user_id: int, token_id: int, request: Request, account: AdminUser) -> Response:
+def user_token_delete(user_id: DbId, token_id: DbId, request: Request, account: AdminUser) -> Response:
     """Revoke one of the user's tokens."""
     _target(request, user_id)
     users_mod.revoke_token(store_of(request), user_id, token_id)
@@ -184,7 +185,7 @@ async def account_token_add(request: Request, account: CurrentUser) -> Response:
 
 
 @router.post("/account/tokens/{token_id}/delete", name="account_token_delete")
-def account_token_delete(token_id: int, request: Request, account: CurrentUser) -> Response:
+def account_token_delete(token_id: DbId, request: Request, account: CurrentUser) -> Response:
     """Revoke one of one's own tokens."""
     users_mod.revoke_token(store_of(request), account.id, token_id)
     flash(request, "已吊销该 API 令牌。")
