@@ -327,3 +327,20 @@ def test_readme_documents_the_commands_and_formulas():
         assert runner.invoke(app, [cmd, "--help"]).exit_code == EXIT_OK
     for m in q.METRICS:
         assert m.formula in readme, m.id
+
+
+def test_an_id_longer_than_the_database_holds_is_not_found_not_a_crash(store):
+    from zfxxgk.store import StoreError
+    from zfxxgk.store.queries import resolve_unit
+    from zfxxgk.store.users import resolve_region, resolve_unit_id
+
+    huge = "9" * 30
+    with store.session() as s:
+        for lookup in (lambda: resolve_unit(s, huge), lambda: resolve_region(store, s, huge),
+                       lambda: resolve_unit_id(s, huge)):
+            try:
+                lookup()
+            except StoreError as e:
+                assert huge in str(e)
+            else:
+                raise AssertionError("a 30-digit id was found")

@@ -314,7 +314,7 @@ def _unit_info(unit: Unit, paths: Mapping[int, str]) -> UnitInfo:
 def resolve_unit(s: Session, unit: str | int) -> Unit:
     """A unit by id, by normalised name, or by a unique part of its name (else a StoreError in Chinese)."""
     if isinstance(unit, int) or (isinstance(unit, str) and unit.strip().isdigit()):
-        found = s.get(Unit, int(unit))
+        found = s.get(Unit, int(unit)) if int(unit) < 2**63 else None  # the database holds no longer id
         if found is None:
             raise StoreError(f"没有编号为 {unit} 的单位")
         return found

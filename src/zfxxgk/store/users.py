@@ -174,7 +174,7 @@ def resolve_region(store: Store, s: Session, region: str | int, create: bool = F
     """A region id from an id, a full path or a path suffix that names one region; ``create`` adds a new path."""
     text = str(region).strip()
     if text.isdigit():
-        if s.get(Region, int(text)) is None:
+        if len(text) > 18 or s.get(Region, int(text)) is None:  # no id that long: never send it to the database
             raise StoreError(f"没有编号为 {text} 的地区")
         return int(text)
     parts = [p.strip() for p in re.split(r"[/>＞、]", text) if p.strip()]
@@ -201,7 +201,7 @@ def resolve_unit_id(s: Session, unit: str | int, create: bool = False) -> int:
     """A unit id by id or exact name (normalised); ``create`` adds a unit that is not there yet."""
     text = str(unit).strip()
     if text.isdigit():
-        if s.get(Unit, int(text)) is None:
+        if len(text) > 18 or s.get(Unit, int(text)) is None:  # no id that long: never send it to the database
             raise StoreError(f"没有编号为 {text} 的单位")
         return int(text)
     key = normalise_unit(text)

@@ -23,7 +23,7 @@ from ...store.users import can_see_unit, resolve_region
 from .. import detail as detail_mod
 from .. import listing
 from ..auth import CurrentUser, ReviewerUser, store_of
-from .common import DbId, visible_report
+from .common import DbId, parse_int, visible_report
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -204,7 +204,7 @@ def list_reports(
     store = store_of(request)
     region_id: str | None = None
     if region:
-        if region == listing.UNASSIGNED or region.isdigit():
+        if region == listing.UNASSIGNED or parse_int(region) is not None:
             region_id = region
         else:
             try:

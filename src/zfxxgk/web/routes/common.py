@@ -30,7 +30,7 @@ def filters_from(request: Request) -> Filters:
     per_page = parse_int(q.get("per_page"))
     return Filters(
         year=parse_int(q.get("year")),
-        region=region if region == UNASSIGNED or region.isdigit() else None,
+        region=region if region == UNASSIGNED or parse_int(region) is not None else None,
         unit=(q.get("unit") or "").strip()[:100] or None,
         status=status if status in STATUSES else None,
         page=max(1, parse_int(q.get("page")) or 1),
