@@ -129,11 +129,11 @@
       });
       buttons.forEach(function (b) { b.disabled = !result.ok; });
       if (result.ok) {
-        status.textContent = "没有“错误”级问题，可以生成年报。";
-        hint.textContent = "警告和提示请核实；它们不阻止生成。";
+        status.textContent = "没有“错误”级问题，可以生成年报或提交报送。";
+        hint.textContent = "警告和提示请核实；它们不阻止生成和提交。提交后年报进入本系统，与上传的报告一样校验和审核。";
       } else {
-        status.textContent = "有问题需要改正，暂不能生成年报。";
-        hint.textContent = "有“错误”级问题或填写有误时不能生成。";
+        status.textContent = "有问题需要改正，暂不能生成年报，也不能提交。";
+        hint.textContent = "有“错误”级问题或填写有误时不能生成，也不能提交报送。";
       }
       form.setAttribute("data-validated", String(sequence));
       form.setAttribute("data-ok", result.ok ? "1" : "0");
@@ -166,7 +166,7 @@
     form.addEventListener("submit", function (event) {
       if (form.getAttribute("data-ok") === "0") {
         event.preventDefault();
-        status.textContent = "有“错误”级问题，不能生成年报：请先改正。";
+        status.textContent = "有“错误”级问题，不能生成年报，也不能提交：请先改正。";
         return;
       }
       // The form has more fields than a form post may carry: send them as one JSON field instead.
