@@ -113,6 +113,7 @@ class NoteKind(StrEnum):
     NOT_ANNUAL_REPORT = "not_annual_report"  # data: reason
     TRAILING_JUNK = "trailing_junk"  # data: text
     OCR_LOW_CONFIDENCE = "ocr_low_confidence"  # data: cells, threshold
+    DIGITS_SPLIT = "digits_split"  # data: label, raw, values, cells (layout H: glued digits split by identities)
 
 
 @dataclass(slots=True)

@@ -7,8 +7,9 @@ slots cannot be assigned is UNREADABLE rather than guessed.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ..model import Cell, CellState, NoteKind, ParseNote, Report, Span, Table, TableInfo
@@ -185,6 +186,79 @@ def assign_slots(row: Row, start: int, k: int, layout: str) -> list[RCell] | Non
     return None
 
 
+_MAX_SPLITS = 200_000  # candidate splits examined at most; beyond that the row stays unreadable
+
+
+def _row_identity(table: Table, k: int) -> Callable[[Sequence[int]], bool] | None:
+    """The identities one row must satisfy on its own: table 3's six applicant columns add up to
+    总计; table 4's data row holds three blocks whose four results add up to their 总计.
+    """
+    if table is Table.T3 and k == 7:
+        return lambda v: sum(v[:6]) == v[6]
+    if table is Table.T4 and k == 15:
+        return lambda v: all(sum(v[b:b + 4]) == v[b + 4] for b in (0, 5, 10))
+    return None
+
+
+def _token_splits(token: str, parts: int) -> Iterator[list[str]]:
+    """Every way to cut a digit string into ``parts`` numbers (no leading zeros: “05” is no number)."""
+    if parts == 1:
+        if token == "0" or not token.startswith("0"):
+            yield [token]
+        return
+    for cut in range(1, len(token) - parts + 2):
+        head = token[:cut]
+        if head != "0" and head.startswith("0"):
+            break
+        for rest in _token_splits(token[cut:], parts - 1):
+            yield [head, *rest]
+
+
+def split_glued(table: Table, cells: Sequence[RCell], k: int) -> list[tuple[str, Span]] | None:
+    """Layout H (spec §2.8): cells run together without separators (``693665`` for 69 / 3 / 665).
+
+    The digit strings are cut into ``k`` numbers only when the row's own identity admits exactly
+    one cut; any other text, several admissible cuts, or too many candidates → None (unreadable).
+    """
+    check = _row_identity(table, k)
+    tokens = [c for c in cells if c.clean]
+    if check is None or not tokens or len(tokens) >= k or not all(c.clean.isdigit() for c in tokens):
+        return None
+    texts = [c.clean for c in tokens]
+    if sum(len(t) for t in texts) < k or math.comb(sum(len(t) - 1 for t in texts), k - len(texts)) > _MAX_SPLITS:
+        return None
+    found: list[list[str]] = []
+
+    def walk(i: int, left: int, acc: list[list[str]]) -> None:
+        if i == len(texts):
+            if left == 0:
+                flat = [x for part in acc for x in part]
+                if check([int(x) for x in flat]):
+                    found.append(flat)
+            return
+        rest = len(texts) - i - 1
+        for n in range(1, min(len(texts[i]), left - rest) + 1):
+            for cut in _token_splits(texts[i], n):
+                walk(i + 1, left - n, [*acc, cut])
+                if len(found) > 1:
+                    return
+
+    walk(0, k, [])
+    if len(found) != 1:
+        return None
+    out: list[tuple[str, Span]] = []
+    pieces = iter(found[0])
+    for cell, text in zip(tokens, texts, strict=True):
+        span = cell.span
+        at = 0
+        while at < len(text):
+            piece = next(pieces)
+            exact = span.line == span.end_line and span.end_col - span.col == len(text)  # no markup around
+            out.append((piece, span._replace(col=span.col + at, end_col=span.col + at + len(piece)) if exact else span))
+            at += len(piece)
+    return out
+
+
 def _set(ctx: _Ctx, cell_id: str, rc: RCell | None, fractional: bool = False) -> None:
     if rc is None:
         ctx.report.cells[cell_id] = Cell(cell_id, CellState.BLANK, None, "", None)
@@ -204,6 +278,12 @@ def _fill(ctx: _Ctx, ids: Sequence[str], row: Row, start: int, colmap: dict[str,
         return True
     layout = row.kind if row.kind == "grid" else ctx.layout if row.kind != "text" else "tsv"
     slots = assign_slots(row, start, len(ids), layout)
+    if slots is None and (split := split_glued(ctx.table, row.cells[start:], len(ids))) is not None:
+        for cid, (text, span) in zip(ids, split, strict=True):
+            ctx.report.cells[cid] = Cell(cid, CellState.NUMBER, int(text), text, span)
+        ctx.note(NoteKind.DIGITS_SPLIT, row.span(), label=label, raw=" ".join(c.clean for c in row.cells[start:] if c.clean),
+                 values=[int(t) for t, _ in split], cells=list(ids))
+        return True
     if slots is None:
         raw = "\t".join(c.text for c in row.cells[start:]).strip()
         for cid in ids:

@@ -96,6 +96,49 @@ def rule_parse_row_ambiguous(report: Report, emit: Emit) -> Iterator[Finding]:
         )
 
 
+@rule(
+    "PARSE-DIGITS-SPLIT",
+    Severity.WARNING,
+    "%(table)s“%(label)s”行各栏数字连在一起（“%(raw)s”），已按本行勾稽关系唯一拆分为%(values)s，请核对原文。",
+)
+def rule_parse_digits_split(report: Report, emit: Emit) -> Iterator[Finding]:
+    """PARSE-DIGITS-SPLIT：各栏数字连在一起，按勾稽关系拆分
+
+    规则
+        一行中相邻各栏的数字之间没有分隔（网页抓取的文字常见，如“693000072”），且把这些数字
+        拆成该行各栏的方式中恰好只有一种满足本行的勾稽关系（表三：六类申请人之和等于总计；
+        表四：每一类的四项结果之和等于总计）时，按这种方式读取，每行报告一次。
+        有多种拆法或没有拆法时不拆，该行各栏记为“无法识别”（见 PARSE-ROW-AMBIGUOUS）。
+
+    原因
+        拆分是推定而不是原文所写：唯一满足勾稽关系的拆法通常就是原值，但仍应对照原文核实，
+        必要时用更正功能改正。
+
+    不合格示例
+        表三“（一）予以公开”行只有一个数字“693000072”，唯一满足勾稽关系的拆法是
+        69、3、0、0、0、0、72（69＋3＝72）。
+
+    合格示例
+        各栏数字分开书写：“69⇥3⇥0⇥0⇥0⇥0⇥72”。
+
+    无法判断
+        报告中一张表格都没有（也没有该类解析记录）时无法判断。
+
+    依据
+        zfxxgk 规范 §2.8 版式 H（数字粘连）。
+    """
+    notes = notes_of(report, NoteKind.DIGITS_SPLIT)
+    if not notes and (na := no_table_found(report, emit)) is not None:
+        yield na
+        return
+    for note in notes:
+        cells = [str(c) for c in note.data.get("cells", ())]
+        label = str(note.data.get("label", ""))
+        values = "、".join(str(v) for v in note.data.get("values", ()))
+        yield emit.fail(cells=cells, excerpt=label, evidence=note_evidence(report, note, cells),
+                        table=table_name(note.table), label=label, raw=note.data.get("raw", ""), values=values)
+
+
 @rule("PARSE-ROW-SPLIT", Severity.INFO, "%(table)s“%(label)s”跨行排版，已合并识别。")
 def rule_parse_row_split(report: Report, emit: Emit) -> Iterator[Finding]:
     """PARSE-ROW-SPLIT：表格行或合并标签跨行排版（提示）
