@@ -419,6 +419,9 @@ def _is_t3_data(row: Row, labels: list[tuple[int, RCell]]) -> bool:
 def map_t3(region: Region, report: Report) -> None:
     """Table 3: header rows give the columns, then one row per leaf label."""
     ctx = _Ctx(report, Table.T3, region.layout())
+    if _t3_separated_blocks(ctx, region):
+        _table_info(report, region, ctx, T3_ROW_ORDER)
+        return
     colpos: dict[str, int] = {}
     width = 0  # cell count of the grid header row the column positions came from
     in_header = True
@@ -428,6 +431,8 @@ def map_t3(region: Region, report: Report) -> None:
     last_leaf: tuple[RCell, Match] | None = None  # the previous row's leaf, when it matched as a variant
     unlabeled: list[tuple[int, Row]] = []  # (index of last mapped row, row) for position inference
     last_idx = -1
+    bare_labels: list[Row] = []  # consecutive rows holding a row label and nothing else
+    separated: list[tuple[list[Row], list[Row]]] = []  # (labels, the numbers after them): layout G not read
     for row in region.rows:
         if row.kind == "blank" or _is_furniture(row):
             continue
@@ -477,7 +482,17 @@ def map_t3(region: Region, report: Report) -> None:
                 frags = frags[1:]
         _split_groups(ctx, row, [_found_text(c) for _, c in frags], fragments)
         if not matches:
+            if _numbers(row) and not labels and (len(bare_labels) >= 2 or (separated and not bare_labels)):
+                # Several bare labels, then numbers without labels: labels and numbers printed apart
+                # (layout G) and not read as such: these numbers belong to no single row.
+                if bare_labels:
+                    separated.append((bare_labels, []))
+                    bare_labels = []
+                separated[-1][1].append(row)
+                pending = None
+                continue
             if _numbers(row):
+                bare_labels = []
                 start = max((i for i, _ in labels), default=-1) + 1
                 if pending is not None:
                     pending.commit(ctx)
@@ -510,14 +525,84 @@ def map_t3(region: Region, report: Report) -> None:
                 continue
         if not any(x.clean for x in row.cells[i + 1 :]):
             pending = _Pending(row, c, m, variants)
+            bare_labels = [*bare_labels, row] if len(row.cells) <= i + 1 else []
             continue
+        bare_labels = []
         _commit_variants(ctx, variants)
         _fill(ctx, ids, row, i + 1, None, m.standard)
     if pending is not None:
         pending.commit(ctx)
         _blank_row(ctx, row_cells(Table.T3, pending.match.key))
+    for labels_block, numbers in separated:
+        _unreadable_block(ctx, labels_block, numbers)
     _infer_positions(ctx, unlabeled)
     _table_info(report, region, ctx, T3_ROW_ORDER)
+
+
+def _unreadable_block(ctx: _Ctx, labels: list[Row], numbers: list[Row]) -> None:
+    """Rows whose labels and numbers were printed apart and could not be paired: UNREADABLE, one note."""
+    ids: list[str] = []
+    for row in labels:
+        key = next((m.key for _, c in _labels(row) if (m := T3_ROW_LABELS.match(c.text)) is not None), None)
+        if key is not None:
+            ids += row_cells(Table.T3, key)
+    raw = " ".join(c.clean for r in numbers for c in r.cells if c.clean)
+    span = Span(labels[0].line, 0, numbers[-1].end_line, 0)
+    for cid in ids:
+        ctx.report.cells[cid] = Cell(cid, CellState.UNREADABLE, None, raw, span)
+    k = sum(1 for r in numbers for c in r.cells if c.clean)
+    ctx.note(NoteKind.ROW_AMBIGUOUS, span, label="各行（标签与数值分开排列）", k=k, expected=len(ids), cells=ids)
+
+
+def _t3_separated_blocks(ctx: _Ctx, region: Region) -> bool:
+    """Layout G (spec §2.8): every row label in one block, then all the numbers (PDF text without layout).
+
+    Read only when the numbers are exactly 7 per labelled row and exactly one reading order —
+    row by row or column by column — makes every row's six applicant columns add up to its 总计;
+    otherwise False, and the rows go through the normal path (unreadable, never guessed).
+    """
+    leaves: list[tuple[Row, RCell, Match]] = []
+    values: list[RCell] = []
+    for row in region.rows:
+        if row.kind == "blank" or _is_furniture(row):
+            continue
+        labels = _labels(row)
+        filled = [c for c in row.cells if c.clean and is_value_text(c.text)]
+        if labels and filled:
+            return False  # a row with its label and its values: not this layout
+        if filled:
+            values += filled
+            continue
+        found = [(c, m) for _, c in labels if (m := T3_ROW_LABELS.match(c.text, fuzzy=False)) is not None
+                 and (leaves or m.key not in _AMBIGUOUS_LEAVES)]  # 其他/总计 before any row label: column headers
+        if found:
+            if values:
+                return False  # labels after numbers: not one block of each
+            leaves.append((row, *found[-1]))
+    n = len(leaves)
+    if n < 2 or len(values) != 7 * n or len({m.key for _, _, m in leaves}) != n:
+        return False
+    numbers = [read_value(c.text)[1] for c in values]
+    if any(v is None for v in numbers):
+        return False  # a dash or a word among them: the identities cannot decide the order
+    by_row = [values[7 * i:7 * i + 7] for i in range(n)]
+    by_column = [[values[j * n + i] for j in range(7)] for i in range(n)]
+
+    def adds_up(rows: list[list[RCell]]) -> bool:
+        vals = [[read_value(c.text)[1] for c in r] for r in rows]
+        return all(sum(v[:6]) == v[6] for v in vals)  # type: ignore[misc]
+
+    fits = [order for order in (by_row, by_column) if adds_up(order)]
+    if not fits or (len(fits) == 2 and [[c.clean for c in r] for r in fits[0]] != [[c.clean for c in r] for r in fits[1]]):
+        return False
+    for (row, cell, m), cells in zip(leaves, fits[0], strict=True):
+        _variant(ctx, cell, m)
+        ctx.found[m.key] = row
+        for cid, rc in zip(row_cells(Table.T3, m.key), cells, strict=True):
+            _set(ctx, cid, rc)
+    first, last = leaves[0][0], values[-1]
+    ctx.note(NoteKind.ROW_SPLIT, Span(first.line, 0, last.end_line, 0), label="各行（标签与数值分开排列）")
+    return True
 
 
 @dataclass(slots=True)
