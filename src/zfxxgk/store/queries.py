@@ -716,13 +716,16 @@ class RegionTotals:
         return d
 
 
-def rollup(store: Store, year: int, level: str | None = None, min_denominator: int | None = None) -> list[RegionTotals]:
+def rollup(store: Store, year: int, level: str | None = None, min_denominator: int | None = None,
+           known: Mapping[int, Mapping[str, Number | None]] | None = None) -> list[RegionTotals]:
     """Per region (of ``level``, or every region) the sums of its units' reports for ``year`` and the metrics.
 
     Each unit counts once: its newest report of the year. A region includes the units of all its
     sub-regions. Without ``level``, reports of units without a region are rolled up under
-    “（未归属地区）”. Regions without any report of the year are left out.
+    “（未归属地区）”. Regions without any report of the year are left out. ``known``: current cell
+    values of reports the caller has already loaded (report id → cell id → value), not read again.
     """
+    known = known or {}
     if level is not None and level not in LEVELS:
         raise StoreError(f"地区级别应为 {'、'.join(LEVELS)} 之一")
     with store.session() as s:
@@ -738,7 +741,9 @@ def rollup(store: Store, year: int, level: str | None = None, min_denominator: i
         unit_region = {uid: region for chunk in _chunks(sorted(set(picked.values())))
                        for uid, region in s.execute(select(Unit.id, Unit.region_id).where(Unit.id.in_(chunk)))}
         report_ids = sorted(picked) + orphans
-        cells = _current_cells(s, report_ids)
+        loaded = _current_cells(s, [rid for rid in report_ids if rid not in known])
+    cells: dict[int, Mapping[str, Number | None]] = {
+        rid: known[rid] if rid in known else {c: v for c, (v, _state) in loaded[rid].items()} for rid in report_ids}
 
     members: dict[int | None, list[int]] = {}
     units_of: dict[int | None, set[int]] = {}
@@ -765,10 +770,7 @@ def rollup(store: Store, year: int, level: str | None = None, min_denominator: i
             if level is not None and reg.level != level:
                 continue
             totals = RegionTotals(reg.id, reg.name, reg.level, paths[reg.id])
-        values = [{c: v for c, (v, _state) in cells[rid].items()} for rid in rids]
-        for v in values:  # a cell row missing from the store counts as null
-            for c in CELL_IDS:
-                v.setdefault(c, None)
+        values = [{c: cells[rid].get(c) for c in CELL_IDS} for rid in rids]  # a missing cell row counts as null
         totals.units = len(units_of.get(key, ()))
         totals.reports = len(rids)
         for c in CELL_IDS:
