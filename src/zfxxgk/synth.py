@@ -57,6 +57,7 @@ from .model.ids import (
 )
 from .model.report import json_number
 from .model.units import UnitType
+from .parse import IGNORE_MARKER
 from .render import render
 
 FORMATS = ("txt", "html", "docx", "pdf")
@@ -708,6 +709,9 @@ def iter_synth(
     reports, golds = root / REPORTS_DIR, root / GOLD_DIR
     reports.mkdir(parents=True, exist_ok=True)
     golds.mkdir(parents=True, exist_ok=True)
+    # the gold answers have the shape of `parse --json` records, which zfxxgk reads as report data:
+    # mark the folder so that `zfxxgk batch OUT` imports the reports only
+    (golds / IGNORE_MARKER).write_text("zfxxgk synth: gold answers, not reports\n", encoding="utf-8")
     per_format: Counter[str] = Counter()
     for i in range(n):
         fmt = fmts[i % len(fmts)]

@@ -146,15 +146,27 @@ def parse_text(text: str, source: str = "<text>") -> Report:
     return _parser("text")(text, source)
 
 
+IGNORE_MARKER = ".zfxxgk-ignore"  # a folder holding this file is no folder of reports (e.g. synth's gold/)
+
+
 def iter_report_files(path: str | Path) -> list[Path]:
-    """A file as given, or every report file under a directory (sorted, hidden files skipped)."""
+    """A file as given, or every report file under a directory (sorted; hidden files and folders
+    skipped, and folders marked with an ``.zfxxgk-ignore`` file).
+    """
+    import os
+
     p = Path(path)
     if not p.is_dir():
         return [p]
-    return sorted(
-        f for f in p.rglob("*")
-        if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES and not any(part.startswith(".") for part in f.relative_to(p).parts)
-    )
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(p):
+        if IGNORE_MARKER in files:
+            dirs.clear()
+            continue
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [Path(folder) / f for f in files
+                  if not f.startswith(".") and Path(f).suffix.lower() in REPORT_SUFFIXES]
+    return sorted(found)
 
 
-__all__ = ["ParseError", "detect_format", "iter_report_files", "parse_bytes", "parse_file", "parse_text"]
+__all__ = ["IGNORE_MARKER", "ParseError", "detect_format", "iter_report_files", "parse_bytes", "parse_file", "parse_text"]
