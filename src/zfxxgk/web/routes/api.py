@@ -192,12 +192,12 @@ def _counts(d: dict[str, int]) -> FindingCounts:
 def list_reports(
     request: Request,
     account: CurrentUser,
-    year: int | None = Query(None, description="年度"),
+    year: int | None = Query(None, ge=1900, le=2999, description="年度"),
     region: str | None = Query(None, description="地区：编号或路径（含下级地区）；none 表示未归属地区"),
     unit: str | None = Query(None, max_length=100, description="单位名称（部分即可）"),
     status: Literal["error", "warning", "clean", "pending"] | None = Query(
         None, description="error 有错误 / warning 有警告 / clean 无问题 / pending 待复核"),
-    page: int = Query(1, ge=1, description="页码"),
+    page: int = Query(1, ge=1, le=10_000_000, description="页码"),
     per_page: int = Query(50, ge=1, le=200, description="每页条数（最多 200）"),
 ) -> ReportPage:
     """您有权查看的报告，按年度（新的在前）和单位排序。"""
