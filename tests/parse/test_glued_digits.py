@@ -70,3 +70,10 @@ def test_a_glued_row_is_read_right_or_not_at_all(applicants):
     _, cells = granted("".join(str(v) for v in truth))
     got = [c.value for c in cells]
     assert got == truth or got == [None] * 7
+
+
+def test_a_cell_with_spaces_or_markup_inside_is_not_split():
+    # "0 0" in one cell is no glued "00": whatever it is, pieces could not point at their own text
+    for text in ("69 3000072", "69<br>3000072"):
+        _, cells = granted(text)
+        assert all(c.value is None for c in cells), text

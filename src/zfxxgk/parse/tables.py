@@ -222,7 +222,9 @@ def split_glued(table: Table, cells: Sequence[RCell], k: int) -> list[tuple[str,
     """
     check = _row_identity(table, k)
     tokens = [c for c in cells if c.clean]
-    if check is None or not tokens or len(tokens) >= k or not all(c.clean.isdigit() for c in tokens):
+    # plain digit runs only, as printed (no spaces or markup inside: each piece keeps an exact span)
+    if check is None or not tokens or len(tokens) >= k or not all(c.clean.isdigit() and c.text.strip() == c.clean
+                                                                  and c.line == c.end_line for c in tokens):
         return None
     texts = [c.clean for c in tokens]
     if sum(len(t) for t in texts) < k or math.comb(sum(len(t) - 1 for t in texts), k - len(texts)) > _MAX_SPLITS:
@@ -253,8 +255,7 @@ def split_glued(table: Table, cells: Sequence[RCell], k: int) -> list[tuple[str,
         at = 0
         while at < len(text):
             piece = next(pieces)
-            exact = span.line == span.end_line and span.end_col - span.col == len(text)  # no markup around
-            out.append((piece, span._replace(col=span.col + at, end_col=span.col + at + len(piece)) if exact else span))
+            out.append((piece, span._replace(col=span.col + at, end_col=span.col + at + len(piece))))
             at += len(piece)
     return out
 
