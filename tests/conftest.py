@@ -7,6 +7,12 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI (.ci/run sets HYPOTHESIS_PROFILE=ci) runs the same examples every time, so a landing never
+# depends on luck; a plain local run explores new random examples and keeps what it finds.
+settings.register_profile("ci", derandomize=True, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("ZFXXGK_SHARED", ROOT.parent / "shared"))
