@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..model import Span
 from .normalize import has_cjk
@@ -28,11 +29,12 @@ _HEADING_LIKE = re.compile(r"^[#\s]*[一二三四五六七八九十]+[、.．]")
 _NUMERIC = re.compile(r"^\s*[-\d.,/]*\s*$")
 
 
-@dataclass(slots=True)
-class RCell:
+class RCell(NamedTuple):
     """A cell as read: raw text (continuation lines joined by a newline) and its raw extent.
 
-    The span (trimmed of surrounding whitespace) is computed on demand: most cells never need it.
+    A NamedTuple, not a dataclass: a report has thousands and tuples are the cheapest objects to
+    make (hot paths build them with ``tuple.__new__``). The span (trimmed of surrounding
+    whitespace) is computed on demand: most cells never need it.
     """
 
     text: str
@@ -49,17 +51,17 @@ class RCell:
     @property
     def span(self) -> Span:
         """Where the cell's text is (1-based line, 0-based columns, end exclusive)."""
-        t = self.text
-        if t and self.line == self.end_line and not t[0].isspace() and not t[-1].isspace():
+        t, line, col, end_line, end_col = self
+        if t and line == end_line and not t[0].isspace() and not t[-1].isspace():
             # common case: nothing to trim (tuple.__new__ skips the NamedTuple's Python-level __new__)
-            return _new_tuple(Span, (self.line, self.col, self.line, self.end_col, None))
+            return _new_tuple(Span, (line, col, line, end_col, None))
         body = t.strip()
         if not body:
-            return Span(self.line, self.col, self.end_line, self.end_col)
-        lead = len(self.text) - len(self.text.lstrip())
-        if self.line == self.end_line:
-            return Span(self.line, self.col + lead, self.line, self.col + lead + len(body))
-        return Span(self.line, self.col + lead, self.end_line, self.end_col)
+            return Span(line, col, end_line, end_col)
+        lead = len(t) - len(t.lstrip())
+        if line == end_line:
+            return Span(line, col + lead, line, col + lead + len(body))
+        return Span(line, col + lead, end_line, end_col)
 
 
 @dataclass(slots=True)
@@ -103,10 +105,11 @@ def _split_cells(line: str, sep: str, lineno: int, strip_edges: bool = False) ->
         if parts and not parts[-1].strip():
             parts = parts[:-1]
     cells: list[RCell] = []
+    width = len(sep)
     for p in parts:
         end = start + len(p)
-        cells.append(RCell(p, lineno, start, lineno, end))
-        start = end + len(sep)
+        cells.append(_new_tuple(RCell, (p, lineno, start, lineno, end)))
+        start = end + width
     return cells
 
 
@@ -184,40 +187,44 @@ def _continues_cell(prev: str, line: str) -> bool:
 def read_rows(lines: list[str]) -> list[Row]:
     """Read every line into the row model."""
     rows: list[Row] = []
+    append = rows.append
     i, n = 0, len(lines)
     while i < n:
         line = lines[i]
         ln = i + 1
-        if _is_cell_line(line):
-            row = Row("cells", ln, ln)
-            while i < n and _is_cell_line(lines[i]):
-                text = lines[i][1:]
-                first, end_col = i + 1, len(lines[i])
+        if line.startswith("\t") and line.count("\t") == 1:  # layout B: one cell per line
+            cells: list[RCell] = []
+            while i < n:
+                cur = lines[i]
+                if not (cur.startswith("\t") and cur.count("\t") == 1):
+                    break
+                text = cur[1:]
+                first, end_col = i + 1, len(cur)
                 i += 1
-                while i < n and _continues_cell(text, lines[i]):
+                # the next cell line (a TAB in it) is the common case: no continuation test needed
+                while i < n and "\t" not in lines[i] and _continues_cell(text, lines[i]):
                     text += "\n" + lines[i].strip()
                     end_col = len(lines[i])
                     i += 1
-                row.cells.append(RCell(text, first, 1, i, end_col))
-                row.end_line = i
-            rows.append(row)
+                cells.append(_new_tuple(RCell, (text, first, 1, i, end_col)))
+            append(Row("cells", ln, i, cells))
             continue
+        i += 1
         stripped = line.strip()
         if not stripped:
-            rows.append(Row("blank", ln, ln))
+            append(Row("blank", ln, ln, []))
         elif FURNITURE.match(stripped):
-            rows.append(Row("furniture", ln, ln, [RCell(stripped, ln, 0, ln, len(line))]))
-        elif stripped.startswith("|"):
+            append(Row("furniture", ln, ln, [_new_tuple(RCell, (stripped, ln, 0, ln, len(line)))]))
+        elif stripped[0] == "|":
             if not _RULE_ROW.match(stripped):
-                rows.append(Row("grid", ln, ln, _split_cells(line, "|", ln, strip_edges=True)))
+                append(Row("grid", ln, ln, _split_cells(line, "|", ln, strip_edges=True)))
         elif "\t" in line:
-            rows.append(Row("tsv", ln, ln, _split_cells(line, "\t", ln)))
-        elif stripped.count(" | ") >= 2:
-            rows.append(Row("tsv", ln, ln, _split_cells(line, "|", ln)))
+            append(Row("tsv", ln, ln, _split_cells(line, "\t", ln)))
+        elif " | " in stripped and stripped.count(" | ") >= 2:
+            append(Row("tsv", ln, ln, _split_cells(line, "|", ln)))
         elif (spaced := _spaced_cells(line, ln)) is not None:
-            rows.append(Row("spaced", ln, ln, spaced))
+            append(Row("spaced", ln, ln, spaced))
         else:
             start = len(line) - len(line.lstrip())
-            rows.append(Row("text", ln, ln, [RCell(stripped, ln, start, ln, start + len(stripped))]))
-        i += 1
+            append(Row("text", ln, ln, [_new_tuple(RCell, (stripped, ln, start, ln, start + len(stripped)))]))
     return rows

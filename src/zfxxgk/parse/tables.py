@@ -8,6 +8,7 @@ slots cannot be assigned is UNREADABLE rather than guessed.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ from .labels import (
 from .normalize import MARKUP as _MARKUP
 from .normalize import core_label, norm_label
 from .rows import RCell, Row
-from .values import clean_cell, is_value_text, read_value
+from .values import clean_cell, is_label_text, is_number_text, is_value_text, read_value
 
 T3_ROW_ORDER = [r.key for r in T3_ROWS]
 T3_COLUMN_ORDER = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
@@ -88,14 +89,17 @@ def _is_prose(row: Row) -> bool:
 
 
 _ANCHOR_HINTS = ("第二十条", "勾稽", "申请人", "行政复议")
+# any hint, spaces allowed between its characters (cells are TAB-joined, so never across cells)
+_ANCHOR_HINT = re.compile("|".join(" *".join(h) for h in _ANCHOR_HINTS))
 
 
 def _anchor(row: Row) -> Table | None:
     if row.kind == "blank" or _is_prose(row):
         return None
-    raw = row.text.replace(" ", "")
-    if not any(h in raw for h in _ANCHOR_HINTS):
-        return None  # fast path
+    cells = row.cells
+    raw = cells[0].text if len(cells) == 1 else "\t".join([c.text for c in cells])
+    if _ANCHOR_HINT.search(raw) is None:
+        return None  # fast path: most rows hold none of the hints
     norms = [norm_label(c.text) for c in row.cells]
     if any("第二十条第(一)项" in n for n in norms):
         return Table.T2
@@ -149,7 +153,7 @@ def _t4_fallback(rows: Sequence[Row], headings: set[int], section_at: Sequence[i
 
 
 def _labels(row: Row) -> list[tuple[int, RCell]]:
-    return [(i, c) for i, c in enumerate(row.cells) if c.clean and not is_value_text(c.text)]
+    return [(i, c) for i, c in enumerate(row.cells) if is_label_text(c.text)]
 
 
 def _found_text(c: RCell) -> str:
@@ -163,7 +167,7 @@ def _variant(ctx: _Ctx, cell: RCell, m: Match) -> None:
 
 
 def _numbers(row: Row) -> int:
-    return sum(1 for c in row.cells if c.clean and read_value(c.text)[0] is CellState.NUMBER)
+    return sum(1 for c in row.cells if is_number_text(c.text))
 
 
 def assign_slots(row: Row, start: int, k: int, layout: str) -> list[RCell] | None:
@@ -292,8 +296,11 @@ def _fill(ctx: _Ctx, ids: Sequence[str], row: Row, start: int, colmap: dict[str,
         k = len([c for c in row.cells[start:] if c.clean])
         ctx.note(NoteKind.ROW_AMBIGUOUS, row.span(), label=label, k=k, expected=len(ids), cells=list(ids))
         return False
-    for cid, rc in zip(ids, slots, strict=True):
-        _set(ctx, cid, rc, fractional)
+    cells = ctx.report.cells
+    for cid, rc in zip(ids, slots, strict=True):  # _set, inlined: this is once per cell of every report
+        t = rc.text
+        state, value = read_value(t, fractional)
+        cells[cid] = Cell(cid, state, value, t.strip(), rc.span)
     return True
 
 

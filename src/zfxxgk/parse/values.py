@@ -61,3 +61,15 @@ def is_value_text(raw: str) -> bool:
         return True
     s = clean_cell(raw)
     return not has_cjk(s) and len(s) <= 4 and not s.startswith("(")
+
+
+@lru_cache(maxsize=16384)
+def is_label_text(raw: str) -> bool:
+    """Whether a cell holds a label: some text that is not a value (one cached test per text)."""
+    return bool(clean_cell(raw)) and not is_value_text(raw)
+
+
+@lru_cache(maxsize=16384)
+def is_number_text(raw: str) -> bool:
+    """Whether a cell holds a number."""
+    return read_value(raw)[0] is CellState.NUMBER
