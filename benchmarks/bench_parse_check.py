@@ -13,6 +13,7 @@ import platform
 import time
 from pathlib import Path
 
+from zfxxgk.batch import rare_collections
 from zfxxgk.check import check
 from zfxxgk.parse import decode_text, iter_report_files, parse_text
 
@@ -59,12 +60,15 @@ def main() -> None:
             check(parse_text(text, src))
 
     t_parse, t_check, t_both = (best_of(f, args.repeat, args.rounds) for f in (parse_all, check_all, both))
+    with rare_collections():  # as in the batch workers
+        t_worker = best_of(both, args.repeat, args.rounds)
 
     print(f"machine: {platform.machine()} {platform.python_implementation()} {platform.python_version()}, 1 process")
     print(f"corpus: {len(texts)} reports × {args.repeat} = {n}, best of {args.rounds} rounds")
     print(f"{'stage':<14}{'reports/s':>12}{'µs/report':>12}")
-    for name, t in (("parse", t_parse), ("check", t_check), ("parse+check", t_both)):
+    for name, t in (("parse", t_parse), ("check", t_check), ("parse+check", t_both), ("… rare GC ¹", t_worker)):
         print(f"{name:<14}{n / t:>12,.0f}{t / n * 1e6:>12,.0f}")
+    print("¹ parse+check with the garbage collector tuned as in the batch workers (zfxxgk.batch.rare_collections)")
 
 
 if __name__ == "__main__":

@@ -81,3 +81,29 @@ def test_dask_engine_gives_the_same_database(tmp_path):
     stats = batch_import([folder], distributed, chunk=3, engine="dask")  # a LocalCluster
     assert stats.imported == 12 and stats.failed == 3
     assert snapshot(distributed) == snapshot(local)
+
+
+def test_workers_make_no_reference_cycles(tmp_path):
+    """The workers collect garbage rarely (batch.rare_collections): that is only safe while a
+    report's parse, check and database rows leave no cycles behind for the collector.
+    """
+    import gc
+
+    from tests.conftest import SEEDS
+    from zfxxgk.batch import GC_THRESHOLD, rare_collections, work
+
+    paths = [str(p) for p in SEEDS] + [str(p) for p in corpus(tmp_path).iterdir()]  # bad files too
+    for p in paths:
+        work(p)  # warm caches (memoised labels, regexes)
+    gc.collect()
+    gc.disable()
+    try:
+        for p in paths:
+            work(p)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+    before = gc.get_threshold()
+    with rare_collections():
+        assert gc.get_threshold()[0] >= GC_THRESHOLD
+    assert gc.get_threshold() == before
