@@ -306,7 +306,8 @@ def _fill(ctx: _Ctx, ids: Sequence[str], row: Row, start: int, colmap: dict[str,
 
 def _cells_text(ctx: _Ctx, ids: Sequence[str]) -> str:
     """The values already read for a row, as ``1/0/…`` (the first occurrence of a duplicated row)."""
-    return "/".join(clean_cell(ctx.report.cells[cid].raw or "") for cid in ids)
+    cells = ctx.report.cells  # while mapping, a cell not read yet is not in the dict (parse_text adds them)
+    return "/".join(clean_cell(c.raw or "") if (c := cells.get(cid)) is not None else "" for cid in ids)
 
 
 def _values_text(row: Row, start: int) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
-from ..model import NoteKind, ParseNote, Report, Section, Span, Table
+from ..model import Cell, NoteKind, ParseNote, Report, Section, Span, Table
+from ..model.ids import CELL_IDS
 from .header import find_periods, find_signature, find_title, unit_and_year
 from .rows import Row, read_rows, split_lines
 from .sections import HeadingMatch, match_heading
@@ -19,7 +20,9 @@ def parse_text(text: str, source: str = "<text>") -> Report:
     text = text.lstrip("\ufeff")
     lines = split_lines(text)
     rows = read_rows(lines)
-    report = Report(source=source, text=text)
+    # Cells start empty and the absent ones are added at the end: most of the 200 are read from
+    # the tables, so making all 200 first and then replacing them was wasted work.
+    report = Report(source=source, text=text, cells={})
 
     headings = _find_headings(rows)
     section_at: list[int | None] = []
@@ -57,6 +60,8 @@ def parse_text(text: str, source: str = "<text>") -> Report:
 
     for table, region in regions.items():
         _MAPPERS[table](region, report)
+    read = report.cells
+    report.cells = {i: read[i] if i in read else Cell(i) for i in CELL_IDS}  # in registry order
     layouts = Counter(t.layout for t in report.tables.values())
     report.format = "text/" + (layouts.most_common(1)[0][0] if layouts else "prose")
 
