@@ -187,6 +187,33 @@ def matches(instance: str, selectors: Iterable[str]) -> bool:
     return False
 
 
+class _Run:
+    """The report of the run in progress and what its rules worked out once for all of them."""
+
+    __slots__ = ("report", "memo")
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.memo: dict[Any, Any] = {}
+
+
+_RUN: _Run | None = None
+
+
+def run_memo(report: Report) -> dict[Any, Any]:
+    """A dict shared by every rule of the run in progress on ``report``.
+
+    Rules keep per-report facts here (a pass over the cells, identity sums, the prose) so the
+    136 instances compute each once. The dict lives for one run only, so a report changed
+    between two checks is never served stale facts; outside a run on this very report object
+    (a rule called directly, or runs interleaved) the answer is a fresh dict: slower, never wrong.
+    """
+    run = _RUN
+    if run is not None and run.report is report:
+        return run.memo
+    return {}
+
+
 def run_rules(
     report: Report,
     select: Sequence[str] | None = None,
@@ -194,17 +221,23 @@ def run_rules(
     ctx: Any = None,
 ) -> Iterator[Finding]:
     """Run every selected rule instance on the report; rules with a ``ctx`` parameter get ``ctx``."""
-    for r in RULES.values():
-        wants_ctx = r.wants_ctx
-        for instance, kwargs, emit in _emitters(r):
-            if select and not matches(instance, select):
-                continue
-            if ignore and matches(instance, ignore):
-                continue
-            produced = False
-            results = r.func(report, emit, ctx=ctx, **kwargs) if wants_ctx else r.func(report, emit, **kwargs)
-            for f in results:
-                produced = True
-                yield f
-            if not produced:
-                yield emit.passed()
+    global _RUN
+    outer, _RUN = _RUN, _Run(report)
+    try:
+        for r in RULES.values():
+            wants_ctx = r.wants_ctx
+            for instance, kwargs, emit in _emitters(r):
+                # Selection is matched only when asked for: a plain check() runs everything.
+                if select and not matches(instance, select):
+                    continue
+                if ignore and matches(instance, ignore):
+                    continue
+                produced = False
+                results = r.func(report, emit, ctx=ctx, **kwargs) if wants_ctx else r.func(report, emit, **kwargs)
+                for f in results:
+                    produced = True
+                    yield f
+                if not produced:
+                    yield emit.passed()
+    finally:
+        _RUN = outer

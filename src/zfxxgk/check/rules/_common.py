@@ -13,19 +13,19 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ...model import CellState, Finding, NoteKind, ParseNote, Report, Table
+from ...model import Finding, NoteKind, ParseNote, Report, Table
 from ...model.ids import (
     CELL,
     SECTION_ORDINALS,
     T3_GROUP_LABELS,
     T3_ROW_GROUP,
-    TABLE_CELLS,
     TABLE_ROWS,
     row_cells,
 )
 from ...model.units import UnitType, infer_unit_type
 from ..context import CheckContext
 from ..registry import Emit
+from ._cells import cell_facts
 
 SECTION_MISSING = "section.%d"  # how a missing section is named in not_assessable(missing=…)
 
@@ -91,7 +91,7 @@ def note_row_cells(note: ParseNote) -> list[str]:
 
 def table_present(report: Report, table: Table) -> bool:
     """Whether the table was found, or at least one of its cells was read."""
-    return table in report.tables or any(report.cells[i].state is not CellState.ABSENT for i in TABLE_CELLS[table])
+    return table in report.tables or cell_facts(report).read[table]
 
 
 def absent_tables(report: Report) -> list[str]:

@@ -13,9 +13,19 @@ from typing import Any
 
 from ...model import Finding, Outcome, Report
 from ..identity import IdentityResult, evaluate
-from ..registry import Emit, show
+from ..registry import Emit, run_memo, show
 
 Identity = tuple[str, tuple[str, ...], tuple[str, ...]]  # (rule instance, lhs cells, rhs cells)
+
+
+def evaluated(report: Report, lhs: tuple[str, ...], rhs: tuple[str, ...]) -> IdentityResult:
+    """:func:`evaluate`, once per run: an identity rule and the ``*-IMPLIED`` rule share the result."""
+    memo = run_memo(report)
+    key = ("identity", lhs, rhs)
+    res = memo.get(key)
+    if res is None:
+        res = memo[key] = evaluate(report, lhs, rhs)
+    return res
 
 
 def cell_value(report: Report, cell_id: str) -> str:
@@ -58,7 +68,7 @@ def judge_identity(
     when a term is null) and ``d`` (the absolute difference, “至少n” for a bound violation).
     """
     if res is None:
-        res = evaluate(report, lhs, rhs)
+        res = evaluated(report, lhs, rhs)
     if res.outcome is Outcome.PASS:
         yield emit.passed()
     elif res.outcome is Outcome.NOT_ASSESSABLE:
@@ -82,7 +92,7 @@ def judge_total(
 
     The message may also use ``s`` (the parts' sum, “≥n” when a part is null) and ``t`` (the total).
     """
-    res = evaluate(report, lhs, rhs)
+    res = evaluated(report, lhs, rhs)
     if res.outcome is Outcome.PASS:
         yield emit.passed()  # fast path: an identity's cells are known from its rule; nothing to build
         return
@@ -101,7 +111,7 @@ def implied_findings(
     """
     implied: dict[str, list[tuple[str, object]]] = {}
     for instance, lhs, rhs in identities:
-        res = evaluate(report, lhs, rhs)
+        res = evaluated(report, lhs, rhs)
         if res.implied is not None:
             cell_id, v = res.implied
             implied.setdefault(cell_id, []).append((instance, v))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...model import CellState, Finding, NoteKind, Report, Severity, Table
-from ...model.ids import SECTION_TITLES, TABLE_CELLS, TABLE_ROWS, TABLE_SECTION, row_cells, section_heading
+from ...model.ids import SECTION_TITLES, TABLE_ROWS, TABLE_SECTION, row_cells, section_heading
 from ..registry import Emit, rule
+from ._cells import cell_facts
 from ._common import (
     SECTION_MISSING,
     cell_label,
@@ -323,6 +324,8 @@ def rule_struct_table_truncated(report: Report, emit: Emit, t: str) -> Iterator[
     if table not in report.tables:
         yield emit.not_assessable(missing=[t], reason="未找到该表")
         return
+    if not cell_facts(report).absent[table]:
+        return  # no cell of the table is absent, so no row is
     order = [r.key for r in TABLE_ROWS[table]]
     absent = [k for k in order if all(report.cells[i].state is CellState.ABSENT for i in row_cells(table, k))]
     if not absent:
@@ -374,7 +377,7 @@ def rule_struct_cell_blank(report: Report, emit: Emit, t: str) -> Iterator[Findi
     if table not in report.tables:
         yield emit.not_assessable(missing=[t], reason="未找到该表")
         return
-    blank = [i for i in TABLE_CELLS[table] if report.cells[i].state is CellState.BLANK]
+    blank = cell_facts(report).blank[table]
     if blank:
         yield emit.fail(
             cells=blank,

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ...model import CellState, Finding, NoteKind, Report, Severity
-from ...model.ids import CELL, CELL_IDS, t2
+from ...model.ids import CELL, t2
 from ..registry import Emit, rule
+from ._cells import cell_facts
 from ._common import cell_label, no_table_found, note_evidence, notes_of
 
 FEE = t2("fee", "amount")
@@ -56,7 +57,7 @@ def rule_val_negative(report: Report, emit: Emit) -> Iterator[Finding]:
     if (na := no_table_found(report, emit)) is not None:
         yield na
         return
-    for i in CELL_IDS:
+    for i in cell_facts(report).suspects:  # every other cell holds a non-negative int or nothing
         v = report.cells[i].value
         if v is not None and v < 0:
             yield _cell_finding(report, emit, i)
@@ -88,7 +89,7 @@ def rule_val_not_integer(report: Report, emit: Emit) -> Iterator[Finding]:
     if (na := no_table_found(report, emit)) is not None:
         yield na
         return
-    for i in CELL_IDS:
+    for i in cell_facts(report).suspects:  # every other cell holds an int or nothing
         v = report.cells[i].value
         if isinstance(v, Decimal) and v != v.to_integral_value() and not CELL[i].decimal:
             yield _cell_finding(report, emit, i)
@@ -136,9 +137,12 @@ def rule_val_text(report: Report, emit: Emit) -> Iterator[Finding]:
     if (na := no_table_found(report, emit)) is not None:
         yield na
         return
+    text_like = cell_facts(report).text_like
+    if not text_like:
+        return
     skip = _reported_elsewhere(report)
-    for i in CELL_IDS:
-        if i not in skip and report.cells[i].state in (CellState.TEXT, CellState.UNREADABLE):
+    for i in text_like:
+        if i not in skip:
             yield _cell_finding(report, emit, i)
 
 
@@ -168,9 +172,8 @@ def rule_val_placeholder(report: Report, emit: Emit) -> Iterator[Finding]:
     if (na := no_table_found(report, emit)) is not None:
         yield na
         return
-    for i in CELL_IDS:
-        if report.cells[i].state in (CellState.DASH, CellState.NONE_WORD):
-            yield _cell_finding(report, emit, i)
+    for i in cell_facts(report).placeholders:
+        yield _cell_finding(report, emit, i)
 
 
 @rule("VAL-FEE-UNIT", Severity.WARNING, "表二收费金额单位应为“万元”，原文为“%(unit)s”。")
