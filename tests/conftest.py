@@ -28,6 +28,28 @@ def seed_paths() -> list[Path]:
     return paths
 
 
+def stale_install() -> list[str]:
+    """Source files that differ from the installed package (scripts/setup installs a built wheel,
+    so the compiled modules are used): tests must never run yesterday's code.
+    """
+    import zfxxgk
+
+    installed = Path(zfxxgk.__file__).resolve().parent
+    sources = ROOT / "src" / "zfxxgk"
+    if installed == sources.resolve():
+        return []  # running from the sources themselves (PYTHONPATH=src or an editable install)
+    stale = []
+    for p in sorted(sources.rglob("*")):
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc":
+            twin = installed / p.relative_to(sources)
+            if not twin.is_file() or twin.read_bytes() != p.read_bytes():
+                stale.append(str(p.relative_to(ROOT)))
+    return stale
+
+
+if _stale := stale_install():
+    pytest.exit(f"installed zfxxgk is older than its sources ({', '.join(_stale[:3])}…): run ./scripts/setup", 3)
+
 SEEDS = seed_paths()
 SEED_IDS = [p.stem[:3] for p in SEEDS]
 

@@ -24,7 +24,7 @@ class Table(StrEnum):
         return int(self.value[1])
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # a table's title, not str.title()
         """Standard table title."""
         return TABLE_TITLES[self]
 

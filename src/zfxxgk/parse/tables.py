@@ -12,6 +12,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import cast
 
 from ..model import Cell, CellState, NoteKind, ParseNote, Report, Span, Table, TableInfo
 from ..model.ids import (
@@ -356,7 +358,7 @@ def map_t2(region: Region, report: Report) -> None:
             colmap = {m.key: i for i, _, m in cols} if ctx.layout == "grid" else None
             width = len(row.cells)
             continue
-        leaf = next(((i, c, m) for i, c in reversed(labels) if (m := T2_ROW_LABELS.match(c.text))), None)
+        leaf = next(((i, c, lm) for i, c in reversed(labels) if (lm := T2_ROW_LABELS.match(c.text))), None)
         if leaf is None:
             if labels and _numbers(row):
                 ctx.note(NoteKind.ROW_UNKNOWN, row.span(), label=_found_text(labels[-1][1]))
@@ -599,7 +601,7 @@ def _t3_separated_blocks(ctx: _Ctx, region: Region) -> bool:
 
     def adds_up(rows: list[list[RCell]]) -> bool:
         vals = [[read_value(c.text)[1] for c in r] for r in rows]
-        return all(sum(v[:6]) == v[6] for v in vals)  # type: ignore[misc]
+        return all(sum(cast("list[int | Decimal]", v[:6])) == v[6] for v in vals)  # no None: checked above
 
     fits = [order for order in (by_row, by_column) if adds_up(order)]
     if not fits or (len(fits) == 2 and [[c.clean for c in r] for r in fits[0]] != [[c.clean for c in r] for r in fits[1]]):
