@@ -32,6 +32,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from ..model import Report, Span
 from ..model.report import json_number
+from .registry import run_memo
 
 T = TypeVar("T")
 
@@ -499,11 +500,24 @@ _TEXT_AND_SPAN = attrgetter("text", "span")
 
 
 def prose_of(report: Report) -> Prose:
-    """The report's :class:`Prose`, memoised for the last report seen.
+    """The report's :class:`Prose`, memoised for the run in progress and for the last report seen.
 
-    The key holds the text objects themselves (compared by identity first, then by value), so a
-    changed text or another report with other texts is never served a stale result.
+    About twenty rules ask for it per run; within a run the run's memo answers (nothing changes
+    the report meanwhile). Across runs the key holds the text objects themselves (compared by
+    identity first, then by value), so a changed text or another report with other texts is never
+    served a stale result.
     """
+    memo = run_memo(report)
+    prose = memo.get(_PROSE_KEY)
+    if prose is None:
+        prose = memo[_PROSE_KEY] = _last_or_build(report)
+    return prose
+
+
+_PROSE_KEY = "prose"
+
+
+def _last_or_build(report: Report) -> Prose:
     global _LAST
     sections = report.sections
     key = (

@@ -214,6 +214,19 @@ def run_memo(report: Report) -> dict[Any, Any]:
     return {}
 
 
+_Step = tuple[str, RuleFunc, Emit, dict[str, str], bool]  # instance, function, emitter, kwargs, wants ctx
+_PLAN: tuple[tuple[Rule, ...], list[_Step]] = ((), [])
+
+
+def _plan() -> list[_Step]:
+    """Every rule instance in registry order, flattened once (rebuilt if the registry changes)."""
+    global _PLAN
+    rules = tuple(RULES.values())
+    if _PLAN[0] != rules:  # elementwise identity first: cheap when nothing changed
+        _PLAN = (rules, [(i, r.func, emit, kw, r.wants_ctx) for r in rules for i, kw, emit in _emitters(r)])
+    return _PLAN[1]
+
+
 def run_rules(
     report: Report,
     select: Sequence[str] | None = None,
@@ -224,20 +237,21 @@ def run_rules(
     global _RUN
     outer, _RUN = _RUN, _Run(report)
     try:
-        for r in RULES.values():
-            wants_ctx = r.wants_ctx
-            for instance, kwargs, emit in _emitters(r):
-                # Selection is matched only when asked for: a plain check() runs everything.
-                if select and not matches(instance, select):
-                    continue
-                if ignore and matches(instance, ignore):
-                    continue
-                produced = False
-                results = r.func(report, emit, ctx=ctx, **kwargs) if wants_ctx else r.func(report, emit, **kwargs)
-                for f in results:
-                    produced = True
-                    yield f
-                if not produced:
-                    yield emit.passed()
+        for instance, func, emit, kwargs, wants_ctx in _plan():
+            if select and not matches(instance, select):
+                continue
+            if ignore and matches(instance, ignore):
+                continue
+            if wants_ctx:
+                results = func(report, emit, ctx=ctx, **kwargs)
+            else:
+                results = func(report, emit, **kwargs) if kwargs else func(report, emit)
+            produced = False
+            for f in results:
+                produced = True
+                yield f
+            if not produced:
+                # most instances end here: the shared plain pass, without a call once it exists
+                yield emit._pass if emit._pass is not None else emit.passed()
     finally:
         _RUN = outer

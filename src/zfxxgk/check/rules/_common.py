@@ -24,7 +24,7 @@ from ...model.ids import (
 )
 from ...model.units import UnitType, infer_unit_type
 from ..context import CheckContext
-from ..registry import Emit
+from ..registry import Emit, run_memo
 from ._cells import cell_facts
 
 SECTION_MISSING = "section.%d"  # how a missing section is named in not_assessable(missing=…)
@@ -94,15 +94,24 @@ def table_present(report: Report, table: Table) -> bool:
     return table in report.tables or cell_facts(report).read[table]
 
 
+_TABLES = tuple(Table)  # iterating the enum class itself is slow, and this runs ~10 times a check
+
+
 def absent_tables(report: Report) -> list[str]:
     """Tables neither found nor read (for ``not_assessable(missing=…)``)."""
-    return [t.value for t in Table if not table_present(report, t)]
+    return [t.value for t in _TABLES if not table_present(report, t)]
+
+
+_ABSENT_KEY = "absent_tables"
 
 
 def no_table_found(report: Report, emit: Emit) -> Finding | None:
     """NOT_ASSESSABLE when none of the three tables is in the report (a table rule has no input)."""
-    missing = absent_tables(report)
-    if len(missing) == len(Table):
+    memo = run_memo(report)
+    missing = memo.get(_ABSENT_KEY)
+    if missing is None:
+        missing = memo[_ABSENT_KEY] = absent_tables(report)  # ten rules ask, once a run
+    if len(missing) == len(_TABLES):
         return emit.not_assessable(missing=missing, reason="未找到任何表格")
     return None
 

@@ -87,16 +87,16 @@ def judge_identity(
 
 def judge_total(
     report: Report, emit: Emit, lhs: tuple[str, ...], rhs: tuple[str, ...], **fields: object
-) -> Iterator[Finding]:
+) -> Iterable[Finding]:
     """:func:`judge_identity` for ``total = Σ parts`` (lhs = the total cell).
 
     The message may also use ``s`` (the parts' sum, “≥n” when a part is null) and ``t`` (the total).
+    A pass is returned as no findings at all (the runner yields the plain pass), without a generator.
     """
     res = evaluated(report, lhs, rhs)
     if res.outcome is Outcome.PASS:
-        yield emit.passed()  # fast path: an identity's cells are known from its rule; nothing to build
-        return
-    yield from judge_identity(
+        return ()
+    return judge_identity(
         report, emit, lhs, rhs, res, s=side_sum(res.rhs, res.rhs_known), t=cell_value(report, lhs[0]), **fields
     )
 

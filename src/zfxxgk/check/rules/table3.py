@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 
-from ...model import Finding, Report, Severity
+from ...model import Finding, Outcome, Report, Severity
 from ...model.ids import OUTCOME_ROWS, T3_APPLICANT_COLUMNS, T3_COLUMNS, T3_ROWS, t3
 from ..registry import Emit, rule
 from ._common import cell_label
-from ._identity_rule import cell_value, implied_findings, judge_identity, judge_total
+from ._identity_rule import cell_value, evaluated, implied_findings, judge_identity, judge_total
 
 COLUMN_KEYS = tuple(c.key for c in T3_COLUMNS)
 COLUMN_LABEL = {c.key: c.label for c in T3_COLUMNS}
@@ -51,7 +51,7 @@ def identities() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
     "表三“%(col)s”列勾稽关系不成立：本年新收%(a)s+上年结转%(b)s=%(lhs)s，办理结果总计%(t)s+结转下年度%(f)s=%(rhs)s，相差%(d)s。",
     params=COLUMN_KEYS,
 )
-def rule_t3_balance(report: Report, emit: Emit, c: str) -> Iterator[Finding]:
+def rule_t3_balance(report: Report, emit: Emit, c: str) -> Iterable[Finding]:
     """T3-BALANCE：表三各列勾稽关系（第一项加第二项之和等于第三项加第四项之和）
 
     规则
@@ -76,8 +76,11 @@ def rule_t3_balance(report: Report, emit: Emit, c: str) -> Iterator[Finding]:
         国办公开办函〔2021〕30号 年度报告格式 表三表头注。
     """
     lhs, rhs = balance_identity(c)
-    yield from judge_identity(
-        report, emit, lhs, rhs, col=COLUMN_LABEL[c],
+    res = evaluated(report, lhs, rhs)
+    if res.outcome is Outcome.PASS:
+        return ()  # most columns balance: the message fields below are built only when they do not
+    return judge_identity(
+        report, emit, lhs, rhs, res, col=COLUMN_LABEL[c],
         a=cell_value(report, lhs[0]), b=cell_value(report, lhs[1]),
         t=cell_value(report, rhs[0]), f=cell_value(report, rhs[1]),
     )
@@ -89,7 +92,7 @@ def rule_t3_balance(report: Report, emit: Emit, c: str) -> Iterator[Finding]:
     "表三“%(col)s”列各项办理结果之和为%(s)s，与“（七）总计”%(t)s不一致（相差%(d)s）。",
     params=COLUMN_KEYS,
 )
-def rule_t3_outcomes(report: Report, emit: Emit, c: str) -> Iterator[Finding]:
+def rule_t3_outcomes(report: Report, emit: Emit, c: str) -> Iterable[Finding]:
     """T3-OUTCOMES：表三各列办理结果之和等于“（七）总计”
 
     规则
@@ -112,7 +115,9 @@ def rule_t3_outcomes(report: Report, emit: Emit, c: str) -> Iterator[Finding]:
         国办公开办函〔2021〕30号 年度报告格式 表三。
     """
     lhs, rhs = outcomes_identity(c)
-    yield from judge_total(report, emit, lhs, rhs, col=COLUMN_LABEL[c])
+    if evaluated(report, lhs, rhs).outcome is Outcome.PASS:
+        return ()  # the usual case, decided without building the message fields
+    return judge_total(report, emit, lhs, rhs, col=COLUMN_LABEL[c])
 
 
 @rule(
@@ -121,7 +126,7 @@ def rule_t3_outcomes(report: Report, emit: Emit, c: str) -> Iterator[Finding]:
     "表三“%(row)s”行六类申请人之和为%(s)s，与“总计”%(t)s不一致（相差%(d)s）。",
     params=ROW_KEYS,
 )
-def rule_t3_rowsum(report: Report, emit: Emit, r: str) -> Iterator[Finding]:
+def rule_t3_rowsum(report: Report, emit: Emit, r: str) -> Iterable[Finding]:
     """T3-ROWSUM：表三各行六类申请人之和等于“总计”栏
 
     规则
@@ -143,7 +148,9 @@ def rule_t3_rowsum(report: Report, emit: Emit, r: str) -> Iterator[Finding]:
         国办公开办函〔2021〕30号 年度报告格式 表三。
     """
     lhs, rhs = rowsum_identity(r)
-    yield from judge_total(report, emit, lhs, rhs, row=ROW_LABEL[r])
+    if evaluated(report, lhs, rhs).outcome is Outcome.PASS:
+        return ()  # the usual case, decided without building the message fields
+    return judge_total(report, emit, lhs, rhs, row=ROW_LABEL[r])
 
 
 @rule("T3-IMPLIED", Severity.INFO, "表三%(cell)s未填报；按%(rule)s推算应为%(v)s（推算值未写入数据）。")

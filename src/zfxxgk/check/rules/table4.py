@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from functools import cache
 
-from ...model import Finding, Report, Severity
+from ...model import Finding, Outcome, Report, Severity
 from ...model.ids import T4_BLOCKS, T4_PARTS, t3, t4
 from ..registry import Emit, rule, show
 from ._common import cell_label, cells_evidence
-from ._identity_rule import cell_value, implied_findings, judge_total
+from ._identity_rule import cell_value, evaluated, implied_findings, judge_total
 
 BLOCK_KEYS = tuple(b.key for b in T4_BLOCKS)
 BLOCK_LABEL = {b.key: b.label for b in T4_BLOCKS}
 
 
+@cache
 def sum_identity(b: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Block total = upheld + corrected + other + pending, block b."""
     return (t4(b, "total"),), tuple(t4(b, c) for c in T4_PARTS)
@@ -31,7 +33,7 @@ def identities() -> Iterator[tuple[str, tuple[str, ...], tuple[str, ...]]]:
     "表四“%(block)s”：结果维持%(u)s+结果纠正%(c)s+其他结果%(o)s+尚未审结%(p)s=%(s)s，与总计%(t)s不一致。",
     params=BLOCK_KEYS,
 )
-def rule_t4_sum(report: Report, emit: Emit, b: str) -> Iterator[Finding]:
+def rule_t4_sum(report: Report, emit: Emit, b: str) -> Iterable[Finding]:
     """T4-SUM：表四各栏组的结果之和等于“总计”
 
     规则
@@ -55,7 +57,9 @@ def rule_t4_sum(report: Report, emit: Emit, b: str) -> Iterator[Finding]:
         国办公开办函〔2021〕30号 年度报告格式 表四。
     """
     lhs, rhs = sum_identity(b)
-    yield from judge_total(
+    if evaluated(report, lhs, rhs).outcome is Outcome.PASS:
+        return ()  # the message fields below are built only for a finding
+    return judge_total(
         report, emit, lhs, rhs, block=BLOCK_LABEL[b],
         u=cell_value(report, rhs[0]), c=cell_value(report, rhs[1]),
         o=cell_value(report, rhs[2]), p=cell_value(report, rhs[3]),
