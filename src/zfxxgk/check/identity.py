@@ -38,12 +38,14 @@ class IdentityResult:
 def evaluate(report: Report, lhs: tuple[str, ...], rhs: tuple[str, ...]) -> IdentityResult:
     """Evaluate one identity on the report's cells."""
     cells = report.cells
-    lv = [cells[i].value for i in lhs]
-    rv = [cells[i].value for i in rhs]
-    if None not in lv and None not in rv:
-        # Fast path, the usual case: every operand a known int (ints compare without raising, so
-        # skipping the sign test below changes nothing); the same sums as the loop computes.
-        lk, rk = sum(lv), sum(rv)
+    # Fast path, the usual case: every operand a known int. A null operand makes sum() raise
+    # TypeError and a Decimal gives a Decimal sum: both take the loop below. Ints compare without
+    # raising, so skipping its sign test changes nothing; the sums are the ones it computes.
+    try:
+        lk, rk = sum([cells[i].value for i in lhs]), sum([cells[i].value for i in rhs])
+    except TypeError:
+        pass
+    else:
         if type(lk) is int and type(rk) is int:
             return IdentityResult(Outcome.PASS if lk == rk else Outcome.FAIL, lk, rk, lk, rk, [])
     lk = rk = 0

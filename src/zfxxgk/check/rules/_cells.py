@@ -31,6 +31,7 @@ class CellFacts(NamedTuple):
     blank: dict[Table, list[str]]  # state BLANK, per table
     absent: dict[Table, int]  # how many cells of each table are ABSENT
     read: dict[Table, bool]  # whether any cell of each table is not ABSENT
+    nulls: dict[Table, int]  # how many cells of each table have no value
 
 
 _KEY = "cell_facts"
@@ -52,12 +53,15 @@ def _scan(report: Report) -> CellFacts:
     placeholders: list[str] = []
     blank: dict[Table, list[str]] = {t: [] for t in Table}
     absent = dict.fromkeys(Table, 0)
+    nulls = dict.fromkeys(Table, 0)
     for i, table in _SPECS:
         cell = cells[i]
         v = cell.value
         # Only plain ints are judged here; the rules test any other value themselves, exactly as
         # before (a Decimal NaN then raises in the same rule as it always did).
-        if v is not None and (type(v) is not int or v < 0):
+        if v is None:
+            nulls[table] += 1
+        elif type(v) is not int or v < 0:
             suspects.append(i)
         state = cell.state
         if state is _NUMBER:
@@ -71,4 +75,4 @@ def _scan(report: Report) -> CellFacts:
         elif state in _PLACEHOLDERS:
             placeholders.append(i)
     read = {t: absent[t] < _TABLE_SIZE[t] for t in Table}
-    return CellFacts(suspects, text_like, placeholders, blank, absent, read)
+    return CellFacts(suspects, text_like, placeholders, blank, absent, read, nulls)

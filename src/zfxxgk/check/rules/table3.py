@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from functools import cache
 
-from ...model import Finding, Outcome, Report, Severity
+from ...model import Finding, Outcome, Report, Severity, Table
 from ...model.ids import OUTCOME_ROWS, T3_APPLICANT_COLUMNS, T3_COLUMNS, T3_ROWS, t3
 from ..registry import Emit, rule
+from ._cells import cell_facts
 from ._common import cell_label
 from ._identity_rule import cell_value, evaluated, implied_findings, judge_identity, judge_total
 
@@ -177,4 +178,6 @@ def rule_t3_implied(report: Report, emit: Emit) -> Iterator[Finding]:
     依据
         zfxxgk 规范 §4.0（推算值只报告、不写入）。
     """
+    if not cell_facts(report).nulls[Table.T3]:
+        return  # a value is implied only for a null operand, and the table has none
     yield from implied_findings(report, emit, identities(), lambda cell_id: cell_label(cell_id, with_table=False))
