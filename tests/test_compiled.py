@@ -5,7 +5,8 @@ import os
 
 import pytest
 
-HOT = ["zfxxgk.model.ids", "zfxxgk.model.report", "zfxxgk.parse.header", "zfxxgk.parse.labels",
+HOT = ["zfxxgk.check.identity", "zfxxgk.check.prose_text", "zfxxgk.check.registry", "zfxxgk.check.rules._cells",
+       "zfxxgk.check.rules._common", "zfxxgk.check.rules._identity_rule", "zfxxgk.model.ids", "zfxxgk.model.report", "zfxxgk.parse.header", "zfxxgk.parse.labels",
        "zfxxgk.parse.normalize", "zfxxgk.parse.rows", "zfxxgk.parse.sections", "zfxxgk.parse.tables",
        "zfxxgk.parse.text", "zfxxgk.parse.values"]
 

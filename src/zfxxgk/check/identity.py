@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from ..model import Outcome, Report
 
@@ -41,8 +42,10 @@ def evaluate(report: Report, lhs: tuple[str, ...], rhs: tuple[str, ...]) -> Iden
     # Fast path, the usual case: every operand a known int. A null operand makes sum() raise
     # TypeError and a Decimal gives a Decimal sum: both take the loop below. Ints compare without
     # raising, so skipping its sign test changes nothing; the sums are the ones it computes.
+    lk: Any
+    rk: Any  # Any: the generic sum(), whose TypeError on None is the test (also when compiled)
     try:
-        lk, rk = sum([cells[i].value for i in lhs]), sum([cells[i].value for i in rhs])
+        lk, rk = sum([cells[i].value for i in lhs]), sum([cells[i].value for i in rhs])  # type: ignore[misc]
     except TypeError:
         pass
     else:
@@ -53,7 +56,7 @@ def evaluate(report: Report, lhs: tuple[str, ...], rhs: tuple[str, ...]) -> Iden
     rnull: list[str] = []
     negative = False
     for ids, nulls, side in ((lhs, lnull, 0), (rhs, rnull, 1)):
-        total = 0
+        total: int | Decimal = 0
         for i in ids:
             v = cells[i].value
             if v is None:

@@ -178,7 +178,7 @@ def disagree(a: ProseNumber, b: ProseNumber) -> bool:
     if not highs:
         return False
     hi, hi_in = min(highs, key=lambda x: (x[0], x[1]))
-    return lo > hi or (lo == hi and not (lo_in and hi_in))
+    return lo > hi or (lo == hi and not (lo_in and hi_in))  # type: ignore[operator]  # lo is never None: max over two
 
 
 def read_number(clause: str, start: int, end: int, unit_end: int | None = None) -> ProseNumber | None:
@@ -879,9 +879,9 @@ def dup_word_hits(prose: Prose) -> list[Hit]:
         hits = []
         for m in _dup_matches(both):
             if m.start() < len(title):
-                hits.append(p._hit(title, DUP_WORD[len(m.group(1))].match(title, m.start()), part))
+                hits.append(p._hit(title, DUP_WORD[len(m.group(1))].match(title, m.start()), part))  # type: ignore[arg-type]  # matched above
             else:
-                hits.append(p._hit(p.search, DUP_WORD[len(m.group(1))].match(p.search, m.start() - len(title) - 1)))
+                hits.append(p._hit(p.search, DUP_WORD[len(m.group(1))].match(p.search, m.start() - len(title) - 1)))  # type: ignore[arg-type]
         return hits
 
     return prose.memo("dup_word", build)

@@ -60,7 +60,7 @@ def judge_identity(
     lhs: tuple[str, ...],
     rhs: tuple[str, ...],
     res: IdentityResult | None = None,
-    **fields: object,
+    **fields: Any,
 ) -> Iterator[Finding]:
     """PASS, NOT_ASSESSABLE (missing = the null operands) or FAIL with the message filled.
 
@@ -86,7 +86,7 @@ def judge_identity(
 
 
 def judge_total(
-    report: Report, emit: Emit, lhs: tuple[str, ...], rhs: tuple[str, ...], **fields: object
+    report: Report, emit: Emit, lhs: tuple[str, ...], rhs: tuple[str, ...], **fields: Any
 ) -> Iterable[Finding]:
     """:func:`judge_identity` for ``total = Σ parts`` (lhs = the total cell).
 
