@@ -50,3 +50,37 @@ def test_select_and_ignore_give_the_same_findings_as_a_full_run():
     assert some and all(f.rule.startswith(("T3-", "VAL-TEXT")) and not f.rule.startswith("T3-BALANCE") for f in some)
     for f in some:
         assert f == full[f.rule]
+
+
+def test_interleaved_runs_leave_no_run_behind():
+    """Two checks in progress at once (the web app checks in a thread pool), the first to start
+    ending first: each sees only its own run, and once both are over no memo is left behind.
+    """
+    import threading
+
+    from zfxxgk.check.registry import run_rules
+
+    a, b = good_report(), good_report()
+    b_started, a_done = threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def other() -> None:
+        gen_b = run_rules(b)
+        next(gen_b)
+        seen.append(run_memo(b) is run_memo(b))  # B's run is visible in B's thread
+        seen.append(run_memo(a) is run_memo(a))  # A's run is not
+        b_started.set()
+        a_done.wait(10)
+        list(gen_b)
+
+    gen_a = run_rules(a)
+    next(gen_a)  # run A in progress
+    t = threading.Thread(target=other)
+    t.start()
+    b_started.wait(10)
+    assert run_memo(a) is run_memo(a)  # B's start did not hide A's run from A
+    list(gen_a)
+    a_done.set()
+    t.join()
+    assert seen == [True, False]
+    assert run_memo(a) is not run_memo(a) and run_memo(b) is not run_memo(b)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -197,7 +198,8 @@ class _Run:
         self.memo: dict[Any, Any] = {}
 
 
-_RUN: _Run | None = None
+# Per context (so per thread of the web app): concurrent checks never see each other's run.
+_RUN: ContextVar[_Run | None] = ContextVar("zfxxgk_check_run", default=None)
 
 
 def run_memo(report: Report) -> dict[Any, Any]:
@@ -208,7 +210,7 @@ def run_memo(report: Report) -> dict[Any, Any]:
     between two checks is never served stale facts; outside a run on this very report object
     (a rule called directly, or runs interleaved) the answer is a fresh dict: slower, never wrong.
     """
-    run = _RUN
+    run = _RUN.get()
     if run is not None and run.report is report:
         return run.memo
     return {}
@@ -234,8 +236,7 @@ def run_rules(
     ctx: Any = None,
 ) -> Iterator[Finding]:
     """Run every selected rule instance on the report; rules with a ``ctx`` parameter get ``ctx``."""
-    global _RUN
-    outer, _RUN = _RUN, _Run(report)
+    token = _RUN.set(_Run(report))
     try:
         for instance, func, emit, kwargs, wants_ctx in _plan():
             if select and not matches(instance, select):
@@ -254,4 +255,7 @@ def run_rules(
                 # most instances end here: the shared plain pass, without a call once it exists
                 yield emit._pass if emit._pass is not None else emit.passed()
     finally:
-        _RUN = outer
+        try:
+            _RUN.reset(token)
+        except ValueError:  # a generator closed from another context: that context never saw the run
+            pass
