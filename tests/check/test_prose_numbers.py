@@ -1,9 +1,10 @@
+from tests.conftest import SEEDS_DIR
 from zfxxgk.check import check
 from zfxxgk.check.prose_text import parse_number
 from zfxxgk.model import Outcome
 from zfxxgk.parse import iter_report_files, parse_file
 
-SEEDS = "../shared/corpus/seeds"
+SEEDS = SEEDS_DIR  # wherever the shared folder is (ZFXXGK_SHARED), not relative to the working directory
 
 
 def test_numerals():
