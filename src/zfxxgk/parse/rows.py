@@ -192,11 +192,11 @@ def read_rows(lines: list[str]) -> list[Row]:
     while i < n:
         line = lines[i]
         ln = i + 1
-        if line.startswith("\t") and line.count("\t") == 1:  # layout B: one cell per line
+        if _is_cell_line(line):  # layout B: one cell per line
             cells: list[RCell] = []
             while i < n:
                 cur = lines[i]
-                if not (cur.startswith("\t") and cur.count("\t") == 1):
+                if not _is_cell_line(cur):
                     break
                 text = cur[1:]
                 first, end_col = i + 1, len(cur)

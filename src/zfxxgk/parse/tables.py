@@ -298,11 +298,8 @@ def _fill(ctx: _Ctx, ids: Sequence[str], row: Row, start: int, colmap: dict[str,
         k = len([c for c in row.cells[start:] if c.clean])
         ctx.note(NoteKind.ROW_AMBIGUOUS, row.span(), label=label, k=k, expected=len(ids), cells=list(ids))
         return False
-    cells = ctx.report.cells
-    for cid, rc in zip(ids, slots, strict=True):  # _set, inlined: this is once per cell of every report
-        t = rc.text
-        state, value = read_value(t, fractional)
-        cells[cid] = Cell(cid, state, value, t.strip(), rc.span)
+    for cid, rc in zip(ids, slots, strict=True):
+        _set(ctx, cid, rc, fractional)
     return True
 
 
