@@ -15,7 +15,7 @@ from typing import Any
 from ..model import Outcome, Report
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # explicit __init__: compiled by mypyc (see model/report.py)
 class IdentityResult:
     """Outcome of one identity on one report."""
 
@@ -25,8 +25,28 @@ class IdentityResult:
     lhs_known: int | Decimal
     rhs_known: int | Decimal
     nulls: list[str]
-    bound: bool = False  # FAIL decided on known parts only
-    implied: tuple[str, int | Decimal] | None = None  # (cell id, solved value)
+    bound: bool  # FAIL decided on known parts only
+    implied: tuple[str, int | Decimal] | None  # (cell id, solved value)
+
+    def __init__(
+        self,
+        outcome: Outcome,
+        lhs: int | Decimal | None,
+        rhs: int | Decimal | None,
+        lhs_known: int | Decimal,
+        rhs_known: int | Decimal,
+        nulls: list[str],
+        bound: bool = False,
+        implied: tuple[str, int | Decimal] | None = None,
+    ) -> None:
+        self.outcome = outcome
+        self.lhs = lhs
+        self.rhs = rhs
+        self.lhs_known = lhs_known
+        self.rhs_known = rhs_known
+        self.nulls = nulls
+        self.bound = bound
+        self.implied = implied
 
     @property
     def diff(self) -> int | Decimal | None:

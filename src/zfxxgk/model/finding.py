@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -40,17 +40,35 @@ class Outcome(StrEnum):
         return {"pass": "通过", "fail": "不通过", "not_assessable": "无法判断", "not_stated": "未表述"}[self.value]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # explicit __init__: compiled by mypyc (see model/report.py)
 class Finding:
     """One rule-instance result. ``outcome`` FAIL ones are the report's findings."""
 
     rule: str
     severity: Severity
     outcome: Outcome
-    message: str = ""
-    cells: list[str] = field(default_factory=list)
-    evidence: dict[str, Any] = field(default_factory=dict)
-    excerpt: str = ""
+    message: str
+    cells: list[str]
+    evidence: dict[str, Any]
+    excerpt: str
+
+    def __init__(
+        self,
+        rule: str,
+        severity: Severity,
+        outcome: Outcome,
+        message: str = "",
+        cells: list[str] | None = None,
+        evidence: dict[str, Any] | None = None,
+        excerpt: str = "",
+    ) -> None:
+        self.rule = rule
+        self.severity = severity
+        self.outcome = outcome
+        self.message = message
+        self.cells = [] if cells is None else cells
+        self.evidence = {} if evidence is None else evidence
+        self.excerpt = excerpt
 
     @property
     def fingerprint(self) -> str:

@@ -16,10 +16,11 @@ shared (``tables.py``). Layouts:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..model import Span
+from ..model.report import span_at
 from .normalize import has_cjk
 from .values import clean_cell
 
@@ -51,27 +52,37 @@ class RCell(NamedTuple):
     @property
     def span(self) -> Span:
         """Where the cell's text is (1-based line, 0-based columns, end exclusive)."""
-        t, line, col, end_line, end_col = self
-        if t and line == end_line and not t[0].isspace() and not t[-1].isspace():
-            # common case: nothing to trim (tuple.__new__ skips the NamedTuple's Python-level __new__)
-            return _new_tuple(Span, (line, col, line, end_col, None))
-        body = t.strip()
-        if not body:
-            return Span(line, col, end_line, end_col)
-        lead = len(t) - len(t.lstrip())
-        if line == end_line:
-            return Span(line, col + lead, line, col + lead + len(body))
-        return Span(line, col + lead, end_line, end_col)
+        return cell_span(self)
 
 
-@dataclass(slots=True)
+def cell_span(c: RCell) -> Span:
+    """:attr:`RCell.span` as a function (compiled code calls it directly, without the property)."""
+    t, line, col, end_line, end_col = c
+    if t and line == end_line and not t[0].isspace() and not t[-1].isspace():
+        return span_at(line, col, line, end_col)  # common case: nothing to trim
+    body = t.strip()
+    if not body:
+        return span_at(line, col, end_line, end_col)
+    lead = len(t) - len(t.lstrip())
+    if line == end_line:
+        return span_at(line, col + lead, line, col + lead + len(body))
+    return span_at(line, col + lead, end_line, end_col)
+
+
+@dataclass(slots=True, init=False)  # explicit __init__: compiled by mypyc (see model/report.py)
 class Row:
     """One row of the row model."""
 
     kind: str  # grid | tsv | cells | spaced | text | blank
     line: int
     end_line: int
-    cells: list[RCell] = field(default_factory=list)
+    cells: list[RCell]
+
+    def __init__(self, kind: str, line: int, end_line: int, cells: list[RCell] | None = None) -> None:
+        self.kind = kind
+        self.line = line
+        self.end_line = end_line
+        self.cells = [] if cells is None else cells
 
     @property
     def text(self) -> str:
@@ -86,7 +97,7 @@ class Row:
     def span(self) -> Span:
         """The row's line span."""
         last = self.cells[-1].end_col if self.cells else 0
-        return Span(self.line, 0, self.end_line, last)
+        return span_at(self.line, 0, self.end_line, last)
 
 
 def split_lines(text: str) -> list[str]:
@@ -136,12 +147,12 @@ def _spaced_cells(line: str, lineno: int) -> list[RCell] | None:
         # single-spaced short labels, e.g. PDF text “行政复议 行政诉讼”: one cell per word
         words = list(_WORD.finditer(line))
         if 2 <= len(words) <= 16 and all(len(w.group(0)) <= 24 and has_cjk(w.group(0), 2) and not _DIGIT.search(w.group(0)) for w in words):
-            return None if _HEADING_LIKE.match(line) else [RCell(w.group(0), lineno, w.start(), lineno, w.end()) for w in words]
+            return None if _HEADING_LIKE.match(line) else [_new_tuple(RCell, (w.group(0), lineno, w.start(), lineno, w.end())) for w in words]
         return None
     for m in _TOKEN.finditer(line):
         words = list(_WORD.finditer(m.group(0)))
         if len(words) > 1 and all(_VALUE_TOKEN.match(w.group(0)) for w in words):
-            cells += [RCell(w.group(0), lineno, m.start() + w.start(), lineno, m.start() + w.end()) for w in words]
+            cells += [_new_tuple(RCell, (w.group(0), lineno, m.start() + w.start(), lineno, m.start() + w.end())) for w in words]
         else:
             # A label followed by single-spaced numbers: split the numbers off.
             tail = words[:]
@@ -150,10 +161,10 @@ def _spaced_cells(line: str, lineno: int) -> list[RCell] | None:
                 k -= 1
             if 0 < k < len(tail) and len(tail) - k >= 1:
                 head_end = tail[k - 1].end()
-                cells.append(RCell(m.group(0)[:head_end], lineno, m.start(), lineno, m.start() + head_end))
-                cells += [RCell(w.group(0), lineno, m.start() + w.start(), lineno, m.start() + w.end()) for w in tail[k:]]
+                cells.append(_new_tuple(RCell, (m.group(0)[:head_end], lineno, m.start(), lineno, m.start() + head_end)))
+                cells += [_new_tuple(RCell, (w.group(0), lineno, m.start() + w.start(), lineno, m.start() + w.end())) for w in tail[k:]]
             else:
-                cells.append(RCell(m.group(0), lineno, m.start(), lineno, m.end()))
+                cells.append(_new_tuple(RCell, (m.group(0), lineno, m.start(), lineno, m.end())))
     values = 0
     for c in reversed(cells):
         if not _VALUE_TOKEN.match(c.text):
