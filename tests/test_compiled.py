@@ -6,7 +6,7 @@ import os
 import pytest
 
 HOT = ["zfxxgk.check.identity", "zfxxgk.check.prose_text", "zfxxgk.check.registry", "zfxxgk.check.rules._cells",
-       "zfxxgk.check.rules._common", "zfxxgk.check.rules._identity_rule", "zfxxgk.model.finding", "zfxxgk.model.ids", "zfxxgk.model.report", "zfxxgk.parse.header", "zfxxgk.parse.labels",
+       "zfxxgk.check.rules._common", "zfxxgk.check.rules._identity_rule", "zfxxgk.model.finding", "zfxxgk.model.ids", "zfxxgk.model.report", "zfxxgk.model.text", "zfxxgk.parse.header", "zfxxgk.parse.labels",
        "zfxxgk.parse.normalize", "zfxxgk.parse.rows", "zfxxgk.parse.sections", "zfxxgk.parse.tables",
        "zfxxgk.parse.text", "zfxxgk.parse.values"]
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
+
+from ..model.text import nfkc
 
 MARKUP = re.compile(r"<\s*/?\s*(?:br|b|p|span|strong|em|td|th|font)\b[^>]*>", re.I)
 _SPACE = re.compile(r"[\s\u00a0\u3000]+")
@@ -14,11 +15,6 @@ _ORD_PUNCT = re.compile(r"^(\d+)\s*[.、,]")
 # numeral was lost (OCR, a broken line), not a different wording of the label.
 ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d+[.、]|\(\d+\)|、)")
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def nfkc(s: str) -> str:
-    """NFKC: full-width digits, letters and ，；：（） become ASCII."""
-    return unicodedata.normalize("NFKC", s)
 
 
 @lru_cache(maxsize=4096)
