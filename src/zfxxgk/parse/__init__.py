@@ -93,7 +93,7 @@ def decode_text(data: bytes, source: str) -> str:
     """Text of a file: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
-    if b"\x00" in data[:4096]:
+    if data.find(b"\x00", 0, 4096) >= 0:
         raise ParseError(source, "文件包含二进制内容，不是文本格式的年度报告")
     try:
         return data.decode("utf-8-sig")
@@ -105,9 +105,15 @@ def decode_text(data: bytes, source: str) -> str:
         raise ParseError(source, f"无法识别文件编码（既不是 UTF-8 也不是 GB18030）：{e.reason}") from None
 
 
+_LOADED: dict[tuple[str, str], Callable[..., Report]] = {}
+
+
 def _parser(fmt: str) -> Callable[..., Report]:
     module, func, _ = PARSERS[fmt]
-    return getattr(importlib.import_module(module), func)
+    found = _LOADED.get((module, func))
+    if found is None:  # import_module costs ~7 µs even for a loaded module: once per parser
+        found = _LOADED[module, func] = getattr(importlib.import_module(module), func)
+    return found
 
 
 def parse_bytes(data: bytes, source: str = "<bytes>") -> Report:
