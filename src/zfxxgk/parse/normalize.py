@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from ..model.text import nfkc
 
@@ -17,19 +16,31 @@ ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三�
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-@lru_cache(maxsize=4096)
+_MEMO_MAX = 16384
+_NORM: dict[str, str] = {}
+_CORE: dict[str, str] = {}
+
+
 def norm_label(s: str) -> str:
     """Label key: NFKC, no markup, no whitespace or line breaks, no quotes, ``1.`` ordinals."""
-    s = nfkc(MARKUP.sub("", s.replace("&nbsp;", " ")))
-    s = _SPACE.sub("", s).translate(_QUOTES)
-    return _ORD_PUNCT.sub(r"\1.", s)
+    found = _NORM.get(s)
+    if found is None:  # memoised in a plain dict (emptied when full): cheaper than an lru_cache hit
+        if len(_NORM) >= _MEMO_MAX:
+            _NORM.clear()
+        n = nfkc(MARKUP.sub("", s.replace("&nbsp;", " ")))
+        n = _SPACE.sub("", n).translate(_QUOTES)
+        found = _NORM[s] = _ORD_PUNCT.sub(r"\1.", n)
+    return found
 
 
-@lru_cache(maxsize=4096)
 def core_label(s: str) -> str:
     """A normalised label without its leading ordinal (``（一）予以公开`` → ``予以公开``)."""
-    n = norm_label(s)
-    return ORDINAL.sub("", n, count=1)
+    found = _CORE.get(s)
+    if found is None:
+        if len(_CORE) >= _MEMO_MAX:
+            _CORE.clear()
+        found = _CORE[s] = ORDINAL.sub("", norm_label(s), count=1)
+    return found
 
 
 def squash(s: str) -> str:

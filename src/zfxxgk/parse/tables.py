@@ -97,11 +97,11 @@ _ANCHOR_HINT = re.compile("|".join(" *".join(h) for h in _ANCHOR_HINTS))
 
 
 def _anchor(row: Row) -> Table | None:
-    if row.kind == "blank":
+    if row.kind == "blank" or _is_prose(row):  # (a prose test is cheaper than a regex scan of the line)
         return None
     cells = row.cells
     raw = cells[0].text if len(cells) == 1 else "\t".join([c.text for c in cells])
-    if _ANCHOR_HINT.search(raw) is None or _is_prose(row):
+    if _ANCHOR_HINT.search(raw) is None:
         return None  # fast path: most rows hold none of the hints
     norms = [norm_label(c.text) for c in row.cells]
     if any("第二十条第(一)项" in n for n in norms):

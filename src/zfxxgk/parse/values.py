@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import lru_cache
+from typing import Any
 
 from ..model import CellState
 from .normalize import has_cjk, nfkc
@@ -15,17 +15,43 @@ _BLANK_MARKUP = re.compile(r"<\s*/?\s*(?:br|p|span|b)\b[^>]*>|&nbsp;", re.I)
 DASHES = frozenset({"/", "-", "—", "——", "–", "－", "─", "━", "不适用", "N/A", "n/a", "NA", "\\", "／", "…", "……"})
 
 
-@lru_cache(maxsize=16384)
+# Memos of the per-cell-text functions below: the same few hundred texts (0, 1, labels) recur in
+# every report. Plain dicts emptied when full: a lookup costs half an lru_cache hit, which also
+# relinks its entry, and these run thousands of times per report.
+_MEMO_MAX = 65536
+_CLEAN: dict[str, str] = {}
+_VALUE: dict[str, tuple[CellState, int | Decimal | None]] = {}
+_VALUE_FRACTIONAL: dict[str, tuple[CellState, int | Decimal | None]] = {}
+_IS_VALUE: dict[str, bool] = {}
+_IS_LABEL: dict[str, bool] = {}
+_IS_NUMBER: dict[str, bool] = {}
+
+
+def _room(memo: dict[str, Any]) -> None:
+    if len(memo) >= _MEMO_MAX:
+        memo.clear()
+
+
 def clean_cell(raw: str) -> str:
     """Cell text with markup, NBSP and surrounding whitespace removed (internal spaces dropped)."""
-    s = _BLANK_MARKUP.sub("", raw)
-    s = nfkc(s)
-    return "".join(s.split())
+    found = _CLEAN.get(raw)
+    if found is None:
+        _room(_CLEAN)
+        found = _CLEAN[raw] = "".join(nfkc(_BLANK_MARKUP.sub("", raw)).split())
+    return found
 
 
-@lru_cache(maxsize=16384)
 def read_value(raw: str, fractional: bool = False) -> tuple[CellState, int | Decimal | None]:
     """State and value of a value cell. ``fractional`` cells (fees) keep a Decimal."""
+    memo = _VALUE_FRACTIONAL if fractional else _VALUE
+    found = memo.get(raw)
+    if found is None:
+        _room(memo)
+        found = memo[raw] = _read_value(raw, fractional)
+    return found
+
+
+def _read_value(raw: str, fractional: bool) -> tuple[CellState, int | Decimal | None]:
     s = clean_cell(raw)
     if not s:
         return CellState.BLANK, None
@@ -49,27 +75,37 @@ def read_value(raw: str, fractional: bool = False) -> tuple[CellState, int | Dec
     return CellState.TEXT, None
 
 
-@lru_cache(maxsize=16384)
 def is_value_text(raw: str) -> bool:
     """Whether a cell belongs in a value slot rather than being a label.
 
     Numbers, blanks, dashes and 无 are values; so is a short non-CJK glyph (OCR ``O``, ``l``),
     which becomes TEXT in its slot rather than being mistaken for a label.
     """
-    state, _ = read_value(raw)
-    if state is not CellState.TEXT:
-        return True
-    s = clean_cell(raw)
-    return not has_cjk(s) and len(s) <= 4 and not s.startswith("(")
+    found = _IS_VALUE.get(raw)
+    if found is None:
+        _room(_IS_VALUE)
+        if read_value(raw)[0] is not CellState.TEXT:
+            found = True
+        else:
+            s = clean_cell(raw)
+            found = not has_cjk(s) and len(s) <= 4 and not s.startswith("(")
+        _IS_VALUE[raw] = found
+    return found
 
 
-@lru_cache(maxsize=16384)
 def is_label_text(raw: str) -> bool:
-    """Whether a cell holds a label: some text that is not a value (one cached test per text)."""
-    return bool(clean_cell(raw)) and not is_value_text(raw)
+    """Whether a cell holds a label: some text that is not a value (one memoised test per text)."""
+    found = _IS_LABEL.get(raw)
+    if found is None:
+        _room(_IS_LABEL)
+        found = _IS_LABEL[raw] = bool(clean_cell(raw)) and not is_value_text(raw)
+    return found
 
 
-@lru_cache(maxsize=16384)
 def is_number_text(raw: str) -> bool:
     """Whether a cell holds a number."""
-    return read_value(raw)[0] is CellState.NUMBER
+    found = _IS_NUMBER.get(raw)
+    if found is None:
+        _room(_IS_NUMBER)
+        found = _IS_NUMBER[raw] = read_value(raw)[0] is CellState.NUMBER
+    return found

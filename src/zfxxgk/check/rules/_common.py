@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -22,6 +21,7 @@ from ...model.ids import (
     TABLE_ROWS,
     row_cells,
 )
+from ...model.text import nfkc
 from ...model.units import UnitType, infer_unit_type
 from ..context import CheckContext
 from ..registry import Emit, run_memo
@@ -124,7 +124,7 @@ _WHITESPACE = re.compile(r"\s+")
 @functools.lru_cache(maxsize=256)
 def squash_text(s: str) -> str:
     """NFKC and no whitespace at all (spec §3.2): the form keyword tests run on (cached per string)."""
-    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", s))
+    return _WHITESPACE.sub("", nfkc(s))
 
 
 def cn_date(d: dt.date) -> str:
