@@ -104,6 +104,19 @@ class Row:
         return span_at(self.line, 0, self.end_line, last)
 
 
+def most_common(values: list[str]) -> str | None:
+    """The most frequent value, the first seen on a tie (as ``Counter.most_common(1)``); None if empty."""
+    counts: dict[str, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    best: str | None = None
+    best_n = 0
+    for v, n in counts.items():
+        if n > best_n:
+            best, best_n = v, n
+    return best
+
+
 def split_lines(text: str) -> list[str]:
     """Lines of a text with any newline convention; form feeds (page breaks) end a line too."""
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
@@ -133,6 +146,7 @@ _WORD = re.compile(r"[^\s\u3000]+")
 FURNITURE = re.compile(
     r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d+\s*页(?:\s*[/,，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|page\s*\d+)$", re.I
 )
+_FURNITURE_FIRST = "-—–第pP"  # what FURNITURE can start with, besides a digit (\d: any Unicode decimal)
 _DIGIT = re.compile(r"\d")
 _ORDINAL_ONLY = re.compile(r"^[#\s]*(?:[一二三四五六七八九十]+|\d+)[、.．]?$")
 _VALUE_TOKEN = re.compile(r"^(?:-?[\d,]+(?:\.\d+)?|[/／—–-]+|无)$")
@@ -228,7 +242,7 @@ def read_rows(lines: list[str]) -> list[Row]:
         stripped = line.strip()
         if not stripped:
             append(Row("blank", ln, ln, []))
-        elif FURNITURE.match(stripped):
+        elif (stripped[0] in _FURNITURE_FIRST or stripped[0].isdecimal()) and FURNITURE.match(stripped):
             append(Row("furniture", ln, ln, [RCell(stripped, ln, 0, ln, len(line))]))
         elif stripped[0] == "|":
             if not _RULE_ROW.match(stripped):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -43,7 +42,7 @@ from .labels import (
 )
 from .normalize import MARKUP as _MARKUP
 from .normalize import core_label, norm_label
-from .rows import RCell, Row, cell_span
+from .rows import RCell, Row, cell_span, most_common
 from .values import clean_cell, is_label_text, is_number_text, is_value_text, read_value
 
 T3_ROW_ORDER = [r.key for r in T3_ROWS]
@@ -66,8 +65,7 @@ class Region:
 
     def layout(self) -> str:
         """Dominant row layout of the region."""
-        kinds = Counter(r.kind for r in self.rows if r.is_table)
-        return kinds.most_common(1)[0][0] if kinds else "text"
+        return most_common([r.kind for r in self.rows if r.is_table]) or "text"
 
 
 @dataclass(slots=True)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 
 from ..model import Cell, NoteKind, ParseNote, Report, Section, Span, Table
 from ..model.ids import CELL_IDS
 from ..model.report import span_at
 from .header import find_periods, find_signature, find_title, unit_and_year
-from .rows import Row, read_rows, split_lines
+from .rows import Row, most_common, read_rows, split_lines
 from .sections import HeadingMatch, match_heading
 from .tables import find_regions, map_t2, map_t3, map_t4
 
@@ -63,8 +62,7 @@ def parse_text(text: str, source: str = "<text>") -> Report:
         _MAPPERS[table](region, report)
     read = report.cells
     report.cells = {i: read[i] if i in read else Cell(i) for i in CELL_IDS}  # in registry order
-    layouts = Counter(t.layout for t in report.tables.values())
-    report.format = "text/" + (layouts.most_common(1)[0][0] if layouts else "prose")
+    report.format = "text/" + (most_common([t.layout for t in report.tables.values()]) or "prose")
 
     if not _looks_like_report(report):
         report.notes.append(ParseNote(NoteKind.NOT_ANNUAL_REPORT, None, None, {"reason": _not_report_reason(report)}))
