@@ -6,7 +6,6 @@ import datetime as dt
 import re
 
 from ..model import PeriodStatement, Span
-from ..model.report import span_at
 from .normalize import squash, strip_heading
 
 _Y = r"(\d{4}|[〇○零一二三四五六七八九]{4})"
@@ -61,7 +60,7 @@ def find_title(lines: list[str], stop: int) -> tuple[str | None, Span | None]:
     joined = "".join(parts)
     if "报告" not in joined:
         return None, None
-    return joined, span_at(first + 1, 0, last + 1, len(lines[last]))
+    return joined, Span(first + 1, 0, last + 1, len(lines[last]))
 
 
 def unit_and_year(title: str | None) -> tuple[str | None, int | None]:
@@ -95,7 +94,7 @@ def find_periods(lines: list[str]) -> list[PeriodStatement]:
             start = to_date(y1, m1, d1)
             end = to_date(y2 or y1, m2, d2)
             if start and end:
-                out.append(PeriodStatement(start, end, m.group(0), span_at(i + 1, 0, i + 1, len(line))))
+                out.append(PeriodStatement(start, end, m.group(0), Span(i + 1, 0, i + 1, len(line))))
     return out
 
 
@@ -115,11 +114,11 @@ def find_signature(lines: list[str], start: int) -> tuple[str | None, dt.date | 
             continue
         date = to_date(*m.groups())
         unit = None
-        span = span_at(i + 1, 0, i + 1, len(lines[i]))
+        span = Span(i + 1, 0, i + 1, len(lines[i]))
         if k + 1 < len(tail):
             j, u = tail[k + 1]
             if len(u) <= 40 and not re.search(r"[。；;：:，,]", u):
                 unit = u
-                span = span_at(j + 1, 0, i + 1, len(lines[i]))
+                span = Span(j + 1, 0, i + 1, len(lines[i]))
         return unit, date, span
     return None, None, None

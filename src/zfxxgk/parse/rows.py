@@ -19,7 +19,6 @@ import re
 from dataclasses import dataclass
 
 from ..model import Span
-from ..model.report import span_at
 from .normalize import has_cjk
 from .values import clean_cell
 
@@ -63,14 +62,14 @@ def cell_span(c: RCell) -> Span:
     """:attr:`RCell.span` as a function (compiled code calls it directly, without the property)."""
     t, line, col, end_line, end_col = c.text, c.line, c.col, c.end_line, c.end_col
     if t and line == end_line and not t[0].isspace() and not t[-1].isspace():
-        return span_at(line, col, line, end_col)  # common case: nothing to trim
+        return Span(line, col, line, end_col)  # common case: nothing to trim
     body = t.strip()
     if not body:
-        return span_at(line, col, end_line, end_col)
+        return Span(line, col, end_line, end_col)
     lead = len(t) - len(t.lstrip())
     if line == end_line:
-        return span_at(line, col + lead, line, col + lead + len(body))
-    return span_at(line, col + lead, end_line, end_col)
+        return Span(line, col + lead, line, col + lead + len(body))
+    return Span(line, col + lead, end_line, end_col)
 
 
 @dataclass(slots=True, init=False)  # explicit __init__: compiled by mypyc (see model/report.py)
@@ -101,7 +100,7 @@ class Row:
     def span(self) -> Span:
         """The row's line span."""
         last = self.cells[-1].end_col if self.cells else 0
-        return span_at(self.line, 0, self.end_line, last)
+        return Span(self.line, 0, self.end_line, last)
 
 
 def most_common(values: list[str]) -> str | None:

@@ -26,7 +26,6 @@ from ..model.ids import (
     t2,
     t4,
 )
-from ..model.report import span_at
 from .labels import (
     FORMAT_2019_MARKERS,
     T2_BLOCK_LABELS,
@@ -61,7 +60,7 @@ class Region:
 
     def span(self) -> Span:
         """Lines covered."""
-        return span_at(self.rows[0].line, 0, self.rows[-1].end_line, 0)
+        return Span(self.rows[0].line, 0, self.rows[-1].end_line, 0)
 
     def layout(self) -> str:
         """Dominant row layout of the region."""
@@ -362,7 +361,7 @@ def map_t2(region: Region, report: Report) -> None:
                 prow, key, m = pending
                 pending = None
                 _t2_row(ctx, row, -1, key, order, None, m.standard)
-                ctx.note(NoteKind.ROW_SPLIT, span_at(prow.line, 0, row.end_line, 0), label=m.standard)
+                ctx.note(NoteKind.ROW_SPLIT, Span(prow.line, 0, row.end_line, 0), label=m.standard)
             continue
         i, c, m = leaf
         _variant(ctx, c, m)
@@ -504,7 +503,7 @@ def map_t3(region: Region, report: Report) -> None:
                 if pending is not None:
                     pending.commit(ctx)
                     _fill(ctx, row_cells(Table.T3, pending.match.key), row, start, None, pending.match.standard)
-                    ctx.note(NoteKind.ROW_SPLIT, span_at(pending.row.line, 0, row.end_line, 0), label=pending.match.standard)
+                    ctx.note(NoteKind.ROW_SPLIT, Span(pending.row.line, 0, row.end_line, 0), label=pending.match.standard)
                     pending = None
                 elif not any(T3_GROUPS.match(c.text, fuzzy=False) for _, c in labels):
                     unlabeled.append((last_idx, row))  # a group label alone (2019 “（六）其他处理”) is no leaf
@@ -554,7 +553,7 @@ def _unreadable_block(ctx: _Ctx, labels: list[Row], numbers: list[Row]) -> None:
         if key is not None:
             ids += row_cells(Table.T3, key)
     raw = " ".join(c.clean for r in numbers for c in r.cells if c.clean)
-    span = span_at(labels[0].line, 0, numbers[-1].end_line, 0)
+    span = Span(labels[0].line, 0, numbers[-1].end_line, 0)
     for cid in ids:
         ctx.report.cells[cid] = Cell(cid, CellState.UNREADABLE, None, raw, span)
     k = sum(1 for r in numbers for c in r.cells if c.clean)
@@ -608,7 +607,7 @@ def _t3_separated_blocks(ctx: _Ctx, region: Region) -> bool:
         for cid, rc in zip(row_cells(Table.T3, m.key), cells, strict=True):
             _set(ctx, cid, rc)
     first, last = leaves[0][0], values[-1]
-    ctx.note(NoteKind.ROW_SPLIT, span_at(first.line, 0, last.end_line, 0), label="各行（标签与数值分开排列）")
+    ctx.note(NoteKind.ROW_SPLIT, Span(first.line, 0, last.end_line, 0), label="各行（标签与数值分开排列）")
     return True
 
 
@@ -663,7 +662,7 @@ def _split_groups(ctx: _Ctx, row: Row, frags: list[str], buf: list[tuple[Row, st
     joined = "".join(f for _, f in buf)
     m = T3_GROUPS.match(joined, fuzzy=len(buf) > 1)
     if m is not None and len(buf) > 1:
-        ctx.note(NoteKind.ROW_SPLIT, span_at(buf[0][0].line, 0, row.end_line, 0), label=m.standard)
+        ctx.note(NoteKind.ROW_SPLIT, Span(buf[0][0].line, 0, row.end_line, 0), label=m.standard)
         buf.clear()
     elif len(buf) >= 6:
         buf.pop(0)

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from ..model import Cell, NoteKind, ParseNote, Report, Section, Span, Table
 from ..model.ids import CELL_IDS
-from ..model.report import span_at
 from .header import find_periods, find_signature, find_title, unit_and_year
 from .rows import Row, most_common, read_rows, split_lines
 from .sections import HeadingMatch, match_heading
@@ -118,7 +117,7 @@ def _sections(report: Report, rows: list[Row], headings: dict[int, HeadingMatch]
             standard=h.standard,
             variant=h.variant,
             text=body,
-            span=span_at(start, 0, max(start, end), 0),
+            span=Span(start, 0, max(start, end), 0),
         )
 
 
