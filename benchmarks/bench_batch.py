@@ -7,7 +7,7 @@ usage:
       `zfxxgk synth` corpora of each size, then a full batch into a fresh SQLite file each
 
 Prints tables (stage, reports, seconds, reports/s) and peak RSS of the main process and of the
-largest worker.
+largest worker. The parallel parse + check stage is the best of three runs.
 """
 
 from __future__ import annotations
@@ -80,8 +80,9 @@ def stages(folder: Path, workers: int, tmp: Path) -> None:
     t0 = time.perf_counter()
     results = [check(r) for r in reports]
     rows.append(("check (1 process)", len(reports), time.perf_counter() - t0))
-    n, dt = parallel_parse_check(files, workers)
-    rows.append((f"parse + check ({workers} processes)", n, dt))
+    # best of three runs: on a shared (virtual) machine a neighbour's burst only ever adds time
+    n, dt = min((parallel_parse_check(files, workers) for _ in range(3)), key=lambda r: r[1])
+    rows.append((f"parse + check ({workers} processes, best of 3)", n, dt))
     t0 = time.perf_counter()
     prepared = [prepare(Path(f).name, Path(f).read_bytes(), r, res.findings)
                 for f, r, res in zip(files, reports, results)]
