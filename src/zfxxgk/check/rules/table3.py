@@ -10,7 +10,7 @@ from ...model.ids import OUTCOME_ROWS, T3_APPLICANT_COLUMNS, T3_COLUMNS, T3_ROWS
 from ..registry import Emit, rule
 from ._cells import cell_facts
 from ._common import cell_label
-from ._identity_rule import cell_value, evaluated, implied_findings, judge_identity, judge_total
+from ._identity_rule import cell_value, family_results, implied_findings, judge_identity, judge_total, settled
 
 COLUMN_KEYS = tuple(c.key for c in T3_COLUMNS)
 COLUMN_LABEL = {c.key: c.label for c in T3_COLUMNS}
@@ -76,10 +76,11 @@ def rule_t3_balance(report: Report, emit: Emit, c: str) -> Iterable[Finding]:
     依据
         国办公开办函〔2021〕30号 年度报告格式 表三表头注。
     """
+    res = family_results(report, "T3", identities())[emit.instance]
     lhs, rhs = balance_identity(c)
-    res = evaluated(report, lhs, rhs)
-    if res.outcome is Outcome.PASS:
-        return ()  # most columns balance: the message fields below are built only when they do not
+    done = settled(emit, lhs, rhs, res)
+    if done is not None:
+        return done  # most columns balance: the message fields below are built only when they do not
     return judge_identity(
         report, emit, lhs, rhs, res, col=COLUMN_LABEL[c],
         a=cell_value(report, lhs[0]), b=cell_value(report, lhs[1]),
@@ -115,6 +116,8 @@ def rule_t3_outcomes(report: Report, emit: Emit, c: str) -> Iterable[Finding]:
     依据
         国办公开办函〔2021〕30号 年度报告格式 表三。
     """
+    if family_results(report, "T3", identities())[emit.instance].outcome is Outcome.PASS:
+        return ()
     lhs, rhs = outcomes_identity(c)
     return judge_total(report, emit, lhs, rhs, col=COLUMN_LABEL[c])
 
@@ -146,6 +149,8 @@ def rule_t3_rowsum(report: Report, emit: Emit, r: str) -> Iterable[Finding]:
     依据
         国办公开办函〔2021〕30号 年度报告格式 表三。
     """
+    if family_results(report, "T3", identities())[emit.instance].outcome is Outcome.PASS:
+        return ()
     lhs, rhs = rowsum_identity(r)
     return judge_total(report, emit, lhs, rhs, row=ROW_LABEL[r])
 
@@ -176,4 +181,4 @@ def rule_t3_implied(report: Report, emit: Emit) -> Iterator[Finding]:
     """
     if not cell_facts(report).nulls[Table.T3]:
         return  # a value is implied only for a null operand, and the table has none
-    yield from implied_findings(report, emit, identities(), lambda cell_id: cell_label(cell_id, with_table=False))
+    yield from implied_findings(report, emit, "T3", identities(), lambda cell_id: cell_label(cell_id, with_table=False))

@@ -10,7 +10,7 @@ from ...model.ids import T4_BLOCKS, T4_PARTS, t3, t4
 from ..registry import Emit, rule, show
 from ._cells import cell_facts
 from ._common import cell_label, cells_evidence
-from ._identity_rule import cell_value, evaluated, implied_findings, judge_total
+from ._identity_rule import cell_value, family_results, implied_findings, judge_total
 
 BLOCK_KEYS = tuple(b.key for b in T4_BLOCKS)
 BLOCK_LABEL = {b.key: b.label for b in T4_BLOCKS}
@@ -22,10 +22,10 @@ def sum_identity(b: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return (t4(b, "total"),), tuple(t4(b, c) for c in T4_PARTS)
 
 
-def identities() -> Iterator[tuple[str, tuple[str, ...], tuple[str, ...]]]:
-    """The three identities of table 4 with the rule instance that owns each."""
-    for b in BLOCK_KEYS:
-        yield (f"T4-SUM-{b}", *sum_identity(b))
+@cache
+def identities() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """The three identities of table 4 with the rule instance that owns each (built once)."""
+    return tuple((f"T4-SUM-{b}", *sum_identity(b)) for b in BLOCK_KEYS)
 
 
 @rule(
@@ -57,9 +57,9 @@ def rule_t4_sum(report: Report, emit: Emit, b: str) -> Iterable[Finding]:
     依据
         国办公开办函〔2021〕30号 年度报告格式 表四。
     """
-    lhs, rhs = sum_identity(b)
-    if evaluated(report, lhs, rhs).outcome is Outcome.PASS:
+    if family_results(report, "T4", identities())[emit.instance].outcome is Outcome.PASS:
         return ()  # the message fields below are built only for a finding
+    lhs, rhs = sum_identity(b)
     return judge_total(
         report, emit, lhs, rhs, block=BLOCK_LABEL[b],
         u=cell_value(report, rhs[0]), c=cell_value(report, rhs[1]),
@@ -94,7 +94,7 @@ def rule_t4_implied(report: Report, emit: Emit) -> Iterator[Finding]:
     """
     if not cell_facts(report).nulls[Table.T4]:
         return  # a value is implied only for a null operand, and the table has none
-    yield from implied_findings(report, emit, identities(), lambda cell_id: cell_label(cell_id, with_table=False))
+    yield from implied_findings(report, emit, "T4", identities(), lambda cell_id: cell_label(cell_id, with_table=False))
 
 
 @rule(
