@@ -157,11 +157,16 @@ def _spaced_cells(line: str, lineno: int) -> list[RCell] | None:
     A line is a table row when it ends with ≥ 2 value tokens, or splits into ≥ 3 cells at runs
     of spaces and holds no full stop.
     """
-    if "。" in line or not line.split():
+    if "。" in line:
+        return None
+    parts = line.split()  # the same words as _WORD finds (both split at Unicode whitespace)
+    if not parts:
         return None
     cells: list[RCell] = []
-    if "  " not in line.strip() and not _VALUE_TOKEN.match(line.split()[-1]):
+    if "  " not in line.strip() and not _VALUE_TOKEN.match(parts[-1]):
         # single-spaced short labels, e.g. PDF text “行政复议 行政诉讼”: one cell per word
+        if not 2 <= len(parts) <= 16:
+            return None  # (a heading, a title: one word)
         words = list(_WORD.finditer(line))
         if 2 <= len(words) <= 16 and all(len(w.group(0)) <= 24 and has_cjk(w.group(0), 2) and not _DIGIT.search(w.group(0)) for w in words):
             return None if _HEADING_LIKE.match(line) else [RCell(w.group(0), lineno, w.start(), lineno, w.end()) for w in words]
