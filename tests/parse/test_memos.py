@@ -1,7 +1,7 @@
 """The per-cell-text memos give the same answers as a fresh computation and stay bounded."""
 
 from zfxxgk.model import CellState
-from zfxxgk.parse import values
+from zfxxgk.parse import normalize, values
 from zfxxgk.parse.normalize import norm_label
 
 
@@ -17,7 +17,7 @@ def test_memo_answers_are_stable_and_fractional_is_separate() -> None:
 
 
 def test_memos_are_bounded() -> None:
-    for k in range(values._MEMO_MAX + 10):
+    for k in range(normalize.MEMO_MAX + 10):
         values.clean_cell(f"x{k}")
-    assert len(values._CLEAN) <= values._MEMO_MAX
+    assert len(values._CLEAN) <= normalize.MEMO_MAX
     assert values.clean_cell(" 3 ") == "3"

@@ -68,26 +68,26 @@ class Span:
         self.end_col = end_col
         self.locator = locator
 
-    def _fields(self) -> tuple[int, int, int, int, str | None]:
+    def _values(self) -> tuple[int, int, int, int, str | None]:
         return (self.line, self.col, self.end_line, self.end_col, self.locator)
 
     def __iter__(self) -> Iterator[int | str | None]:
-        return iter(self._fields())
+        return iter(self._values())
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Span):
             return NotImplemented
-        return self._fields() == other._fields()
+        return self._values() == other._values()
 
     def __hash__(self) -> int:
-        return hash(self._fields())
+        return hash(self._values())
 
     def __repr__(self) -> str:
         return (f"Span(line={self.line!r}, col={self.col!r}, end_line={self.end_line!r}, end_col={self.end_col!r}, "
                 f"locator={self.locator!r})")
 
     def __reduce__(self) -> tuple[type[Span], tuple[int, int, int, int, str | None]]:
-        return (Span, self._fields())
+        return (Span, self._values())
 
     def _replace(
         self,

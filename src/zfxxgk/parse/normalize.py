@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..model.text import nfkc
 
@@ -16,7 +17,18 @@ ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三�
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-_MEMO_MAX = 16384
+# Memos of functions of one text (labels here, cell texts in values.py): the same few hundred texts
+# recur in every report. Plain dicts emptied when full: a lookup costs half an lru_cache hit (which
+# also relinks its entry), and these run thousands of times per report.
+MEMO_MAX = 65536
+
+
+def make_room(memo: dict[str, Any]) -> None:
+    """Empty a memo that is full (call before adding an entry)."""
+    if len(memo) >= MEMO_MAX:
+        memo.clear()
+
+
 _NORM: dict[str, str] = {}
 _CORE: dict[str, str] = {}
 
@@ -24,9 +36,8 @@ _CORE: dict[str, str] = {}
 def norm_label(s: str) -> str:
     """Label key: NFKC, no markup, no whitespace or line breaks, no quotes, ``1.`` ordinals."""
     found = _NORM.get(s)
-    if found is None:  # memoised in a plain dict (emptied when full): cheaper than an lru_cache hit
-        if len(_NORM) >= _MEMO_MAX:
-            _NORM.clear()
+    if found is None:
+        make_room(_NORM)
         n = nfkc(MARKUP.sub("", s.replace("&nbsp;", " ")))
         n = _SPACE.sub("", n).translate(_QUOTES)
         found = _NORM[s] = _ORD_PUNCT.sub(r"\1.", n)
@@ -37,8 +48,7 @@ def core_label(s: str) -> str:
     """A normalised label without its leading ordinal (``（一）予以公开`` → ``予以公开``)."""
     found = _CORE.get(s)
     if found is None:
-        if len(_CORE) >= _MEMO_MAX:
-            _CORE.clear()
+        make_room(_CORE)
         found = _CORE[s] = ORDINAL.sub("", norm_label(s), count=1)
     return found
 

@@ -55,21 +55,16 @@ class RCell:
     @property
     def span(self) -> Span:
         """Where the cell's text is (1-based line, 0-based columns, end exclusive)."""
-        return cell_span(self)
-
-
-def cell_span(c: RCell) -> Span:
-    """:attr:`RCell.span` as a function (compiled code calls it directly, without the property)."""
-    t, line, col, end_line, end_col = c.text, c.line, c.col, c.end_line, c.end_col
-    if t and line == end_line and not t[0].isspace() and not t[-1].isspace():
-        return Span(line, col, line, end_col)  # common case: nothing to trim
-    body = t.strip()
-    if not body:
-        return Span(line, col, end_line, end_col)
-    lead = len(t) - len(t.lstrip())
-    if line == end_line:
-        return Span(line, col + lead, line, col + lead + len(body))
-    return Span(line, col + lead, end_line, end_col)
+        t, line, col, end_line, end_col = self.text, self.line, self.col, self.end_line, self.end_col
+        if t and line == end_line and not t[0].isspace() and not t[-1].isspace():
+            return Span(line, col, line, end_col)  # common case: nothing to trim
+        body = t.strip()
+        if not body:
+            return Span(line, col, end_line, end_col)
+        lead = len(t) - len(t.lstrip())
+        if line == end_line:
+            return Span(line, col + lead, line, col + lead + len(body))
+        return Span(line, col + lead, end_line, end_col)
 
 
 @dataclass(slots=True, init=False)  # explicit __init__: compiled by mypyc (see model/report.py)

@@ -41,7 +41,7 @@ from .labels import (
 )
 from .normalize import MARKUP as _MARKUP
 from .normalize import core_label, norm_label
-from .rows import RCell, Row, cell_span, most_common
+from .rows import RCell, Row, most_common
 from .values import clean_cell, is_label_text, is_number_text, is_value_text, read_value
 
 T3_ROW_ORDER = [r.key for r in T3_ROWS]
@@ -270,7 +270,7 @@ def _set(ctx: _Ctx, cell_id: str, rc: RCell | None, fractional: bool = False) ->
         return
     t = rc.text
     state, value = read_value(t, fractional)
-    ctx.report.cells[cell_id] = Cell(cell_id, state, value, t.strip(), cell_span(rc))
+    ctx.report.cells[cell_id] = Cell(cell_id, state, value, t.strip(), rc.span)
 
 
 def _fill(ctx: _Ctx, ids: Sequence[str], row: Row, start: int, colmap: dict[str, int] | None, label: str) -> bool:

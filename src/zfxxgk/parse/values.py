@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
 
 from ..model import CellState
-from .normalize import has_cjk, nfkc
+from .normalize import has_cjk, make_room, nfkc
 
 _INT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)$")
 _DEC = re.compile(r"^-?\d+\.\d+$")
@@ -15,10 +14,7 @@ _BLANK_MARKUP = re.compile(r"<\s*/?\s*(?:br|p|span|b)\b[^>]*>|&nbsp;", re.I)
 DASHES = frozenset({"/", "-", "—", "——", "–", "－", "─", "━", "不适用", "N/A", "n/a", "NA", "\\", "／", "…", "……"})
 
 
-# Memos of the per-cell-text functions below: the same few hundred texts (0, 1, labels) recur in
-# every report. Plain dicts emptied when full: a lookup costs half an lru_cache hit, which also
-# relinks its entry, and these run thousands of times per report.
-_MEMO_MAX = 65536
+# Memos of the per-cell-text functions below (see normalize.make_room).
 _CLEAN: dict[str, str] = {}
 _VALUE: dict[str, tuple[CellState, int | Decimal | None]] = {}
 _VALUE_FRACTIONAL: dict[str, tuple[CellState, int | Decimal | None]] = {}
@@ -27,16 +23,11 @@ _IS_LABEL: dict[str, bool] = {}
 _IS_NUMBER: dict[str, bool] = {}
 
 
-def _room(memo: dict[str, Any]) -> None:
-    if len(memo) >= _MEMO_MAX:
-        memo.clear()
-
-
 def clean_cell(raw: str) -> str:
     """Cell text with markup, NBSP and surrounding whitespace removed (internal spaces dropped)."""
     found = _CLEAN.get(raw)
     if found is None:
-        _room(_CLEAN)
+        make_room(_CLEAN)
         found = _CLEAN[raw] = "".join(nfkc(_BLANK_MARKUP.sub("", raw)).split())
     return found
 
@@ -46,7 +37,7 @@ def read_value(raw: str, fractional: bool = False) -> tuple[CellState, int | Dec
     memo = _VALUE_FRACTIONAL if fractional else _VALUE
     found = memo.get(raw)
     if found is None:
-        _room(memo)
+        make_room(memo)
         found = memo[raw] = _read_value(raw, fractional)
     return found
 
@@ -83,7 +74,7 @@ def is_value_text(raw: str) -> bool:
     """
     found = _IS_VALUE.get(raw)
     if found is None:
-        _room(_IS_VALUE)
+        make_room(_IS_VALUE)
         if read_value(raw)[0] is not CellState.TEXT:
             found = True
         else:
@@ -97,7 +88,7 @@ def is_label_text(raw: str) -> bool:
     """Whether a cell holds a label: some text that is not a value (one memoised test per text)."""
     found = _IS_LABEL.get(raw)
     if found is None:
-        _room(_IS_LABEL)
+        make_room(_IS_LABEL)
         found = _IS_LABEL[raw] = bool(clean_cell(raw)) and not is_value_text(raw)
     return found
 
@@ -106,6 +97,6 @@ def is_number_text(raw: str) -> bool:
     """Whether a cell holds a number."""
     found = _IS_NUMBER.get(raw)
     if found is None:
-        _room(_IS_NUMBER)
+        make_room(_IS_NUMBER)
         found = _IS_NUMBER[raw] = read_value(raw)[0] is CellState.NUMBER
     return found
