@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from zfxxgk.api import SAMPLES_DIR  # noqa: E402
 from zfxxgk.batch import batch_import, iter_files, rare_collections  # noqa: E402
 from zfxxgk.check import check  # noqa: E402
 from zfxxgk.parse import iter_report_files, parse_file  # noqa: E402
@@ -35,7 +36,7 @@ from zfxxgk.synth import synthesize  # noqa: E402
 
 
 def make_corpus(folder: Path, n: int) -> None:
-    seeds = [parse_file(p) for p in iter_report_files(ROOT.parent / "shared" / "corpus" / "seeds")]
+    seeds = [parse_file(p) for p in iter_report_files(SAMPLES_DIR)]
     for i in range(n):
         report = seeds[i % len(seeds)]
         report.unit = f"第{i}号镇人民政府"

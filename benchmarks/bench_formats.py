@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 from tests.parse.portals import cms_page, gov_portal  # noqa: E402
 from tests.parse.test_ocr import scanned, scanned_pdf  # noqa: E402
 
+from zfxxgk.api import SAMPLES_DIR  # noqa: E402
 from zfxxgk.model import CELL_IDS  # noqa: E402
 from zfxxgk.parse import iter_report_files, parse_bytes, parse_file  # noqa: E402
 from zfxxgk.render import render  # noqa: E402
@@ -40,7 +41,7 @@ SUFFIX = {"txt": ".txt", "md": ".md", "docx": ".docx", "pdf": ".pdf", "scan": ".
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("corpus", nargs="?", default=str(ROOT.parent / "shared" / "corpus" / "seeds"))
+    ap.add_argument("corpus", nargs="?", default=str(SAMPLES_DIR))
     ap.add_argument("--formats", default=DEFAULT, help=f"comma-separated, from: {','.join(WRITERS)}")
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()

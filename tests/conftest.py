@@ -1,4 +1,4 @@
-"""Shared fixtures: the real seed corpus and its hand-verified gold (never regenerated)."""
+"""Shared fixtures: the real seed corpus (bundled in the package) and its hand-verified gold (never regenerated)."""
 
 from __future__ import annotations
 
@@ -15,16 +15,18 @@ settings.register_profile("ci", derandomize=True, database=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("ZFXXGK_SHARED", ROOT.parent / "shared"))
-SEEDS_DIR = SHARED / "corpus" / "seeds"
-GOLD_DIR = SHARED / "spec" / "seeds-gold"
+# The spec the code implements (a copy of the steering's spec, kept in the repository).
+SPEC_DIR = ROOT / "docs" / "spec"
+GOLD_DIR = ROOT / "tests" / "data" / "seeds-gold"
 
 
 def seed_paths() -> list[Path]:
-    """The seed files; a missing corpus is an error, not a skip."""
-    paths = sorted(SEEDS_DIR.glob("*.txt"))
-    if not paths:
-        raise RuntimeError(f"seed corpus not found under {SEEDS_DIR} (set ZFXXGK_SHARED)")
+    """The seed files as installed with the package; a missing corpus is an error, not a skip."""
+    from zfxxgk.api import samples
+
+    paths = samples()
+    if len(paths) != 5:
+        raise RuntimeError(f"the installed package lacks its five sample reports: {paths}")
     return paths
 
 
@@ -51,6 +53,7 @@ if _stale := stale_install():
     pytest.exit(f"installed zfxxgk is older than its sources ({', '.join(_stale[:3])}…): run ./scripts/setup", 3)
 
 SEEDS = seed_paths()
+SEEDS_DIR = SEEDS[0].parent
 SEED_IDS = [p.stem[:3] for p in SEEDS]
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 from typer.testing import CliRunner
 
-from tests.conftest import GOLD_DIR, SEEDS, SEEDS_DIR, gold_for
+from tests.conftest import GOLD_DIR, ROOT, SEEDS, SEEDS_DIR, gold_for
 from zfxxgk.cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, app
 from zfxxgk.model import CELL_IDS
 
@@ -110,3 +113,21 @@ def test_help_is_chinese():
     assert "年度报告" in result.stdout
     for cmd in ("parse", "check", "rules"):
         assert runner.invoke(app, [cmd, "--help"]).exit_code == 0
+
+
+def test_samples_are_bundled_and_score_1000_of_1000_against_their_gold(tmp_path):
+    """The README's accuracy command: the bundled samples, parsed by the CLI, scored by benchmarks/score_gold.py."""
+    shown = runner.invoke(app, ["samples"]).stdout.strip()
+    assert sorted(p.name for p in Path(shown).iterdir()) == [p.name for p in SEEDS]
+    out = tmp_path / "out.jsonl"
+    out.write_text(runner.invoke(app, ["parse", shown, "--json"]).stdout, encoding="utf-8")
+    scorer = [sys.executable, str(ROOT / "benchmarks" / "score_gold.py"), str(GOLD_DIR), str(out)]
+    done = subprocess.run(scorer, capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.splitlines()[-1] == "cells 1000/1000 (100.00%) header 20/20 missing-files 0"
+    # the scorer can fail: a blank read as 0 is wrong, and a missing file is counted
+    recs = records(out.read_text(encoding="utf-8"))
+    recs[1]["cells"]["t3.new_received.natural_person"] = 0  # gold: null (blank in the OCR copy)
+    out.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs[1:]), encoding="utf-8")
+    done = subprocess.run(scorer, capture_output=True, text=True)
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[-1] == "cells 799/1000 (79.90%) header 16/20 missing-files 1"

@@ -19,6 +19,15 @@ from .model.units import normalise_unit
 from .parse import ParseError, iter_report_files, parse_bytes, parse_file
 from .store import Store, content_hash
 
+# Five real township reports (public documents, 2024) shipped inside the package: the demo data of
+# ``zfxxgk serve --demo`` and ``zfxxgk samples``; their hand-verified values are tests/data/seeds-gold.
+SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
+
+
+def samples() -> list[Path]:
+    """The bundled sample reports, in file-name order."""
+    return sorted(SAMPLES_DIR.glob("*.txt"))
+
 
 def parse(source: str | Path | bytes, name: str | None = None) -> Report:
     """Parse a report from a path or from its bytes. Raises :class:`ParseError`."""

@@ -17,6 +17,7 @@ from . import api
 from . import render as render_mod
 from .check import RULES, CheckResult
 from .model import CELL, CELL_IDS, CellState, Finding, Outcome, Report, Severity
+from .model.ids import CELLS, TABLE_CELLS, Table, cell_label
 
 # Exit statuses (named once, used everywhere).
 EXIT_OK = 0  # no error-severity findings
@@ -117,6 +118,56 @@ def rules(as_json: JsonOpt = False) -> None:
         t.add_row(rid, f"[{SEV_STYLE[sev]}]{sev.cn}[/]", title)
     out.print(t)
     out.print(f"共 {len(rows)} 条规则（{sum(len(i) for *_, i in rows)} 个规则实例）。")
+
+
+@app.command()
+def cells(
+    as_json: JsonOpt = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="输出 Markdown 文档（docs/cells.md 即由此生成）。")] = False,
+) -> None:
+    """列出标准表格的全部 200 个单元格编号及其中文名称（parse --json、导出文件都用这些编号）。"""
+    if as_json:
+        for c in CELLS:
+            _emit_json({"id": c.id, "table": c.table.value, "row": c.row, "column": c.column, "label": cell_label(c.id),
+                        "row_label": c.row_label, "column_label": c.column_label, "unit": c.unit})
+        return
+    if markdown:
+        sys.stdout.write(cells_markdown())
+        return
+    t = RichTable(box=None, pad_edge=False)
+    t.add_column("单元格编号", no_wrap=True)
+    t.add_column("中文名称", overflow="fold")
+    t.add_column("单位", no_wrap=True)
+    for c in CELLS:
+        t.add_row(c.id, cell_label(c.id), c.unit)
+    out.print(t)
+    out.print(f"共 {len(CELLS)} 个单元格：表二 {len(TABLE_CELLS[Table.T2])} 个，表三 {len(TABLE_CELLS[Table.T3])} 个，"
+              f"表四 {len(TABLE_CELLS[Table.T4])} 个。编号格式为“表.行.列”。")
+
+
+def cells_markdown() -> str:
+    """The cell reference (docs/cells.md), generated from the registry so that it cannot drift."""
+    lines = [
+        "# 单元格编号（200 个）",
+        "",
+        "国办公开办函〔2021〕30号格式三张标准表格中的每个数字都有一个固定编号 `表.行.列`。"
+        "`zfxxgk parse --json` 的 `cells`、CSV/JSON Lines 导出的表头、`zfxxgk correct` 和 JSON 接口都使用这些编号。",
+        "空白、缺失或无法识别的单元格取值为 null，绝不是 0；收费金额以万元计，可有小数，其余均为整数件数。",
+        "",
+        "本页由 `zfxxgk cells --markdown` 从编号登记表（`src/zfxxgk/model/ids.py`）生成，请勿手工修改；"
+        "命令行里用 `zfxxgk cells`（或 `--json`）查看。",
+    ]
+    for table in Table:
+        lines += ["", f"## {table.cn} {table.title}（{len(TABLE_CELLS[table])} 个）", "",
+                  "| 编号 | 中文名称 | 单位 |", "|---|---|---|"]
+        lines += [f"| `{c.id}` | {cell_label(c.id)} | {c.unit} |" for c in CELLS if c.table is table]
+    return "\n".join(lines) + "\n"
+
+
+@app.command()
+def samples() -> None:
+    """显示随本软件提供的五份示例报告（真实的乡镇年报）所在的目录，例如：zfxxgk check "$(zfxxgk samples)"。"""
+    sys.stdout.write(f"{api.SAMPLES_DIR}\n")
 
 
 DbOpt = Annotated[str | None, typer.Option("--db", help="数据库：SQLite 文件路径或 postgresql+psycopg://… 地址（默认 $ZFXXGK_DB 或 ./zfxxgk.db）。")]
@@ -435,7 +486,7 @@ def show(
         if cells:
             ct = RichTable("单元格", "编号", "取值", "状态", box=None, pad_edge=False)
             for cid in CELL_IDS:
-                ct.add_row(q.cell_label(cid), cid, _q_num(v.cells[cid]), CellState(v.states[cid]).label)
+                ct.add_row(cell_label(cid), cid, _q_num(v.cells[cid]), CellState(v.states[cid]).label)
             out.print(ct)
         out.print(f"问题：错误 {v.counts['error']}，警告 {v.counts['warning']}，提示 {v.counts['info']}")
         for f in mine:
@@ -574,7 +625,7 @@ def rollup(
                   str(r.incomplete))
     out.print(t)
     if any(c not in short for c in shown):
-        out.print("[dim]" + "；".join(f"{c}：{q.cell_label(c)}" for c in shown if c not in short) + "[/]")
+        out.print("[dim]" + "；".join(f"{c}：{cell_label(c)}" for c in shown if c not in short) + "[/]")
     out.print("[dim]合计为已知数值之和，空白不当作 0，“缺n”为该格空白的报告份数；“空白格”为至少一份报告空白的单元格数。"
               "比率只用各项数据齐全的报告计算（“剔除n份”为因空白未计入的报告），"
               f"分母小于 {min_n if min_n is not None else q.MIN_DENOMINATOR} 时显示“样本过少”。[/]")
@@ -610,6 +661,7 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="监听地址（默认只允许本机访问；局域网访问用 0.0.0.0）。")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="端口。")] = 8000,
     import_paths: Annotated[list[Path] | None, typer.Option("--import", help="启动前先导入这些报告文件或目录（可写多次）。")] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="启动前先导入随本软件提供的五份示例报告（重复启动不会重复导入）。")] = False,
     secret: Annotated[str | None, typer.Option("--secret", envvar="ZFXXGK_SECRET", show_envvar=False,
                                                help="会话签名密钥（默认 $ZFXXGK_SECRET，否则自动生成并保存在数据库中）。")] = None,
     secure_cookie: Annotated[bool, typer.Option("--secure-cookie", help="只通过 HTTPS 发送登录凭据（部署在 HTTPS 反向代理之后时使用）。")] = False,
@@ -623,6 +675,8 @@ def serve(
     from .web import create_app
 
     store = _open_store(db)
+    if demo:
+        import_paths = [api.SAMPLES_DIR, *(import_paths or [])]
     if import_paths:
         counts: Counter[str] = Counter()
         for o in api.import_paths(import_paths, store):

@@ -50,6 +50,7 @@ from .model.ids import (
     T4_COLUMNS,
     TABLE_SECTION,
     TABLE_TITLES,
+    cell_label,
     row_cells,
     section_heading,
 )
@@ -61,7 +62,6 @@ from .parse.header import DATE, to_date
 from .parse.normalize import nfkc
 from .parse.values import read_value
 from .render import FORMATS, render
-from .store.queries import cell_label
 
 SOURCE = "在线填报"
 INTRO = "intro"

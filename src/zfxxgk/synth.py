@@ -7,7 +7,7 @@ would give and the rule ids a correct checker must report:
 * ``OUT_DIR/gold/NNNNN_{unit}_{year}.json``: its gold. The first eight keys (``source``,
   ``format``, ``unit``, ``year``, ``published``, ``period``, ``sections``, ``cells``) are exactly the
   record ``zfxxgk parse FILE --json`` prints, ``source`` being the file name (as in
-  ``shared/spec/seeds-gold``: ``score_gold.py OUT_DIR/gold out.jsonl`` scores a parse of
+  ``tests/data/seeds-gold``: ``scripts/score-gold OUT_DIR/gold out.jsonl`` scores a parse of
   ``OUT_DIR/reports``). Then ``layout`` (txt: tsv|cells|grid; html: plain|gov_portal|cms),
   ``unit_type``, ``defect`` (a key of :data:`DEFECTS` or null), ``label_variants`` and
   ``expected_findings``: ``[{"rule", "severity"}]``, every error and warning rule instance

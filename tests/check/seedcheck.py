@@ -16,7 +16,7 @@ def seed_path(seed: str) -> Path:
     """The seed file whose name starts with ``seed`` (a missing corpus is an error, not a skip)."""
     found = sorted(SEEDS_DIR.glob(f"{seed}_*.txt"))
     if len(found) != 1:
-        raise FileNotFoundError(f"seed {seed} not found under {SEEDS_DIR} (set ZFXXGK_SHARED)")
+        raise FileNotFoundError(f"seed {seed} not found under {SEEDS_DIR}")
     return found[0]
 
 

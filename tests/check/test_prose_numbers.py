@@ -4,7 +4,7 @@ from zfxxgk.check.prose_text import parse_number
 from zfxxgk.model import Outcome
 from zfxxgk.parse import iter_report_files, parse_file
 
-SEEDS = SEEDS_DIR  # wherever the shared folder is (ZFXXGK_SHARED), not relative to the working directory
+SEEDS = SEEDS_DIR  # the installed package's samples, not relative to the working directory
 
 
 def test_numerals():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import os
 import pkgutil
 import re
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.conftest import SPEC_DIR
 from zfxxgk.check import RULES
 from zfxxgk.check.registry import DOC_SECTIONS, rule
 from zfxxgk.model import Severity
@@ -19,8 +19,7 @@ from zfxxgk.model import Severity
 # ``zfxxgk.check`` as an attribute is the check() function (zfxxgk/__init__.py), so import by name.
 rules_pkg = importlib.import_module("zfxxgk.check.rules")
 CASES_DIR = Path(__file__).parent / "cases"
-SHARED = Path(os.environ.get("ZFXXGK_SHARED", Path(__file__).resolve().parents[3] / "shared"))
-SPEC = SHARED / "spec" / "annual-report-format.md"
+SPEC = SPEC_DIR / "annual-report-format.md"
 GROUPS = ("PARSE", "STRUCT", "VAL", "T2", "T3", "T4", "XY", "TXT", "DATE", "HDR", "SEC1", "SEC5", "SEC6")
 ID_PATTERN = re.compile(r"^(" + "|".join(GROUPS) + r")-[A-Z0-9]+(-[A-Z0-9]+)*(-\{[a-z]+\})?$")
 # the spec families this package implements so far
@@ -172,7 +171,7 @@ def _split_row(line: str) -> list[str]:
 def spec_rules() -> dict[str, tuple[str, str]]:
     """Rule id → (severity, message template) from the spec's rule tables."""
     if not SPEC.exists():
-        raise FileNotFoundError(f"spec not found: {SPEC} (set ZFXXGK_SHARED)")
+        raise FileNotFoundError(f"spec not found: {SPEC}")
     found: dict[str, tuple[str, str]] = {}
     header: list[str] | None = None
     for line in SPEC.read_text(encoding="utf-8").splitlines():

@@ -1,6 +1,6 @@
 """The five seeds give exactly the DATE/HDR/SEC1/SEC5/SEC6 findings of spec §5 (and its PASS/NA outcomes).
 
-The corpus lives in ``../shared`` next to the repository; a missing corpus is an error, not a skip.
+The corpus is bundled in the package (``zfxxgk/samples``); a missing corpus is an error, not a skip.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The five seeds give exactly the PARSE/STRUCT/VAL/T3/T4 findings of spec §5 (and the NA sets of §4.4).
 
-The corpus lives in ``../shared`` next to the repository; a missing corpus is an error, not a skip.
+The corpus is bundled in the package (``zfxxgk/samples``); a missing corpus is an error, not a skip.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Every TXT rule instance is pinned per seed: PASS, NOT_STATED or NOT_ASSESSABLE, and the only FAIL
 findings are TXT-GROWTH-NEW on 002 (3件 +300%) and TXT-DUP-WORD on 000 (the title's “公开 公开”
-and §一's “领导领导”). The corpus lives in ``../shared``; a missing corpus is an error, not a skip.
+and §一's “领导领导”). The corpus is bundled in the package; a missing corpus is an error, not a skip.
 """
 
 from __future__ import annotations

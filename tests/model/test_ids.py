@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import SHARED
+from tests.conftest import SPEC_DIR
 from zfxxgk.model import CELL, CELL_IDS, CELLS, Table
 from zfxxgk.model.ids import OUTCOME_ROWS, T3_ROWS, TABLE_CELLS, row_cells, t3, t4
 
 
 def spec_ids() -> list[str]:
-    text = (SHARED / "spec" / "cell-ids.md").read_text(encoding="utf-8")
+    text = (SPEC_DIR / "cell-ids.md").read_text(encoding="utf-8")
     t2 = re.findall(r"^\| (t2\.[a-z_]+\.[a-z_]+) \|", text, re.M)
     rows = re.findall(r"^\| ([a-z_]+) \| [^|]+ \|$", text.split("Rows, in the standard order")[1].split("Ids:")[0], re.M)
     cols = ["natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"]

@@ -31,6 +31,20 @@ def test_serve_imports_creates_the_admin_and_starts(tmp_path, monkeypatch):
     assert "管理员" not in again.stdout
 
 
+def test_serve_demo_imports_the_bundled_samples_once(tmp_path, monkeypatch):
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
+    db = str(tmp_path / "d.db")
+    first = runner.invoke(app, ["serve", "--demo", "--db", db])
+    assert first.exit_code == EXIT_OK and "新增 5 份" in first.stdout, first.output
+    again = runner.invoke(app, ["serve", "--demo", "--db", db])
+    assert "新增 0 份，已存在 5 份" in again.stdout
+    s = Store(db)
+    assert s.count_reports() == 5
+    s.close()
+
+
 def test_serve_prints_a_random_admin_password_once(tmp_path, monkeypatch):
     import uvicorn
 

@@ -2,7 +2,7 @@
 
 Every other part of zfxxgk (parsers, rules, exports, writers) derives its rows, columns and
 labels from the tuples below; nothing else may spell a cell id. The order is the order of
-``shared/spec/cell-ids.md`` and of the gold files.
+``docs/spec/cell-ids.md`` and of the gold files (``zfxxgk cells`` prints it).
 """
 
 from __future__ import annotations
@@ -230,3 +230,18 @@ def _checked(cell_id: str) -> str:
 
 
 assert len(CELLS) == 200, len(CELLS)
+
+
+def cell_label(cell_id: str) -> str:
+    """Chinese label of a cell for tables, exports and ``zfxxgk cells``: ``表三·（一）予以公开·自然人``.
+
+    Rows of the groups （三）–（六） of table 3 carry their group (``（三）不予公开1.属于国家秘密``), the
+    rows of table 2 their item of Article 20 is left out (the row label is unique).
+    """
+    spec = CELL[cell_id]
+    row = spec.row_label
+    if spec.table is Table.T3:
+        group = T3_ROW_GROUP[spec.row]
+        if group and group != T3_GROUP_LABELS[0]:
+            row = group + row
+    return f"{spec.table.cn}·{row}·{spec.column_label}"

@@ -21,7 +21,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, defer
 
 from ..model import CELL_IDS, Finding, Report
-from ..model.ids import CELL, T3_GROUP_LABELS, T3_ROW_GROUP, T3_ROWS, T4_BLOCKS, Table, t3, t4
+from ..model.ids import T3_ROWS, T4_BLOCKS, cell_label, t3, t4
 from ..model.units import normalise_unit
 from .db import Store, StoreError
 from .schema import CellRow, FindingRow, Region, ReportRow, ReviewDecision, Unit
@@ -41,24 +41,6 @@ CROSS_YEAR_RULES = ("XY", "T2-ROLLFORWARD", "TXT-GROWTH-NEW")
 TOO_FEW = "样本过少"
 MISSING = "数据缺失"
 MIN_DENOMINATOR = 5
-
-
-# --- cell labels -------------------------------------------------------------------------------
-
-
-def cell_label(cell_id: str) -> str:
-    """Chinese label of a cell for tables and exports: ``表三·（一）予以公开·自然人``.
-
-    Rows of the groups （三）–（六） of table 3 carry their group (``（三）不予公开1.属于国家秘密``), the
-    rows of table 2 their item of Article 20 is left out (the row label is unique).
-    """
-    spec = CELL[cell_id]
-    row = spec.row_label
-    if spec.table is Table.T3:
-        group = T3_ROW_GROUP[spec.row]
-        if group and group != T3_GROUP_LABELS[0]:
-            row = group + row
-    return f"{spec.table.cn}·{row}·{spec.column_label}"
 
 
 def _num(v: Any) -> Number | None:

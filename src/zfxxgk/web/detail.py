@@ -21,12 +21,13 @@ from .. import api
 from ..check import RULES
 from ..check.registry import Rule
 from ..model import CELL, CellState, Report, Severity, Table
+from ..model.ids import cell_label
 from ..model.report import json_number
 from ..parse import ParseError, decode_text
 from ..parse.rows import split_lines
 from ..render.layout import LAYOUT_BUILDERS, LCell
 from ..store import Store
-from ..store.queries import DECISION_CN, cell_label
+from ..store.queries import DECISION_CN
 from ..store.schema import FindingRow, ReviewDecision
 
 STATE_CN = {state: state.label for state in CellState}

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ...model import Finding, Outcome, Report
+from ...model.report import json_number
 from ..identity import IdentityResult, evaluate
 from ..registry import Emit, run_memo, show
 
@@ -61,9 +62,10 @@ def identity_evidence(report: Report, lhs: tuple[str, ...], rhs: tuple[str, ...]
     return {
         "formula": " + ".join(lhs) + " = " + " + ".join(rhs),
         "instantiated": values(lhs) + " = " + values(rhs),
-        "expected": res.lhs if res.lhs is not None else f">={res.lhs_known}",
-        "actual": res.rhs if res.rhs is not None else f">={res.rhs_known}",
-        "diff": res.diff,
+        # a fractional count (VAL-NONINTEGER) is a Decimal: evidence must stay JSON
+        "expected": json_number(res.lhs) if res.lhs is not None else f">={res.lhs_known}",
+        "actual": json_number(res.rhs) if res.rhs is not None else f">={res.rhs_known}",
+        "diff": json_number(res.diff),
         "bound": res.bound,
         "cells": [report.cells[i].to_dict() for i in (*lhs, *rhs)],
     }

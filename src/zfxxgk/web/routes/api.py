@@ -16,9 +16,10 @@ from starlette.concurrency import run_in_threadpool
 
 from ...check import RULES
 from ...model import CELL_IDS
+from ...model.ids import cell_label
 from ...model.report import json_number
 from ...store import StoreError
-from ...store.queries import cell_label, report_views, unit_reports
+from ...store.queries import report_views, unit_reports
 from ...store.users import can_see_unit, resolve_region
 from .. import detail as detail_mod
 from .. import listing
