@@ -63,7 +63,7 @@ def test_cells_command_lists_every_id_with_its_chinese_label():
 
 
 def test_nothing_a_user_or_the_tests_read_points_outside_the_repository():
-    """A clone has no ../shared beside it: the README, the tests and the scripts must not need one."""
+    """A clone has no shared folder beside it: the README, the tests and the scripts must not need one."""
     looked_at = [ROOT / "README.md", *ROOT.glob("tests/**/*.py"), *ROOT.glob("scripts/*"), *ROOT.glob("benchmarks/*.py")]
     outside = "../" + "shared"  # spelled apart so that this file does not find itself
     offenders = [str(p.relative_to(ROOT)) for p in looked_at
