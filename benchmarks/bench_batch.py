@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from zfxxgk.api import SAMPLES_DIR  # noqa: E402
-from zfxxgk.batch import batch_import, iter_files, rare_collections  # noqa: E402
+from zfxxgk.app.ingest import batch_import, iter_sources, rare_collections  # noqa: E402
 from zfxxgk.check import check  # noqa: E402
 from zfxxgk.parse import iter_report_files, parse_file  # noqa: E402
 from zfxxgk.render import render  # noqa: E402
@@ -73,7 +73,7 @@ def parallel_parse_check(files: list[str], workers: int) -> tuple[int, float]:
 
 
 def stages(folder: Path, workers: int, tmp: Path) -> None:
-    files = list(iter_files([folder]))
+    files = [s.name for s in iter_sources([folder])]
     rows = []
     t0 = time.perf_counter()
     reports = [parse_file(f) for f in files[:1000]]

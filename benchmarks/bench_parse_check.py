@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from zfxxgk.api import SAMPLES_DIR
-from zfxxgk.batch import rare_collections
+from zfxxgk.app.ingest import rare_collections
 from zfxxgk.check import check
 from zfxxgk.parse import decode_text, iter_report_files, parse_text
 
@@ -69,7 +69,7 @@ def main() -> None:
     print(f"{'stage':<14}{'reports/s':>12}{'µs/report':>12}")
     for name, t in (("parse", t_parse), ("check", t_check), ("parse+check", t_both), ("… rare GC ¹", t_worker)):
         print(f"{name:<14}{n / t:>12,.0f}{t / n * 1e6:>12,.0f}")
-    print("¹ parse+check with the garbage collector tuned as in the batch workers (zfxxgk.batch.rare_collections)")
+    print("¹ parse+check with the garbage collector tuned as in the batch workers (zfxxgk.app.ingest.rare_collections)")
 
 
 if __name__ == "__main__":

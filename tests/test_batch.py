@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.parse.builders import text_with
-from zfxxgk.batch import batch_import
+from zfxxgk.app import batch_import
 from zfxxgk.model.ids import t3
 from zfxxgk.store import Store
 
@@ -85,14 +85,14 @@ def test_dask_engine_gives_the_same_database(tmp_path):
 
 _CYCLES = """
 import gc, sys
-from zfxxgk.batch import work
+from zfxxgk.app.ingest import Source, work
 paths = sys.argv[1:]
 for p in paths:
-    work(p)  # warm caches (memoised labels, regexes, lazily imported readers)
+    work(Source(p))  # warm caches (memoised labels, regexes, lazily imported readers)
 gc.collect()
 gc.disable()
 for p in paths:
-    work(p)
+    work(Source(p))
 print(gc.collect())
 """
 
@@ -107,7 +107,7 @@ def test_workers_make_no_reference_cycles(tmp_path):
     import sys
 
     from tests.conftest import SEEDS
-    from zfxxgk.batch import GC_THRESHOLD, rare_collections
+    from zfxxgk.app.ingest import GC_THRESHOLD, rare_collections
 
     paths = [str(p) for p in SEEDS] + [str(p) for p in corpus(tmp_path).iterdir()]  # bad files too
     out = subprocess.run([sys.executable, "-c", _CYCLES, *paths], capture_output=True, text=True, check=True)

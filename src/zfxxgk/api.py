@@ -12,12 +12,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .app import Outcome as _IngestOutcome
+from .app import Source, ingest
+from .app import recheck as _recheck
 from .check import CheckResult, CheckSettings
 from .check import check as _check
 from .model import Report
 from .model.units import normalise_unit
 from .parse import ParseError, iter_report_files, parse_bytes, parse_file
-from .store import Store, content_hash
+from .store import Store
 
 # Five real township reports (public documents, 2024) shipped inside the package: the demo data of
 # ``zfxxgk serve --demo`` and ``zfxxgk samples``; their hand-verified values are tests/data/seeds-gold.
@@ -106,32 +109,18 @@ def _parse_all(paths: Sequence[str | Path]) -> Iterator[Outcome]:
                 yield Outcome(str(f), error=f"解析时发生内部错误：{type(e).__name__}: {e}")
 
 
-@dataclass(slots=True)
-class ImportOutcome:
-    """One file of an import: the stored report id (new or already there) or the error."""
-
-    source: str
-    report_id: int | None = None
-    created: bool = False
-    errors: int = 0  # error-severity findings
-    error: str | None = None
+# One file of an import: the stored report id (new or already there) or the error.
+ImportOutcome = _IngestOutcome
 
 
 def import_paths(paths: Sequence[str | Path], store: Store, region: str | None = None) -> Iterator[ImportOutcome]:
     """Parse, check and store every report under the paths; one transaction per file.
 
-    The same content imported again is the same report (nothing written); a bad file is recorded
-    as an import error and the batch goes on. Each report is checked against the same unit's
-    previous year when that is already in the store (cross-year rules).
+    The same content imported again is the same report (nothing written); a bad file or one that is
+    not an annual report is recorded with its reason and the rest go on. Each report is checked
+    against the same unit's previous year, and a stored following year against it (cross-year rules).
     """
-    for p in paths:
-        for f in iter_report_files(p):
-            try:
-                data = Path(f).read_bytes()
-            except OSError as e:
-                yield ImportOutcome(str(f), error=f"无法读取文件：{e.strerror or e}")
-                continue
-            yield import_bytes(data, str(f), store, region)
+    return ingest(paths, store, region=region)
 
 
 def import_bytes(data: bytes, source: str, store: Store, region: str | None = None) -> ImportOutcome:
@@ -139,43 +128,10 @@ def import_bytes(data: bytes, source: str, store: Store, region: str | None = No
 
     ``source`` is the file's name or path (its last part is stored as the source name).
     """
-    existing = store.find_by_hash(content_hash(data))
-    if existing is not None:
-        return ImportOutcome(source, existing, False)
-    try:
-        report = parse_bytes(data, source)
-        previous = _previous_from_store(store, report)
-        result = _check(report, previous=previous)
-        imported = store.import_report(Path(source).name, data, report, result.findings, region)
-    except ParseError as e:
-        store.record_error(source, data, e.reason)
-        return ImportOutcome(source, error=e.reason)
-    except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch
-        reason = f"导入时发生内部错误：{type(e).__name__}: {e}"
-        store.record_error(source, data, reason)
-        return ImportOutcome(source, error=reason)
-    errors = sum(1 for x in result.findings if x.severity.value == "error")
-    if imported.created and report.unit and report.year is not None:
-        following = store.find_report(report.unit, report.year + 1)
-        if following is not None:
-            recheck(store, following)  # its cross-year rules can now see this year
-    return ImportOutcome(source, imported.report_id, imported.created, errors)
-
-
-def _previous_from_store(store: Store, report: Report) -> Report | None:
-    if not report.unit or report.year is None:
-        return None
-    rid = store.find_report(report.unit, report.year - 1)
-    return store.load(rid) if rid is not None else None
+    (outcome,) = ingest([Source(source, data)], store, region=region)
+    return outcome
 
 
 def recheck(store: Store, report_id: int) -> CheckResult:
     """Check a stored report's current version again and store its findings (decisions stay)."""
-    report = store.load(report_id)
-    result = _check(report, previous=_previous_from_store(store, report))
-    with store.session() as s:
-        from .store.schema import ReportRow
-
-        version = s.get(ReportRow, report_id).current_version
-    store.save_findings(report_id, version, result.findings)
-    return result
+    return _recheck(store, report_id)

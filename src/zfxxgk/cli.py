@@ -236,19 +236,20 @@ def batch(
         TimeRemainingColumn,
     )
 
-    from .batch import BatchStats, batch_import, iter_files
+    from .app import Stats, batch_import
+    from .app.ingest import iter_sources
 
     if engine not in ("local", "dask"):
         err.print(f"[bold red]未知的执行引擎[/]：{escape(engine)}（可选 local、dask）")
         raise typer.Exit(EXIT_INPUT)
     store = _open_store(db)
-    total = sum(1 for _ in iter_files(paths))
+    total = sum(1 for _ in iter_sources(paths))
     columns = (TextColumn("批量导入"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
                TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=False) as progress:
         task = progress.add_task("batch", total=total, rate="")
 
-        def show(stats: BatchStats) -> None:
+        def show(stats: Stats) -> None:
             elapsed = progress.tasks[0].elapsed or 1e-9
             progress.update(task, completed=stats.total, rate=f"{stats.total / elapsed:,.0f} 份/秒")
 

@@ -35,6 +35,7 @@ from ..model import (
     Table,
     TableInfo,
 )
+from ..model.codec import pack, unpack
 from ..model.ids import CELL
 from ..model.units import infer_unit_type, normalise_unit
 from .schema import (
@@ -137,8 +138,17 @@ class Store:
         return self.import_prepared([prepare(name, data, report, findings) for name, data, report, findings in items],
                                     region)
 
-    def import_prepared(self, items: Sequence[Prepared], region: str | None = None) -> list[Imported]:
+    def import_prepared(
+        self,
+        items: Sequence[Prepared],
+        region: str | None = None,
+        rechecked: Sequence[tuple[int, Sequence[Finding]]] = (),
+    ) -> list[Imported]:
         """Write prepared reports in one transaction: one statement per table for the whole batch.
+
+        ``rechecked`` are stored reports checked again because of the new ones (the following year
+        of a unit, its cross-year rules now seeing this year): their current findings are replaced
+        in the same transaction, so a crash never leaves a report checked without its neighbour.
 
         Workers of a batch run :func:`prepare` themselves, so the writing process only talks to the
         database (it was the bottleneck of a parallel import). Another writer committing the same
@@ -146,14 +156,18 @@ class Store:
         on a unique key; it is retried once, and then finds that report or unit.
         """
         try:
-            return self._import_prepared(items, region)
+            return self._import_prepared(items, region, rechecked)
         except IntegrityError:
-            return self._import_prepared(items, region)
+            return self._import_prepared(items, region, rechecked)
 
-    def _import_prepared(self, items: Sequence[Prepared], region: str | None) -> list[Imported]:
+    def _import_prepared(
+        self, items: Sequence[Prepared], region: str | None, rechecked: Sequence[tuple[int, Sequence[Finding]]]
+    ) -> list[Imported]:
         out: list[Imported | None] = [None] * len(items)
         with self.session() as s:
             conn = s.connection()
+            for report_id, findings in rechecked:
+                self._replace_findings(s, report_id, findings)
             digests = {p.digest for p in items}
             known = dict(conn.execute(select(ReportRow.source_hash, ReportRow.id)
                                       .where(ReportRow.source_hash.in_(digests))).all()) if digests else {}
@@ -293,6 +307,8 @@ class Store:
             if row is None:
                 raise StoreError(f"没有编号为 {report_id} 的报告")
             v = row.current_version if version is None else version
+            if row.document is not None:
+                return self._from_document(s, report_id, row.document, v)
             report = Report(source=row.source_name, format=row.format, title=row.title, unit=row.unit_name,
                             year=row.year, signed_on=row.signed_on, published_on=row.published_on)
             report.signed_unit = row.signed_unit
@@ -319,6 +335,33 @@ class Store:
                     span = Span(line, col if col is not None else 0, line, col if col is not None else 0, c.locator)
                 report.cells[c.cell_id] = Cell(c.cell_id, CellState(c.state), _number(c.value, c.cell_id), c.raw, span)
             return report
+
+    @staticmethod
+    def _from_document(s: Session, report_id: int, document: bytes, version: int) -> Report:
+        """The parse as stored, with the corrected cells of ``version`` laid over it."""
+        report = unpack(document)
+        if version:
+            for c in s.scalars(select(CellRow).where(CellRow.report_id == report_id, CellRow.version == version,
+                                                     CellRow.locator.like("correction:%"))):
+                span = Span(0, 0, 0, 0, c.locator)
+                report.cells[c.cell_id] = Cell(c.cell_id, CellState(c.state), _number(c.value, c.cell_id), c.raw, span)
+        return report
+
+    def find_reports(self, wanted: Sequence[tuple[str, int]]) -> dict[tuple[str, int], int]:
+        """The newest report of each (normalised unit name, year), for those that have one (one query)."""
+        pairs = set(wanted)
+        keys = {k for k, _ in pairs}
+        years = {y for _, y in pairs}
+        if not keys:
+            return {}
+        found: dict[tuple[str, int], int] = {}
+        with self.session() as s:
+            rows = s.execute(select(Unit.key, ReportRow.year, ReportRow.id).join(Unit)
+                             .where(Unit.key.in_(keys), ReportRow.year.in_(years)).order_by(ReportRow.id))
+            for key, year, rid in rows:
+                if (key, year) in pairs:
+                    found[(key, year)] = rid  # ordered by id: the newest wins
+        return found
 
     def find_report(self, unit: str, year: int) -> int | None:
         """The newest report of a unit (by normalised name) for a year."""
@@ -372,11 +415,24 @@ class Store:
         with self.session() as s:
             return list(s.scalars(select(Correction).where(Correction.report_id == report_id).order_by(Correction.id)))
 
+    def save_current_findings(self, report_id: int, findings: Sequence[Finding]) -> None:
+        """Replace the findings of a report's current version (a re-check)."""
+        with self.session() as s:
+            self._replace_findings(s, report_id, findings)
+
     def save_findings(self, report_id: int, version: int, findings: Sequence[Finding]) -> None:
         """Replace the findings of one report version (a re-check)."""
         with self.session() as s:
-            s.execute(delete(FindingRow).where(FindingRow.report_id == report_id, FindingRow.version == version))
-            self._write_rows(s.connection(), [(report_id, Prepared("", "", None, {}, [], [], _finding_tuples(version, findings)))])
+            self._replace_findings(s, report_id, findings, version)
+
+    def _replace_findings(self, s: Session, report_id: int, findings: Sequence[Finding], version: int | None = None) -> None:
+        """The findings of a report's version (default: its current one) replaced, in the session's transaction."""
+        if version is None:
+            version = s.scalar(select(ReportRow.current_version).where(ReportRow.id == report_id))
+            if version is None:
+                return  # deleted meanwhile: nothing to re-check
+        s.execute(delete(FindingRow).where(FindingRow.report_id == report_id, FindingRow.version == version))
+        self._write_rows(s.connection(), [(report_id, Prepared("", "", None, {}, [], [], _finding_tuples(version, findings)))])
 
     def findings(self, report_id: int, version: int | None = None) -> list[tuple[FindingRow, ReviewDecision | None]]:
         """Findings of a report version with the latest review decision on each (by fingerprint)."""
@@ -444,6 +500,19 @@ class Prepared:
         """The unit's normalised name."""
         return normalise_unit(self.unit) if self.unit else None
 
+    @property
+    def year(self) -> int | None:
+        """The report year."""
+        return self.row["year"]
+
+    def report(self) -> Report:
+        """The parsed report these rows were made from (as :meth:`Store.load` would give it)."""
+        return unpack(self.row["document"])
+
+    def set_findings(self, findings: Sequence[Finding]) -> None:
+        """Replace the findings to write (the report was checked again, with its previous year)."""
+        self.findings = _finding_tuples(0, findings)
+
 
 def prepare(source_name: str, data: bytes, report: Report, findings: Sequence[Finding], digest: str | None = None) -> Prepared:
     """The rows of one report version 0 (pure: no database)."""
@@ -455,7 +524,7 @@ def prepare(source_name: str, data: bytes, report: Report, findings: Sequence[Fi
         period_start=report.period[0] if report.period else None,
         period_end=report.period[1] if report.period else None, current_version=0,
         parser_version=PARSER_VERSION, notes=_notes_json(report), tables=_tables_json(report),
-        signed_unit=report.signed_unit,
+        signed_unit=report.signed_unit, document=pack(report),
     )
     sections = [(n, sec.heading, sec.text, sec.span.line) for n, sec in report.sections.items()]
     sections.append((0, "", report.intro, report.intro_line))

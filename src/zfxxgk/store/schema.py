@@ -94,6 +94,8 @@ class ReportRow(Base):
     notes: Mapped[list] = mapped_column(JSON, default=list)  # parse notes (kind, table, span, data)
     tables: Mapped[dict] = mapped_column(JSON, default=dict)  # table → layout, section, rows found, span
     signed_unit: Mapped[str | None] = mapped_column(String(200))
+    # the whole parse as zfxxgk.model.codec packs it (lossless; null for reports stored before 0005)
+    document: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     unit: Mapped[Unit | None] = relationship(back_populates="reports")
 
