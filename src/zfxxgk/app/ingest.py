@@ -20,7 +20,6 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from ..model import Finding, NoteKind, Report, Severity
 from ..model.units import normalise_unit
 from ..parse import ParseError, iter_report_files, parse_bytes
 from ..store import Prepared, Store, content_hash, prepare
+from .executor import default_workers, ordered_map
 
 EXECUTORS = ("inline", "process", "dask")
 
@@ -178,30 +178,12 @@ def _chunks(items: Iterable[Source], size: int) -> Iterator[list[Source]]:
 
 def run_inline(chunks: Iterable[list[Source]]) -> Iterator[list[Parsed]]:
     """Parse and check in this process."""
-    for c in chunks:
-        yield work_chunk(c)
+    return ordered_map(work_chunk, chunks, 1)
 
 
 def run_local(chunks: Iterable[list[Source]], workers: int) -> Iterator[list[Parsed]]:
-    """Parse and check on a local process pool; results chunk by chunk, bounded in flight."""
-    if workers <= 1:
-        yield from run_inline(chunks)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: set[Future] = set()
-        try:
-            for c in chunks:
-                pending.add(pool.submit(work_chunk, c))
-                if len(pending) >= workers * 2:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for f in done:
-                        yield f.result()
-            for f in pending:
-                yield f.result()
-        except BaseException:
-            for f in pending:
-                f.cancel()
-            raise
+    """Parse and check on a local process pool; results chunk by chunk in input order, bounded in flight."""
+    return ordered_map(work_chunk, chunks, workers)
 
 
 def run_dask(chunks: Iterator[list[Source]], scheduler: str | None) -> Iterator[list[Parsed]]:
@@ -295,7 +277,7 @@ def ingest(
     if executor == "inline":
         results = run_inline(chunks)
     elif executor == "process":
-        results = run_local(chunks, workers or os.cpu_count() or 1)
+        results = run_local(chunks, workers or default_workers())
     else:
         results = run_dask(chunks, scheduler)
     for parsed in results:

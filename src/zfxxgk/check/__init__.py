@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..model import Finding, NoteKind, Outcome, Report
 from . import rules as _rules  # noqa: F401  (registers the built-in rules)
 from .context import DEFAULT_SETTINGS, CheckContext, CheckSettings, Deadline
-from .registry import RULES, Rule, run_rules
+from .registry import RULES, Rule, matches, run_rules
 
 
 @dataclass(slots=True)
@@ -53,4 +54,23 @@ def check(
     return CheckResult(report, list(run_rules(report, select, ignore, ctx)))
 
 
-__all__ = ["DEFAULT_SETTINGS", "RULES", "CheckContext", "CheckResult", "CheckSettings", "Deadline", "Rule", "check"]
+def unknown_selectors(selectors: Sequence[str] | None) -> list[str]:
+    """Why each selector that matches no rule instance is refused (with the closest ids), in Chinese.
+
+    A typo in ``--select`` must not silently run nothing, nor one in ``--ignore`` silently run everything.
+    """
+    if not selectors:
+        return []
+    instances = [i for r in RULES.values() for i, _ in r.instances()]
+    names = sorted({"-".join(i.split("-")[:n]) for i in instances for n in range(1, i.count("-") + 2)})
+    problems = []
+    for s in selectors:
+        if not any(matches(i, [s]) for i in instances):
+            close = difflib.get_close_matches(s.strip().upper(), names, n=3, cutoff=0.5)
+            hint = f"，是否想写：{'、'.join(close)}？" if close else "；运行 zfxxgk rules 查看全部规则。"
+            problems.append(f"没有这样的规则：{s}{hint}")
+    return problems
+
+
+__all__ = ["DEFAULT_SETTINGS", "RULES", "CheckContext", "CheckResult", "CheckSettings", "Deadline", "Rule", "check",
+           "unknown_selectors"]

@@ -70,6 +70,10 @@ class Finding:
         self.evidence = {} if evidence is None else evidence
         self.excerpt = excerpt
 
+    def __reduce__(self) -> tuple[type[Finding], tuple[Any, ...]]:
+        # compiled (mypyc) classes are rebuilt by pickle through their constructor's arguments
+        return (Finding, (self.rule, self.severity, self.outcome, self.message, self.cells, self.evidence, self.excerpt))
+
     @property
     def fingerprint(self) -> str:
         """Stable id across re-runs: hash(rule, sorted cells, normalised excerpt) (spec §4.0)."""

@@ -150,6 +150,10 @@ class Cell:
         self.raw = raw
         self.span = span
 
+    def __reduce__(self) -> tuple[type[Cell], tuple[Any, ...]]:
+        # compiled (mypyc) classes are rebuilt by pickle through their constructor's arguments
+        return (Cell, (self.id, self.state, self.value, self.raw, self.span))
+
     def to_dict(self) -> dict[str, Any]:
         """JSON form used in evidence."""
         return {
@@ -195,6 +199,9 @@ class ParseNote:
         self.table = table
         self.span = span
         self.data = {} if data is None else data
+
+    def __reduce__(self) -> tuple[type[ParseNote], tuple[Any, ...]]:
+        return (ParseNote, (self.kind, self.table, self.span, self.data))
 
 
 @dataclass(slots=True)
