@@ -534,8 +534,10 @@ def show(
             rec["finding_list"] = [f.to_dict() for f in mine]
             _emit_json(rec)
             continue
+        others = len(store.versions(v.id)) - 1
+        more = f"；另有 {others} 个版本（zfxxgk versions list {v.id}）" if others else ""
         out.print(f"\n[bold]{escape(v.name)}[/] · {v.year or '（未识别年度）'}年度  报告编号 {v.id}，第 {v.version} 版"
-                  f"（{escape(v.source_name)}）")
+                  f"（{escape(v.source_name)}）{more}")
         period = f"{v.period_start} 至 {v.period_end}" if v.period_start else "（未说明）"
         region = v.unit.region if v.unit and v.unit.region else "（未归属地区）"
         out.print(f"地区：{escape(region)}；统计期间：{period}；落款日期：{v.signed_on or '（无）'}；"
@@ -764,6 +766,125 @@ def serve(
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     out.print(f"网页地址：http://{shown}:{port}/  （按 Ctrl-C 停止）")
     uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
+versions_app = typer.Typer(help="同一单位同一年度的多个文件（版本）：列出、设为当前、撤回、删除、恢复、清除、操作记录。",
+                           no_args_is_help=True)
+app.add_typer(versions_app, name="versions")
+ByOpt = Annotated[str, typer.Option("--by", help="操作人（必填，写入操作记录）。")]
+WhyOpt = Annotated[str, typer.Option("--why", help="原因（写入操作记录）。")]
+
+
+@versions_app.command("list")
+def versions_list(
+    report_id: Annotated[int, typer.Argument(help="报告编号（该单位该年度的任一版本）。", show_default=False)],
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """列出某单位某年度的全部版本：来源文件、发布日期、导入时间、状态，标出当前版本。"""
+    from .store import StoreError
+
+    store = _query_store(db)
+    try:
+        found = store.versions(report_id)
+    except StoreError as e:
+        err.print(f"[bold red]查询失败[/]：{escape(str(e))}")
+        raise typer.Exit(EXIT_INPUT) from None
+    if as_json:
+        for v in found:
+            _emit_json({"report_id": v.report_id, "source": v.source_name, "format": v.format, "size": v.size,
+                        "published_on": v.published_on, "imported_at": v.imported_at, "status": v.status.value,
+                        "chosen": v.chosen, "current": v.current})
+        return
+    t = RichTable("编号", "来源文件", "格式", "发布日期", "导入时间", "状态", "", box=None, pad_edge=False)
+    for v in found:
+        mark = "[bold green]当前版本[/]" + ("（指定）" if v.chosen else "") if v.current else ""
+        t.add_row(str(v.report_id), escape(v.source_name), v.format, str(v.published_on or "（无）"),
+                  f"{v.imported_at:%Y-%m-%d %H:%M}", v.status.cn, mark)
+    out.print(t)
+    out.print("[dim]当前版本：指定的版本；否则发布日期最晚的版本（无发布日期的排在后面）；同一天则最后导入的版本。[/]")
+
+
+def _version_action(action: str, report_id: int, by: str, why: str, db: str | None) -> None:
+    from .app import versions
+    from .store import StoreError
+
+    done = {"withdraw": "撤回", "delete": "删除", "restore": "恢复", "choose": "设为当前版本"}[action]
+    store = _query_store(db)
+    try:
+        rechecked = getattr(versions, action)(store, report_id, by, why)
+        current = [v.report_id for v in store.versions(report_id) if v.current]
+    except StoreError as e:
+        err.print(f"[bold red]无法{done}[/]：{escape(str(e))}")
+        raise typer.Exit(EXIT_INPUT) from None
+    now = f"当前版本为报告 {current[0]}" if current else "该单位该年度已没有有效报告"
+    again = f"；已重新校验报告 {'、'.join(map(str, rechecked))}" if rechecked else ""
+    out.print(f"报告 {report_id} 已{done}（{escape(by)}）。{now}{again}。")
+
+
+@versions_app.command("choose")
+def versions_choose(report_id: Annotated[int, typer.Argument(help="报告编号。", show_default=False)],
+                    by: ByOpt = "", why: WhyOpt = "", db: DbOpt = None) -> None:
+    """把这个版本指定为该单位该年度的当前版本（统计、对比、跨年度核对都用当前版本）。"""
+    _version_action("choose", report_id, by, why, db)
+
+
+@versions_app.command("withdraw")
+def versions_withdraw(report_id: Annotated[int, typer.Argument(help="报告编号。", show_default=False)],
+                      by: ByOpt = "", why: WhyOpt = "", db: DbOpt = None) -> None:
+    """撤回一个版本：仍在版本列表中可见，不再计入统计；按规则重新确定当前版本。"""
+    _version_action("withdraw", report_id, by, why, db)
+
+
+@versions_app.command("delete")
+def versions_delete(report_id: Annotated[int, typer.Argument(help="报告编号。", show_default=False)],
+                    by: ByOpt = "", why: WhyOpt = "", db: DbOpt = None) -> None:
+    """删除一个版本（如误导入）：不再显示和计入；原文件保留到 purge 为止。"""
+    _version_action("delete", report_id, by, why, db)
+
+
+@versions_app.command("restore")
+def versions_restore(report_id: Annotated[int, typer.Argument(help="报告编号。", show_default=False)],
+                     by: ByOpt = "", why: WhyOpt = "", db: DbOpt = None) -> None:
+    """恢复已撤回或已删除（尚未清除）的版本。"""
+    _version_action("restore", report_id, by, why, db)
+
+
+@versions_app.command("purge")
+def versions_purge(by: ByOpt = "", why: WhyOpt = "", db: DbOpt = None) -> None:
+    """彻底清除全部已删除的版本（原文件、单元格、问题和审核结论）；操作记录保留。"""
+    from .app import versions
+    from .store import StoreError
+
+    store = _query_store(db)
+    try:
+        n = versions.purge(store, by, why)
+    except StoreError as e:
+        err.print(f"[bold red]无法清除[/]：{escape(str(e))}")
+        raise typer.Exit(EXIT_INPUT) from None
+    out.print(f"已彻底清除 {n} 个已删除的版本（{escape(by)}）。")
+
+
+@versions_app.command("audit")
+def versions_audit(
+    report_id: Annotated[int | None, typer.Argument(help="只看这份报告（默认全部）。", show_default=False)] = None,
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """版本操作记录（撤回、删除、恢复、设为当前版本、清除），最新的在前。"""
+    store = _query_store(db)
+    entries = store.audit_trail(report_id)
+    if as_json:
+        for e in entries:
+            _emit_json({"at": e.at, "actor": e.actor, "action": e.action, "report_id": e.report_id,
+                        "unit": e.unit_name, "year": e.year, "source": e.source_name, "reason": e.reason})
+        return
+    t = RichTable("时间", "操作人", "操作", "报告", "单位·年度", "来源文件", "原因", box=None, pad_edge=False)
+    for e in entries:
+        t.add_row(f"{e.at:%Y-%m-%d %H:%M}", escape(e.actor), e.action_cn, str(e.report_id or ""),
+                  f"{escape(e.unit_name or '（未识别单位）')} · {e.year or '—'}", escape(e.source_name or ""),
+                  escape(e.reason))
+    out.print(t if entries else "（没有操作记录）")
 
 
 user_app = typer.Typer(help="管理网页版的用户：添加、列出、改密码、创建 API 令牌。", no_args_is_help=True)

@@ -146,7 +146,10 @@ def test_a_filer_submits_a_correct_report_into_the_store_and_sees_it(client_for,
     r = render(filer, form, page_csrf(filer, "/filing"), fmt="store")
     assert r.status_code == 303, r.text[:500]
     report_id = int(r.headers["location"].split("/reports/")[1].split("?")[0])
-    assert store.count_reports() == before + 1
+    # the unit's 2024 report was imported before: the filed one is a new version of it, and current
+    assert store.count_reports() == before
+    assert [v.report_id for v in store.versions(report_id) if v.current] == [report_id]
+    assert len(store.versions(report_id)) == 2
     stored = store.load(report_id)
     assert (stored.unit, stored.year, stored.format) == (FILER_UNIT, 2024, "docx")
     assert stored.to_dict()["cells"] == gold_for(SEED_001)["cells"] | {c: stored.value(c) for c in filing.COMPUTED}

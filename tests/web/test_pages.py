@@ -194,7 +194,9 @@ def test_detail_of_a_docx_report_shows_its_text_and_cites_locators(admin, store,
     (tmp_path / "seed.docx").write_bytes(data)
     store_before = store.count_reports()
     (outcome,) = list(api.import_paths([tmp_path / "seed.docx"], store))
-    assert outcome.created and store.count_reports() == store_before + 1
+    # the same unit and year as the imported seed: a new version of its report, and the current one
+    assert outcome.created and store.count_reports() == store_before
+    assert [v.report_id for v in store.versions(outcome.report_id) if v.current] == [outcome.report_id]
     html = admin.get(f"/reports/{outcome.report_id}").text
     assert "本文件为Word（DOCX）" in html
     cell = re.search(r'data-cell="t3.new_received.total"[^>]*data-line="(\d+)" data-locator="(docx:[^"]+)"', html)

@@ -17,8 +17,10 @@ writes. Memory stays flat: at most ``workers × 2`` chunks are in flight.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ from pathlib import Path
 from ..check import CheckResult, check
 from ..model import Finding, NoteKind, Report, Severity
 from ..model.units import normalise_unit
+from ..model.versions import current_rank
 from ..parse import ParseError, iter_report_files, parse_bytes
 from ..store import Prepared, Store, content_hash, prepare
 from .executor import default_workers, ordered_map
@@ -321,12 +324,16 @@ def _settle_years(store: Store, fresh: list[Parsed]) -> list[tuple[int, list[Fin
     Only reports with a neighbour are unpacked and checked again: a corpus of one year costs one query.
     """
     by_key: dict[tuple[str, int], Parsed] = {}
-    for p in fresh:
-        if (key := p.key) is not None:
-            by_key[key] = p  # the last of one unit and year is its newest, as in the store
+    for p in fresh:  # the chunk's versions of one unit and year: the current rule picks one
+        if (key := p.key) is not None and (key not in by_key or _rank(by_key[key]) <= _rank(p)):
+            by_key[key] = p
     if not by_key:
         return []
-    wanted = [(k, y + d) for k, y in by_key for d in (-1, 1) if (k, y + d) not in by_key]
+    keys = set(by_key)
+    stored_rank = store.current_ranks(list(keys))  # a stored version that stays current is the neighbour
+    for key in [k for k, p in by_key.items() if k in stored_rank and stored_rank[k] > _rank(p)]:
+        del by_key[key]
+    wanted = [(k, y + d) for k, y in keys for d in (-1, 0, 1) if (k, y + d) not in by_key]
     stored = store.find_reports(wanted)
     reports: dict[tuple[str, int], Report] = {}
 
@@ -345,7 +352,7 @@ def _settle_years(store: Store, fresh: list[Parsed]) -> list[tuple[int, list[Fin
             continue
         previous = report_of((key[0], key[1] - 1))
         if previous is not None:
-            mine = report_of(key) if by_key[key] is p else p.rows.report()  # type: ignore[union-attr]
+            mine = report_of(key) if by_key.get(key) is p else p.rows.report()  # type: ignore[union-attr]
             findings = check(mine, previous=previous).findings  # type: ignore[arg-type]
             p.rows.set_findings(findings)  # type: ignore[union-attr]
             p.errors = _error_count(findings)
@@ -356,6 +363,11 @@ def _settle_years(store: Store, fresh: list[Parsed]) -> list[tuple[int, list[Fin
             findings = check(report_of(following), previous=report_of((k, y))).findings  # type: ignore[arg-type]
             rechecked.append((stored[following], findings))
     return rechecked
+
+
+def _rank(p: Parsed) -> tuple[bool, dt.date, int]:
+    """A new file's rank under the current rule: after every stored version (import order)."""
+    return current_rank(False, p.rows.row["published_on"] if p.rows is not None else None, sys.maxsize)
 
 
 def recheck(store: Store, report_id: int) -> CheckResult:

@@ -1,7 +1,20 @@
 """The report database (SQLAlchemy 2 + Alembic): SQLite by default, PostgreSQL for shared use."""
 
-from .db import DECISIONS, Imported, Prepared, Store, StoreError, content_hash, prepare, resolve_url
+from .db import (
+    AUDIT_ACTIONS,
+    DECISIONS,
+    AuditEntry,
+    Imported,
+    Prepared,
+    Store,
+    StoreError,
+    VersionInfo,
+    content_hash,
+    prepare,
+    resolve_url,
+)
 
-__all__ = ["DECISIONS", "Imported", "Prepared", "Store", "StoreError", "content_hash", "prepare", "resolve_url"]
+__all__ = ["AUDIT_ACTIONS", "DECISIONS", "AuditEntry", "Imported", "Prepared", "Store", "StoreError", "VersionInfo",
+           "content_hash", "prepare", "resolve_url"]
 
 from . import users as _users  # noqa: E402,F401  (registers the web app's tables on the schema metadata)

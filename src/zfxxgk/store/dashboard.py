@@ -1,7 +1,7 @@
 """Dashboard queries: a year's reports in a region subtree (a reviewer's scope) summed, ranked and charted.
 
 Built on :mod:`zfxxgk.store.queries` (metrics, ``evaluate``, ``rollup``, report views, findings); the
-same policies hold: each unit counts once per year (its newest report), a blank is never 0 (sums
+same policies hold: each unit counts once per year (its current report), a blank is never 0 (sums
 are sums of the known values, with the number of reports whose cell is blank), and a rate is only
 given when its operands are known and its denominator is large enough (“剔除n份”, “样本过少”,
 “数据缺失”).
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..model import CELL_IDS
@@ -115,7 +115,7 @@ def list_regions(store: Store) -> list[RegionOption]:
 def available_years(store: Store) -> list[int]:
     """The report years in the store, oldest first."""
     with store.session() as s:
-        return sorted(y for y in s.scalars(select(ReportRow.year).where(ReportRow.year.is_not(None)).distinct()))
+        return sorted(y for y in s.scalars(select(ReportRow.year).where(ReportRow.year.is_not(None), ReportRow.is_current).distinct()))
 
 
 def _split_path(path: str) -> list[str]:
@@ -168,22 +168,22 @@ class _Loaded:
 
 
 def _load(store: Store, year: int, region: int | str | None) -> _Loaded:
-    """The scope's reports: per unit its newest report of the year (units of the region subtree)."""
+    """The scope's reports: per unit its current report of the year (units of the region subtree)."""
     with store.session() as s:
         paths = region_paths(s)
         regions = {r.id: r for r in s.scalars(select(Region))}
         rid = resolve_region(s, region, paths) if region is not None else None
         subtree = _subtree(s, rid) if rid is not None else None
-        latest = (
-            select(Unit.region_id, func.max(ReportRow.id))
+        current = (
+            select(Unit.region_id, ReportRow.id)
             .join(ReportRow, ReportRow.unit_id == Unit.id)
-            .where(ReportRow.year == year)
-            .group_by(Unit.id, Unit.region_id)
+            .where(ReportRow.year == year, ReportRow.is_current)
         )
-        ids = [r for reg, r in s.execute(latest) if subtree is None or reg in subtree]
+        ids = [r for reg, r in s.execute(current) if subtree is None or reg in subtree]
         units = len(ids)
         if subtree is None:  # reports whose unit is unknown count when no region is chosen
-            ids += list(s.scalars(select(ReportRow.id).where(ReportRow.year == year, ReportRow.unit_id.is_(None))))
+            ids += list(s.scalars(select(ReportRow.id).where(ReportRow.year == year, ReportRow.unit_id.is_(None),
+                                                             ReportRow.is_current)))
         rows = [r for chunk in _chunks(sorted(ids))
                 for r in s.scalars(select(ReportRow).options(*_LIGHT).where(ReportRow.id.in_(chunk)))]
         rows.sort(key=lambda r: r.id)
@@ -690,7 +690,7 @@ def year_series(
 ) -> YearSeries:
     """A unit's (or a region's, or all reports') cells and metrics per year, first to last stored year.
 
-    For a unit each year is its newest report of that year; for a region the sums of its units' reports
+    For a unit each year is its current report of that year; for a region the sums of its units' reports
     (blank cells counted in ``nulls``, never as 0).
     """
     unknown = [c for c in cells if c not in CELL_IDS] + [m for m in metrics if m not in METRIC]

@@ -7,19 +7,20 @@ decisions follow a finding through its fingerprint across re-checks.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import create_engine, delete, event, func, insert, select
+from sqlalchemy import create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, defer, sessionmaker
 
 from ..model import (
     CELL_IDS,
@@ -38,7 +39,9 @@ from ..model import (
 from ..model.codec import pack, unpack
 from ..model.ids import CELL
 from ..model.units import infer_unit_type, normalise_unit
+from ..model.versions import VersionStatus, current_rank
 from .schema import (
+    AuditEvent,
     CellRow,
     Correction,
     FindingRow,
@@ -185,6 +188,7 @@ class Store:
                 table = ReportRow.__table__
                 ids = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all()
                 self._write_rows(conn, list(zip(ids, new, strict=True)))
+                self._elect(s, {(r["unit_id"], r["year"]) for r in rows})
                 first = {p.digest: p for p in new}
                 for k, p in enumerate(items):
                     if out[k] is None:
@@ -291,14 +295,14 @@ class Store:
     # --- reading --------------------------------------------------------------------------
 
     def report_ids(self) -> list[int]:
-        """All report ids, oldest first."""
+        """The current reports' ids (one per unit and year), oldest first."""
         with self.session() as s:
-            return list(s.scalars(select(ReportRow.id).order_by(ReportRow.id)))
+            return list(s.scalars(select(ReportRow.id).where(ReportRow.is_current).order_by(ReportRow.id)))
 
     def count_reports(self) -> int:
-        """How many reports are stored."""
+        """How many reports are stored (current versions: one per unit and year)."""
         with self.session() as s:
-            return int(s.scalar(select(func.count(ReportRow.id))))
+            return int(s.scalar(select(func.count(ReportRow.id)).where(ReportRow.is_current)))
 
     def load(self, report_id: int, version: int | None = None) -> Report:
         """A stored report as the model's Report (current version unless ``version`` is given)."""
@@ -348,7 +352,7 @@ class Store:
         return report
 
     def find_reports(self, wanted: Sequence[tuple[str, int]]) -> dict[tuple[str, int], int]:
-        """The newest report of each (normalised unit name, year), for those that have one (one query)."""
+        """The current report of each (normalised unit name, year), for those that have one (one query)."""
         pairs = set(wanted)
         keys = {k for k, _ in pairs}
         years = {y for _, y in pairs}
@@ -357,19 +361,27 @@ class Store:
         found: dict[tuple[str, int], int] = {}
         with self.session() as s:
             rows = s.execute(select(Unit.key, ReportRow.year, ReportRow.id).join(Unit)
-                             .where(Unit.key.in_(keys), ReportRow.year.in_(years)).order_by(ReportRow.id))
+                             .where(Unit.key.in_(keys), ReportRow.year.in_(years), ReportRow.is_current))
             for key, year, rid in rows:
                 if (key, year) in pairs:
-                    found[(key, year)] = rid  # ordered by id: the newest wins
+                    found[(key, year)] = rid
         return found
 
-    def find_report(self, unit: str, year: int) -> int | None:
-        """The newest report of a unit (by normalised name) for a year."""
+    def current_ranks(self, wanted: Sequence[tuple[str, int]]) -> dict[tuple[str, int], tuple[bool, dt.date, int]]:
+        """The current-rule rank (``model.versions.current_rank``) of each unit-year's current report."""
+        pairs = set(wanted)
+        if not pairs:
+            return {}
         with self.session() as s:
-            return s.scalar(
-                select(ReportRow.id).join(Unit).where(Unit.key == normalise_unit(unit), ReportRow.year == year)
-                .order_by(ReportRow.id.desc()).limit(1)
-            )
+            rows = s.execute(select(Unit.key, ReportRow.year, ReportRow.chosen, ReportRow.published_on, ReportRow.id)
+                             .join(Unit).where(Unit.key.in_({k for k, _ in pairs}),
+                                               ReportRow.year.in_({y for _, y in pairs}), ReportRow.is_current))
+            return {(k, y): current_rank(chosen, published, rid) for k, y, chosen, published, rid in rows
+                    if (k, y) in pairs}
+
+    def find_report(self, unit: str, year: int) -> int | None:
+        """The current report of a unit (by normalised name) for a year."""
+        return self.find_reports([(normalise_unit(unit), year)]).get((normalise_unit(unit), year))
 
     def source(self, report_id: int) -> tuple[str, bytes]:
         """The file name and the unchanged bytes of a stored report."""
@@ -463,6 +475,130 @@ class Store:
             s.add(ReviewDecision(report_id=report_id, fingerprint=fingerprint, decision=decision, reviewer=reviewer,
                                  comment=comment))
 
+    # --- versions ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _elect(s: Session, groups: Iterable[tuple[int | None, int | None]]) -> list[tuple[int, int]]:
+        """Mark the current version of each (unit id, year) by the rule of ``model.versions``;
+        returns the groups whose current version changed.
+        """
+        wanted = {(u, y) for u, y in groups if u is not None and y is not None}
+        changed: list[tuple[int, int]] = []
+        if not wanted:
+            return changed
+        rows: dict[tuple[int, int], list] = {}
+        q = (select(ReportRow.id, ReportRow.unit_id, ReportRow.year, ReportRow.status, ReportRow.chosen,
+                    ReportRow.published_on, ReportRow.is_current)
+             .where(ReportRow.unit_id.in_({u for u, _ in wanted}), ReportRow.year.in_({y for _, y in wanted})))
+        for r in s.execute(q):
+            if (r.unit_id, r.year) in wanted:
+                rows.setdefault((r.unit_id, r.year), []).append(r)
+        on: list[int] = []
+        off: list[int] = []
+        for group, versions in rows.items():
+            active = [r for r in versions if r.status == VersionStatus.ACTIVE]
+            best = max(active, key=lambda r: current_rank(r.chosen, r.published_on, r.id)).id if active else None
+            for r in versions:
+                if r.is_current != (r.id == best):
+                    (on if r.id == best else off).append(r.id)
+            if any(r.is_current != (r.id == best) for r in versions):
+                changed.append(group)
+        for ids, flag in ((off, False), (on, True)):
+            if ids:
+                s.execute(update(ReportRow).where(ReportRow.id.in_(ids)).values(is_current=flag))
+        return changed
+
+    def _audited(self, s: Session, row: ReportRow, action: str, actor: str, reason: str) -> None:
+        if not actor.strip():
+            raise StoreError("必须注明操作人")
+        s.add(AuditEvent(actor=actor, action=action, report_id=row.id, unit_name=row.unit_name, year=row.year,
+                         source_name=row.source_name, reason=reason))
+
+    def set_status(self, report_id: int, status: VersionStatus | str, actor: str, reason: str = "") -> bool:
+        """Withdraw (撤回), delete (删除) or restore (恢复) a version, audit-logged; returns whether the
+        current version of its unit and year changed. The source stays until :meth:`purge`.
+        """
+        status = VersionStatus(status)
+        action = {VersionStatus.ACTIVE: "restore", VersionStatus.WITHDRAWN: "withdraw",
+                  VersionStatus.DELETED: "delete"}[status]
+        with self.session() as s:
+            row = self._row(s, report_id)
+            if row.status == status:
+                raise StoreError(f"报告 {report_id} 已是“{status.cn}”状态")
+            self._audited(s, row, action, actor, reason)
+            row.status = status.value
+            if status is not VersionStatus.ACTIVE:
+                row.chosen = False
+            s.flush()
+            return self._settle(s, row, status)
+
+    def choose(self, report_id: int, actor: str, reason: str = "") -> bool:
+        """Make a version the current one of its unit and year explicitly (audit-logged)."""
+        with self.session() as s:
+            row = self._row(s, report_id)
+            if row.status != VersionStatus.ACTIVE:
+                raise StoreError(f"报告 {report_id} 处于“{VersionStatus(row.status).cn}”状态，不能设为当前版本")
+            self._audited(s, row, "choose", actor, reason)
+            if row.unit_id is not None and row.year is not None:
+                s.execute(update(ReportRow).where(ReportRow.unit_id == row.unit_id, ReportRow.year == row.year)
+                          .values(chosen=False))
+            row.chosen = True
+            s.flush()
+            return self._settle(s, row, VersionStatus.ACTIVE)
+
+    def _settle(self, s: Session, row: ReportRow, status: VersionStatus) -> bool:
+        if row.unit_id is None or row.year is None:  # no unit-year: a version of nothing but itself
+            changed = row.is_current != (status is VersionStatus.ACTIVE)
+            row.is_current = status is VersionStatus.ACTIVE
+            return changed
+        return bool(self._elect(s, [(row.unit_id, row.year)]))
+
+    def unit_year(self, report_id: int) -> tuple[str | None, int | None]:
+        """A report's unit (normalised name, None when unknown) and year."""
+        with self.session() as s:
+            row = self._row(s, report_id)
+            key = s.scalar(select(Unit.key).where(Unit.id == row.unit_id)) if row.unit_id is not None else None
+            return key, row.year
+
+    @staticmethod
+    def _row(s: Session, report_id: int) -> ReportRow:
+        row = s.get(ReportRow, report_id)
+        if row is None:
+            raise StoreError(f"没有编号为 {report_id} 的报告")
+        return row
+
+    def purge(self, actor: str, reason: str = "") -> int:
+        """Remove the deleted versions for good (source, cells, findings, decisions); the audit trail stays."""
+        with self.session() as s:
+            rows = list(s.scalars(select(ReportRow).where(ReportRow.status == VersionStatus.DELETED)))
+            for row in rows:
+                self._audited(s, row, "purge", actor, reason)
+                s.delete(row)
+            return len(rows)
+
+    def versions(self, report_id: int) -> list[VersionInfo]:
+        """Every version of the report's unit and year (itself only without both), oldest import first."""
+        with self.session() as s:
+            row = self._row(s, report_id)
+            q = select(ReportRow).options(defer(ReportRow.source_bytes), defer(ReportRow.notes),
+                                          defer(ReportRow.tables))
+            if row.unit_id is None or row.year is None:
+                rows = [row]
+            else:
+                rows = list(s.scalars(q.where(ReportRow.unit_id == row.unit_id, ReportRow.year == row.year)
+                                      .order_by(ReportRow.id)))
+            return [VersionInfo(r.id, r.source_name, r.format, r.source_size, r.published_on, r.imported_at,
+                                VersionStatus(r.status), r.chosen, r.is_current) for r in rows]
+
+    def audit_trail(self, report_id: int | None = None, limit: int = 500) -> list[AuditEntry]:
+        """Withdrawals, deletions, restorations, choices and purges, newest first."""
+        with self.session() as s:
+            q = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+            if report_id is not None:
+                q = q.where(AuditEvent.report_id == report_id)
+            return [AuditEntry(e.at, e.actor, e.action, e.report_id, e.unit_name, e.year, e.source_name, e.reason)
+                    for e in s.scalars(q)]
+
     def import_errors(self) -> list[ImportError_]:
         """Files that could not be imported."""
         with self.session() as s:
@@ -477,6 +613,43 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     # a re-run of the import restores them by content hash) and spares an fsync per transaction.
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+@dataclass(frozen=True, slots=True)
+class VersionInfo:
+    """One stored file of a unit's report for a year."""
+
+    report_id: int
+    source_name: str
+    format: str
+    size: int
+    published_on: dt.date | None
+    imported_at: dt.datetime
+    status: VersionStatus
+    chosen: bool
+    current: bool
+
+
+AUDIT_ACTIONS = {"withdraw": "撤回", "delete": "删除", "restore": "恢复", "choose": "设为当前版本", "purge": "彻底清除"}
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One audited action on a report version."""
+
+    at: dt.datetime
+    actor: str
+    action: str
+    report_id: int | None
+    unit_name: str | None
+    year: int | None
+    source_name: str | None
+    reason: str
+
+    @property
+    def action_cn(self) -> str:
+        """Chinese name of the action."""
+        return AUDIT_ACTIONS.get(self.action, self.action)
 
 
 @dataclass(slots=True)

@@ -378,21 +378,23 @@ def _views(s: Session, rows: Sequence[ReportRow], paths: Mapping[int, str] | Non
 
 
 def report_views(store: Store, report_ids: Sequence[int] | None = None, year: int | None = None) -> list[ReportView]:
-    """Reports (all, or the given ids, optionally of one year) as views, in id order."""
+    """Reports (the current ones, or the given ids, optionally of one year) as views, in id order."""
     with store.session() as s:
         q = select(ReportRow).options(*_LIGHT).order_by(ReportRow.id)
         if report_ids is not None:
             q = q.where(ReportRow.id.in_(report_ids))
+        else:
+            q = q.where(ReportRow.is_current)
         if year is not None:
             q = q.where(ReportRow.year == year)
         return _views(s, list(s.scalars(q)))
 
 
 def unit_reports(store: Store, unit: str | int, year: int | None = None) -> list[ReportView]:
-    """The reports of a unit (all years, or one), oldest year first."""
+    """The current reports of a unit (all years, or one), oldest year first."""
     with store.session() as s:
         u = resolve_unit(s, unit)
-        q = select(ReportRow).options(*_LIGHT).where(ReportRow.unit_id == u.id)
+        q = select(ReportRow).options(*_LIGHT).where(ReportRow.unit_id == u.id, ReportRow.is_current)
         if year is not None:
             q = q.where(ReportRow.year == year)
         rows = list(s.scalars(q.order_by(ReportRow.year, ReportRow.id)))
@@ -400,16 +402,16 @@ def unit_reports(store: Store, unit: str | int, year: int | None = None) -> list
 
 
 def _one_report(s: Session, unit: Unit, year: int) -> ReportRow | None:
-    """The newest report of a unit for a year (as :meth:`Store.find_report`)."""
-    return s.scalar(select(ReportRow).options(*_LIGHT).where(ReportRow.unit_id == unit.id, ReportRow.year == year)
-                    .order_by(ReportRow.id.desc()).limit(1))
+    """The current report of a unit for a year (as :meth:`Store.find_report`)."""
+    return s.scalar(select(ReportRow).options(*_LIGHT).where(ReportRow.unit_id == unit.id, ReportRow.year == year,
+                                                             ReportRow.is_current))
 
 
 def latest_year(store: Store, unit: str | int) -> int | None:
     """The newest report year of a unit."""
     with store.session() as s:
         u = resolve_unit(s, unit)
-        return s.scalar(select(func.max(ReportRow.year)).where(ReportRow.unit_id == u.id))
+        return s.scalar(select(func.max(ReportRow.year)).where(ReportRow.unit_id == u.id, ReportRow.is_current))
 
 
 # --- findings ----------------------------------------------------------------------------------
@@ -453,6 +455,8 @@ def findings(store: Store, report_ids: Sequence[int] | None = None, year: int | 
         )
         if report_ids is not None:
             q = q.where(FindingRow.report_id.in_(report_ids))
+        else:
+            q = q.where(ReportRow.is_current)
         if year is not None:
             q = q.where(ReportRow.year == year)
         found = list(s.execute(q))
@@ -655,7 +659,8 @@ def common_latest_year(store: Store, unit_a: str | int, unit_b: str | int) -> in
     """The newest year for which both units have a report."""
     with store.session() as s:
         ids = [resolve_unit(s, u).id for u in (unit_a, unit_b)]
-        years = [set(s.scalars(select(ReportRow.year).where(ReportRow.unit_id == i, ReportRow.year.is_not(None))))
+        years = [set(s.scalars(select(ReportRow.year).where(ReportRow.unit_id == i, ReportRow.year.is_not(None),
+                                                            ReportRow.is_current)))
                  for i in ids]
     common = years[0] & years[1]
     return max(common) if common else None
@@ -702,7 +707,7 @@ def rollup(store: Store, year: int, level: str | None = None, min_denominator: i
            known: Mapping[int, Mapping[str, Number | None]] | None = None) -> list[RegionTotals]:
     """Per region (of ``level``, or every region) the sums of its units' reports for ``year`` and the metrics.
 
-    Each unit counts once: its newest report of the year. A region includes the units of all its
+    Each unit counts once: its current report of the year. A region includes the units of all its
     sub-regions. Without ``level``, reports of units without a region are rolled up under
     “（未归属地区）”. Regions without any report of the year are left out. ``known``: current cell
     values of reports the caller has already loaded (report id → cell id → value), not read again.
@@ -713,13 +718,11 @@ def rollup(store: Store, year: int, level: str | None = None, min_denominator: i
     with store.session() as s:
         regions = {r.id: r for r in s.scalars(select(Region))}
         paths = region_paths(s)
-        latest = (
-            select(ReportRow.unit_id, func.max(ReportRow.id).label("rid"))
-            .where(ReportRow.year == year, ReportRow.unit_id.is_not(None))
-            .group_by(ReportRow.unit_id)
-        )
-        picked = {rid: uid for uid, rid in s.execute(latest)}
-        orphans = list(s.scalars(select(ReportRow.id).where(ReportRow.year == year, ReportRow.unit_id.is_(None))))
+        current = select(ReportRow.unit_id, ReportRow.id).where(ReportRow.year == year, ReportRow.unit_id.is_not(None),
+                                                                ReportRow.is_current)
+        picked = {rid: uid for uid, rid in s.execute(current)}
+        orphans = list(s.scalars(select(ReportRow.id).where(ReportRow.year == year, ReportRow.unit_id.is_(None),
+                                                            ReportRow.is_current)))
         unit_region = {uid: region for chunk in _chunks(sorted(set(picked.values())))
                        for uid, region in s.execute(select(Unit.id, Unit.region_id).where(Unit.id.in_(chunk)))}
         report_ids = sorted(picked) + orphans

@@ -12,6 +12,7 @@ import datetime as dt
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -22,6 +23,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -89,7 +92,11 @@ class ReportRow(Base):
     signed_on: Mapped[dt.date | None] = mapped_column(Date)
     period_start: Mapped[dt.date | None] = mapped_column(Date)
     period_end: Mapped[dt.date | None] = mapped_column(Date)
-    current_version: Mapped[int] = mapped_column(Integer, default=0)
+    current_version: Mapped[int] = mapped_column(Integer, default=0)  # of the cells (corrections)
+    # a report is one version of its unit's report for its year (model/versions.py: the current rule)
+    status: Mapped[str] = mapped_column(String(12), default="active", server_default="active")
+    chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true(), index=True)
     parser_version: Mapped[str] = mapped_column(String(16), default="0.1.0")
     notes: Mapped[list] = mapped_column(JSON, default=list)  # parse notes (kind, table, span, data)
     tables: Mapped[dict] = mapped_column(JSON, default=dict)  # table → layout, section, rows found, span
@@ -180,3 +187,18 @@ class ImportError_(Base):
     source_hash: Mapped[str | None] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class AuditEvent(Base):
+    """Who withdrew, deleted, restored, chose or purged which report, when and why (never deleted)."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(16))  # withdraw | delete | restore | choose | purge
+    report_id: Mapped[int | None] = mapped_column(Integer, index=True)  # no foreign key: outlives a purge
+    unit_name: Mapped[str | None] = mapped_column(String(200))
+    year: Mapped[int | None] = mapped_column(Integer)
+    source_name: Mapped[str | None] = mapped_column(String(500))
+    reason: Mapped[str] = mapped_column(Text, default="")

@@ -117,7 +117,7 @@ def _pending() -> ColumnElement[bool]:
 
 
 def _conditions(s: Session, account: Account, f: Filters) -> list[ColumnElement[bool]]:
-    cond = [report_scope(s, account)]
+    cond = [report_scope(s, account), ReportRow.is_current]  # one report per unit and year
     if f.year is not None:
         cond.append(ReportRow.year == f.year)
     if f.region == UNASSIGNED:
@@ -193,7 +193,8 @@ def matching_ids(store: Store, account: Account, f: Filters) -> list[int] | None
 def years(store: Store, account: Account) -> list[int]:
     """The report years the account can see, newest first."""
     with store.session() as s:
-        q = select(ReportRow.year).where(report_scope(s, account), ReportRow.year.is_not(None)).distinct()
+        q = (select(ReportRow.year).where(report_scope(s, account), ReportRow.year.is_not(None), ReportRow.is_current)
+             .distinct())
         return sorted((y for y in s.scalars(q)), reverse=True)
 
 
@@ -203,7 +204,7 @@ def region_tree(store: Store, account: Account, year: int | None, selected: str 
         allowed = visible_regions(s, account)
         rows = list(s.execute(select(Region.id, Region.name, Region.level, Region.parent_id)))
         q = (select(Unit.region_id, func.count(ReportRow.id)).join(Unit, Unit.id == ReportRow.unit_id, isouter=True)
-             .where(report_scope(s, account)).group_by(Unit.region_id))
+             .where(report_scope(s, account), ReportRow.is_current).group_by(Unit.region_id))
         if year is not None:
             q = q.where(ReportRow.year == year)
         counts = {rid: int(n) for rid, n in s.execute(q)}

@@ -42,7 +42,7 @@ def units_in_scope(store: Store, account: Account) -> list[UnitChoice]:
     with store.session() as s:
         paths = q.region_paths(s)
         rows = s.execute(select(Unit.id, Unit.name, Unit.region_id, ReportRow.year)
-                         .join(ReportRow, ReportRow.unit_id == Unit.id).where(report_scope(s, account)))
+                         .join(ReportRow, ReportRow.unit_id == Unit.id).where(report_scope(s, account), ReportRow.is_current))
         units: dict[int, UnitChoice] = {}
         for uid, name, rid, year in rows:
             u = units.setdefault(uid, UnitChoice(uid, name, paths.get(rid) if rid is not None else None))

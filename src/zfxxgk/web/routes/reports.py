@@ -11,13 +11,14 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ... import render as render_mod
+from ...app import versions as versions_app
 from ...model import Finding, Outcome, Severity
 from ...store import StoreError
 from ...store import export as export_mod
 from ...store.queries import report_views
 from .. import detail as detail_mod
 from .. import listing
-from ..auth import CurrentUser, ReviewerUser, read_form, store_of
+from ..auth import AdminUser, CurrentUser, ReviewerUser, read_form, store_of
 from ..templating import render
 from .common import DbId, attachment, filters_from, visible_report
 
@@ -72,6 +73,8 @@ def report_detail(report_id: DbId, request: Request, account: CurrentUser) -> Re
     lines_with_findings = {n for f in findings if len(f.lines) <= 5 for n in f.lines}
     example_locator = next((c.span.locator for c in report.cells.values() if c.span and c.span.locator), None)
     reviewed = sum(1 for f in findings if f.decision)
+    versions = store.versions(report_id)
+    audit = [e for v in versions for e in store.audit_trail(v.report_id)]
     return render(
         request, "report.html", title=f"{view.name} {view.year or ''}年度", view=view, report=report,
         tables=detail_mod.tables(report, worst), findings=findings, lines=lines, cells_by_line=cells_by_line,
@@ -79,6 +82,7 @@ def report_detail(report_id: DbId, request: Request, account: CurrentUser) -> Re
         can_review=account.role in ("admin", "reviewer"), evidence_items=detail_mod.evidence_items,
         counts={s.value: sum(1 for f in findings if f.severity == s.value) for s in Severity},
         state_cn=detail_mod.STATE_CN, format_cn=detail_mod.format_cn(view.format),
+        versions=versions, audit=sorted(audit, key=lambda e: e.at, reverse=True), can_manage=account.is_admin,
     )
 
 
@@ -95,6 +99,25 @@ async def review_finding(report_id: DbId, fingerprint: str, request: Request,
     except StoreError as e:
         raise HTTPException(400, f"无法记录审核结论：{e}") from None
     return RedirectResponse(f"/reports/{report_id}#f-{fingerprint}", status_code=303)
+
+
+VERSION_ACTIONS = {"choose": "设为当前版本", "withdraw": "撤回", "delete": "删除", "restore": "恢复"}
+
+
+@router.post("/reports/{report_id}/versions", name="version_action")
+async def version_action(report_id: DbId, request: Request, account: AdminUser) -> Response:
+    """设为当前、撤回、删除 or 恢复 a version (administrators; audit-logged with the reason)."""
+    visible_report(request, account, report_id)
+    form = await read_form(request)
+    action = str(form.get("action") or "")
+    if action not in VERSION_ACTIONS:
+        raise HTTPException(400, f"未知的操作：{action}（可用：{'、'.join(VERSION_ACTIONS.values())}）")
+    reason = str(form.get("reason") or "").strip()[:MAX_COMMENT]
+    try:
+        await run_in_threadpool(getattr(versions_app, action), store_of(request), report_id, account.name, reason)
+    except StoreError as e:
+        raise HTTPException(400, f"无法{VERSION_ACTIONS[action]}：{e}") from None
+    return RedirectResponse(f"/reports/{report_id}#versions", status_code=303)
 
 
 def stored_findings(request: Request, report_id: int) -> list[Finding]:
