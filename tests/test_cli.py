@@ -131,3 +131,13 @@ def test_samples_are_bundled_and_score_1000_of_1000_against_their_gold(tmp_path)
     done = subprocess.run(scorer, capture_output=True, text=True)
     assert done.returncode == 1
     assert done.stdout.splitlines()[-1] == "cells 799/1000 (79.90%) header 16/20 missing-files 1"
+
+
+def test_render_and_template_refuse_an_unreadable_input(tmp_path):
+    bad = tmp_path / "坏.pdf"
+    bad.write_bytes(b"%PDF-1.4 broken")
+    for args in (["render", str(bad)], ["render", str(tmp_path / "没有.txt")],
+                 ["template", str(tmp_path / "t.xlsx"), "--from", str(bad)]):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2, (args, res.output)
+        assert "无法读取" in res.stderr and res.exception is None or isinstance(res.exception, SystemExit)

@@ -18,7 +18,7 @@ from .app.analyse import Outcome, analyse
 from .check import CheckResult, CheckSettings
 from .check import check as _check
 from .model import Report
-from .parse import parse_bytes, parse_file
+from .parse import ParseError, parse_bytes, parse_file  # noqa: F401  (api.ParseError: what parse raises)
 from .store import Store
 
 # Five real township reports (public documents, 2024) shipped inside the package: the demo data of

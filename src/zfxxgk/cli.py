@@ -572,6 +572,7 @@ def compare(
     as_json: Annotated[bool, typer.Option("--json", help="输出一行 JSON。")] = False,
 ) -> None:
     """单位对比（两个单位同一年度）或同比（--yoy：同一单位相邻两年，含上年结转等跨年度校验）。"""
+    from .app.compare import year_over_year
     from .store import StoreError
     from .store import queries as q
 
@@ -584,11 +585,7 @@ def compare(
             year = year or q.latest_year(store, units[0])
             if year is None:
                 raise StoreError(f"库中没有“{units[0]}”的报告")
-
-            def checker(current: Report, previous: Report) -> list[Finding]:
-                return api.check(current, select=list(q.CROSS_YEAR_RULES), previous=previous).results
-
-            result: Any = q.year_over_year(store, units[0], year, checker, min_n)
+            result: Any = year_over_year(store, units[0], year, True, min_n)
         else:
             year = year or q.common_latest_year(store, units[0], units[1])
             if year is None:

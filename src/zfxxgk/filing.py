@@ -34,9 +34,8 @@ from functools import cache
 from typing import Any
 
 from .check import check
-from .check.rules.table3 import outcomes_identity, rowsum_identity
-from .check.rules.table4 import sum_identity
 from .model import CELL, CELL_IDS, Cell, CellState, Finding, Report, Severity, Span, Table
+from .model.identities import outcomes_identity, rowsum_identity, sum_identity
 from .model.ids import (
     SECTION_TITLES,
     T2_COL,

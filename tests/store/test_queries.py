@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 from tests.conftest import SEEDS_DIR
 from tests.parse.builders import text_with
 from zfxxgk import api
+from zfxxgk.app.compare import year_over_year
+from zfxxgk.check import is_cross_year
 from zfxxgk.cli import EXIT_INPUT, EXIT_OK, app
 from zfxxgk.model import CELL, CELL_IDS
 from zfxxgk.model.ids import t3, t4
@@ -57,8 +59,8 @@ def built(store, tmp_path):
     return store
 
 
-def checker(current, previous):
-    return api.check(current, select=list(q.CROSS_YEAR_RULES), previous=previous).results
+def yoy_of(store, unit, year, recheck=False, min_denominator=None):
+    return year_over_year(store, unit, year, recheck, min_denominator)
 
 
 # --- unit reports --------------------------------------------------------------------------------
@@ -99,7 +101,7 @@ def test_seed_unit_report(built):
 
 
 def test_year_over_year_cells_metrics_and_carry_over(built):
-    yoy = q.year_over_year(built, RED, 2024, checker)
+    yoy = yoy_of(built, RED, 2024, True)
     assert yoy.previous.year == 2023 and yoy.current.year == 2024 and len(yoy.cells) == 200
     by_id = {c.id: c for c in yoy.cells}
     assert [c.id for c in yoy.cells] == list(CELL_IDS)
@@ -123,11 +125,11 @@ def test_year_over_year_cells_metrics_and_carry_over(built):
     assert carry["XY-CARRY-total"].outcome == "fail" and carry["XY-CARRY-total"].severity == "warning"
     assert "上年结转1件" in carry["XY-CARRY-total"].message and "结转下年度2件" in carry["XY-CARRY-total"].message
     assert carry["XY-CARRY-natural_person"].outcome == "pass"
-    assert all(q.is_cross_year(r) for r in carry)
+    assert all(is_cross_year(r) for r in carry)
 
 
 def test_year_over_year_from_stored_findings(built):
-    yoy = q.year_over_year(built, RED, 2024)  # 2023 was imported first: the import checked the carry-over
+    yoy = yoy_of(built, RED, 2024)  # 2023 was imported first: the import checked the carry-over
     assert yoy.cross_year_source == "stored"
     assert [x.rule for x in yoy.cross_year] == ["XY-CARRY-total"]
 
@@ -135,16 +137,16 @@ def test_year_over_year_from_stored_findings(built):
 def test_year_over_year_checks_when_previous_year_came_later(store, tmp_path):
     load(store, write(tmp_path, "red2024", RED_2024, RED, 2024))  # no 2023 yet
     load(store, write(tmp_path, "red2023", RED_2023, RED, 2023))  # importing 2023 re-checks the stored 2024
-    stored = q.year_over_year(store, RED, 2024).cross_year
+    stored = yoy_of(store, RED, 2024).cross_year
     assert "XY-CARRY-total" in [x.rule for x in stored]
-    rechecked = q.year_over_year(store, RED, 2024, checker)
+    rechecked = yoy_of(store, RED, 2024, True)
     assert [x.rule for x in rechecked.cross_year if x.outcome == "fail"] == ["XY-CARRY-total"]
 
 
 def test_year_over_year_reads_the_corrected_version(built):
     rid = q.unit_reports(built, RED, 2024)[0].id
     built.correct(rid, {GRANTED: 7, FEE: Decimal("0.5")}, "李四", "对照原件")
-    yoy = q.year_over_year(built, RED, 2024)
+    yoy = yoy_of(built, RED, 2024)
     by_id = {c.id: c for c in yoy.cells}
     assert yoy.current.version == 1
     assert by_id[GRANTED].change == 4 and by_id[FEE].value == Decimal("0.5") and by_id[FEE].change == Decimal("-0.75")
@@ -152,9 +154,9 @@ def test_year_over_year_reads_the_corrected_version(built):
 
 def test_year_over_year_needs_both_years(built):
     with pytest.raises(StoreError, match="上一年度"):
-        q.year_over_year(built, WHITE, 2024)
+        yoy_of(built, WHITE, 2024)
     with pytest.raises(StoreError, match="2022年度"):
-        q.year_over_year(built, WHITE, 2022)
+        yoy_of(built, WHITE, 2022)
 
 
 # --- unit against unit ---------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from tests.conftest import SEEDS
 from tests.web.conftest import page_csrf
 from zfxxgk import api
 from zfxxgk.model import CELL_IDS
+from zfxxgk.store import listing
 from zfxxgk.store.users import get_user
-from zfxxgk.web import listing
 
 QIAOGUAN, DAFENG, GUANZHUANG, WUWU, JIANTOUJI = 1, 2, 3, 4, 5  # report ids of seeds 000…004
 

@@ -54,6 +54,16 @@ def check(
     return CheckResult(report, list(run_rules(report, select, ignore, ctx)))
 
 
+def cross_year_rules() -> tuple[str, ...]:
+    """Ids of the rules that read the unit's previous-year report (registry metadata ``uses_previous``)."""
+    return tuple(r.id.split("-{")[0] if r.params else r.id for r in RULES.values() if r.uses_previous)
+
+
+def is_cross_year(instance: str) -> bool:
+    """Whether a rule instance reads the previous year (its findings change when that report does)."""
+    return any(matches(instance, [rid]) for rid in cross_year_rules())
+
+
 def unknown_selectors(selectors: Sequence[str] | None) -> list[str]:
     """Why each selector that matches no rule instance is refused (with the closest ids), in Chinese.
 
@@ -73,4 +83,4 @@ def unknown_selectors(selectors: Sequence[str] | None) -> list[str]:
 
 
 __all__ = ["DEFAULT_SETTINGS", "RULES", "CheckContext", "CheckResult", "CheckSettings", "Deadline", "Rule", "check",
-           "unknown_selectors"]
+           "cross_year_rules", "is_cross_year", "unknown_selectors"]

@@ -32,6 +32,7 @@ class Rule:
     func: RuleFunc
     params: tuple[str, ...] = ()
     wants_ctx: bool = False  # the function takes ``ctx`` (settings, previous-year report)
+    uses_previous: bool = False  # reads the unit's previous-year report (its results change with it)
 
     @property
     def param_name(self) -> str | None:
@@ -84,8 +85,14 @@ def _emitters(r: Rule) -> list[tuple[str, dict[str, str], Emit]]:
     return found
 
 
-def rule(rule_id: str, severity: Severity, message: str, params: Sequence[str] = ()) -> Callable[[RuleFunc], RuleFunc]:
-    """Register a rule function under its spec id; duplicate ids are refused."""
+def rule(
+    rule_id: str, severity: Severity, message: str, params: Sequence[str] = (), uses_previous: bool = False
+) -> Callable[[RuleFunc], RuleFunc]:
+    """Register a rule function under its spec id; duplicate ids are refused.
+
+    ``uses_previous``: the rule reads the unit's previous-year report (``ctx.previous``);
+    stores and comparisons find the cross-year rules by this flag.
+    """
 
     def register(func: RuleFunc) -> RuleFunc:
         if rule_id in RULES:
@@ -94,7 +101,10 @@ def rule(rule_id: str, severity: Severity, message: str, params: Sequence[str] =
             raise ValueError(f"rule function {func.__name__} must start with rule_")
         import inspect
 
-        r = Rule(rule_id, severity, message, func, tuple(params), "ctx" in inspect.signature(func).parameters)
+        wants_ctx = "ctx" in inspect.signature(func).parameters
+        if uses_previous and not wants_ctx:
+            raise ValueError(f"rule {rule_id}: uses_previous without a ctx parameter")
+        r = Rule(rule_id, severity, message, func, tuple(params), wants_ctx, uses_previous)
         if (r.param_name is None) != (not r.params):
             raise ValueError(f"rule {rule_id}: parameter placeholder and params must go together")
         RULES[rule_id] = r

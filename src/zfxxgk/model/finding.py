@@ -40,6 +40,24 @@ class Outcome(StrEnum):
         return {"pass": "通过", "fail": "不通过", "not_assessable": "无法判断", "not_stated": "未表述"}[self.value]
 
 
+class Decision(StrEnum):
+    """A reviewer's decision on a finding."""
+
+    CONFIRMED = "confirmed"  # the finding is a real problem
+    REJECTED = "rejected"  # not a problem (a false alarm)
+
+    @property
+    def cn(self) -> str:
+        """Chinese name."""
+        return {"confirmed": "确认", "rejected": "驳回"}[self.value]
+
+
+# value → Chinese name, for templates and exports that hold the stored strings
+SEVERITY_CN = {s.value: s.cn for s in Severity}
+OUTCOME_CN = {o.value: o.cn for o in Outcome}
+DECISION_CN = {d.value: d.cn for d in Decision}
+
+
 @dataclass(slots=True, init=False)  # explicit __init__: compiled by mypyc (see model/report.py)
 class Finding:
     """One rule-instance result. ``outcome`` FAIL ones are the report's findings."""

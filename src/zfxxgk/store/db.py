@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, defer, sessionmaker
 
 from ..model import (
     CELL_IDS,
+    DECISION_CN,
     Cell,
     CellState,
     Finding,
@@ -54,7 +55,7 @@ from .schema import (
 )
 
 DEFAULT_URL = "sqlite:///zfxxgk.db"
-DECISIONS = {"confirmed": "确认", "rejected": "驳回"}
+DECISIONS = DECISION_CN  # stored value → Chinese name (model.Decision)
 PARSER_VERSION = "0.1.0"
 
 

@@ -16,14 +16,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..model import CELL, CELL_IDS
+from ..model import CELL, CELL_IDS, DECISION_CN, SEVERITY_CN
 from .db import Store
 from .queries import (
-    DECISION_CN,
     LEVEL_CN,
     METRICS,
     SEVERITIES,
-    SEVERITY_CN,
     FindingView,
     ReportView,
     cell_label,

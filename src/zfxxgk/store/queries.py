@@ -6,11 +6,12 @@ whose cell is null, and a rate is only given when all its operands are known and
 denominator reaches the metric's minimum (otherwise “样本过少” or “数据缺失”).
 
 The store does not import the checker (one-way layers): the cross-year check of
-:func:`year_over_year` is passed in by the caller (``checker``), see ``zfxxgk.cli``.
+:func:`year_over_year` is passed in by the caller, see ``zfxxgk.app.compare``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, defer
 
-from ..model import CELL_IDS, Finding, Report
+from ..model import CELL_IDS, DECISION_CN, Finding, Report
 from ..model.ids import T3_ROWS, T4_BLOCKS, cell_label, t3, t4
 from ..model.units import normalise_unit
 from .db import Store, StoreError
@@ -31,12 +32,9 @@ Number = int | Decimal
 LEVELS = ("province", "city", "county", "township")
 LEVEL_CN = {"province": "省级", "city": "市级", "county": "县级", "township": "乡级", "other": "其他"}
 SEVERITIES = ("error", "warning", "info")
-SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
-DECISION_CN = {"confirmed": "确认", "rejected": "驳回"}
 UNASSIGNED = "（未归属地区）"
 
 # Rules that compare a report with the same unit's previous year (selectors as for ``check --select``).
-CROSS_YEAR_RULES = ("XY", "T2-ROLLFORWARD", "TXT-GROWTH-NEW")
 
 TOO_FEW = "样本过少"
 MISSING = "数据缺失"
@@ -555,18 +553,14 @@ def _diff(a: Number | None, b: Number | None) -> Number | None:
     return _num(d) if isinstance(d, Decimal) else d
 
 
-def is_cross_year(rule: str) -> bool:
-    """Whether a rule instance compares with the previous year (see :data:`CROSS_YEAR_RULES`)."""
-    return any(rule == p or rule.startswith(p + "-") for p in CROSS_YEAR_RULES)
-
-
 def year_over_year(store: Store, unit: str | int, year: int, checker: Checker | None = None,
-                   min_denominator: int | None = None) -> YearOverYear:
+                   min_denominator: int | None = None, *, cross_year: Callable[[str], bool]) -> YearOverYear:
     """A unit's report for ``year`` against ``year − 1``: every cell's change and the carry-over checks.
 
-    ``checker(current, previous)`` runs the cross-year rules on the two stored reports (the CLI
-    passes ``zfxxgk.check`` with ``previous=``); without it the stored findings of those rules
-    are shown (they exist only if the previous year was in the store when the report was checked).
+    ``checker(current, previous)`` runs the cross-year rules on the two stored reports; without it
+    the stored findings of those rules are shown (they exist only if the previous year was in the
+    store when the report was checked). ``cross_year(rule instance)`` tells those rules (the
+    checker's registry knows them: ``zfxxgk.app.compare`` passes ``check.is_cross_year``).
     """
     with store.session() as s:
         u = resolve_unit(s, unit)
@@ -584,11 +578,11 @@ def year_over_year(store: Store, unit: str | int, year: int, checker: Checker | 
     if checker is not None:
         results = checker(store.load(current.id), store.load(previous.id))
         cross = [CrossYear(f.rule, f.severity.value, f.outcome.value, f.message, list(f.cells))
-                 for f in results if is_cross_year(f.rule)]
+                 for f in results if cross_year(f.rule)]
         source = "check"
     else:
         cross = [CrossYear(f.rule, f.severity, "fail", f.message, f.cells)
-                 for f in findings(store, [current.id]) if is_cross_year(f.rule)]
+                 for f in findings(store, [current.id]) if cross_year(f.rule)]
         source = "stored"
     return YearOverYear(info, year, current, previous, cells, metrics, cross, source)
 
@@ -788,7 +782,6 @@ def state_counts(view: ReportView) -> Counter[str]:
 
 
 __all__ = [
-    "CROSS_YEAR_RULES",
     "LEVELS",
     "METRIC",
     "METRICS",
@@ -816,3 +809,68 @@ __all__ = [
     "unit_reports",
     "year_over_year",
 ]
+
+
+# --- read models for the faces (the web never queries the schema) --------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFinding:
+    """A finding as stored for a report version."""
+
+    id: int
+    rule: str
+    severity: str
+    message: str
+    cells: list[str]
+    evidence: dict[str, Any]
+    fingerprint: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRecord:
+    """One review decision on a finding (the history is kept)."""
+
+    decision: str
+    reviewer: str
+    comment: str
+    decided_at: dt.datetime
+
+    @property
+    def decision_cn(self) -> str:
+        """Chinese name of the decision."""
+        return DECISION_CN.get(self.decision, self.decision)
+
+
+def finding_history(store: Store, report_id: int) -> tuple[list[StoredFinding], dict[str, list[DecisionRecord]]]:
+    """The current version's findings in stored order, and every decision per fingerprint (latest first)."""
+    with store.session() as s:
+        version = s.scalar(select(ReportRow.current_version).where(ReportRow.id == report_id)) or 0
+        rows = [StoredFinding(f.id, f.rule, f.severity, f.message, list(f.cells or []), f.evidence or {}, f.fingerprint)
+                for f in s.scalars(select(FindingRow).where(FindingRow.report_id == report_id,
+                                                            FindingRow.version == version).order_by(FindingRow.id))]
+        decisions: dict[str, list[DecisionRecord]] = {}
+        for d in s.scalars(select(ReviewDecision).where(ReviewDecision.report_id == report_id)
+                           .order_by(ReviewDecision.id.desc())):
+            decisions.setdefault(d.fingerprint, []).append(
+                DecisionRecord(d.decision, d.reviewer, d.comment or "", d.decided_at))
+    return rows, decisions
+
+
+def current_version(store: Store, report_id: int) -> int:
+    """The current (corrected) version of a stored report's cells."""
+    with store.session() as s:
+        return int(s.scalar(select(ReportRow.current_version).where(ReportRow.id == report_id)) or 0)
+
+
+def unit_names(store: Store, limit: int = 5000) -> list[str]:
+    """Unit names in name order (for choosing a filer's unit)."""
+    with store.session() as s:
+        return list(s.scalars(select(Unit.name).order_by(Unit.name).limit(limit)))
+
+
+def unit_info(store: Store, unit_id: int) -> UnitInfo | None:
+    """One unit with its region path."""
+    with store.session() as s:
+        row = s.get(Unit, unit_id)
+        return _unit_info(row, region_paths(s)) if row is not None else None

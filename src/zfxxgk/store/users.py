@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, false, func, select, true
@@ -486,6 +487,12 @@ def can_see_report(store: Store, account: Account, report_id: int) -> bool:
     """Whether the report exists and lies in the account's scope."""
     with store.session() as s:
         return s.scalar(select(ReportRow.id).where(ReportRow.id == report_id, report_scope(s, account))) is not None
+
+
+def visible_report_ids(store: Store, account: Account, report_ids: Sequence[int]) -> set[int]:
+    """Those of the reports that lie in the account's scope."""
+    with store.session() as s:
+        return set(s.scalars(select(ReportRow.id).where(ReportRow.id.in_(list(report_ids)), report_scope(s, account))))
 
 
 def visible_regions(s: Session, account: Account) -> set[int] | None:

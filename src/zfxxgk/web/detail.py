@@ -9,13 +9,10 @@ spans and from its cells' spans, so that a click can scroll to and highlight the
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-
-from sqlalchemy import select
 
 from .. import api
 from ..check import RULES
@@ -27,8 +24,7 @@ from ..parse import ParseError, decode_text
 from ..parse.rows import split_lines
 from ..render.layout import LAYOUT_BUILDERS, LCell
 from ..store import Store
-from ..store.queries import DECISION_CN
-from ..store.schema import FindingRow, ReviewDecision
+from ..store.queries import DecisionRecord, finding_history
 
 STATE_CN = {state: state.label for state in CellState}
 SEVERITY_RANK = {s.value: s.rank for s in Severity}
@@ -75,17 +71,6 @@ class TableView:
 
 
 @dataclass(slots=True)
-class DecisionView:
-    """A review decision."""
-
-    decision: str
-    decision_cn: str
-    reviewer: str
-    comment: str
-    decided_at: dt.datetime
-
-
-@dataclass(slots=True)
 class FindingItem:
     """A finding with what it points at and its review decisions (latest first)."""
 
@@ -101,10 +86,10 @@ class FindingItem:
     fingerprint: str
     lines: list[int]
     locators: list[str]
-    decisions: list[DecisionView] = field(default_factory=list)
+    decisions: list[DecisionRecord] = field(default_factory=list)
 
     @property
-    def decision(self) -> DecisionView | None:
+    def decision(self) -> DecisionRecord | None:
         """The latest decision."""
         return self.decisions[0] if self.decisions else None
 
@@ -280,35 +265,18 @@ def _anchor(report: Report, cells: Sequence[str], evidence: dict[str, Any]) -> t
 
 def finding_items(store: Store, report_id: int, report: Report) -> list[FindingItem]:
     """The current version's findings (errors first) with anchors and review decisions (latest first)."""
-    version = report_version(store, report_id)
-    with store.session() as s:
-        rows = list(s.scalars(select(FindingRow).where(FindingRow.report_id == report_id, FindingRow.version == version)
-                              .order_by(FindingRow.id)))
-        decisions: dict[str, list[DecisionView]] = {}
-        for d in s.scalars(select(ReviewDecision).where(ReviewDecision.report_id == report_id)
-                           .order_by(ReviewDecision.id.desc())):
-            decisions.setdefault(d.fingerprint, []).append(
-                DecisionView(d.decision, DECISION_CN.get(d.decision, d.decision), d.reviewer, d.comment or "", d.decided_at))
+    rows, decisions = finding_history(store, report_id)
     items = []
     for f in rows:
         rule = find_rule(f.rule)
-        cells = list(f.cells or [])
-        lines, locators = _anchor(report, cells, f.evidence or {})
+        lines, locators = _anchor(report, f.cells, f.evidence)
         items.append(FindingItem(
-            f.id, f.rule, rule_page(rule) if rule else None, f.severity, Severity(f.severity).cn, f.message, cells,
-            [cell_label(c) if c in CELL else c for c in cells], f.evidence or {}, f.fingerprint, lines, locators,
+            f.id, f.rule, rule_page(rule) if rule else None, f.severity, Severity(f.severity).cn, f.message, f.cells,
+            [cell_label(c) if c in CELL else c for c in f.cells], f.evidence, f.fingerprint, lines, locators,
             decisions.get(f.fingerprint, []),
         ))
     items.sort(key=lambda i: SEVERITY_RANK.get(i.severity, 9))
     return items
-
-
-def report_version(store: Store, report_id: int) -> int:
-    """The current version of a stored report."""
-    from ..store.schema import ReportRow
-
-    with store.session() as s:
-        return int(s.scalar(select(ReportRow.current_version).where(ReportRow.id == report_id)) or 0)
 
 
 def evidence_items(evidence: dict[str, Any]) -> list[tuple[str, str]]:

@@ -19,14 +19,11 @@ import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from sqlalchemy import select
-
 from .. import api
 from ..parse import MAX_BYTES, detect_format
 from ..store import Store
 from ..store.queries import report_views
-from ..store.schema import ReportRow
-from ..store.users import Account, report_scope
+from ..store.users import Account, visible_report_ids
 
 MB = 1024 * 1024
 STATUS_CN = {"imported": "已导入", "duplicate": "已存在（重复）", "failed": "失败"}
@@ -194,8 +191,7 @@ def import_items(store: Store, account: Account, items: list[Item], region: str 
     ids = sorted({r.report_id for r in results if r.report_id is not None})
     if ids:
         views = {v.id: v for v in report_views(store, ids)}
-        with store.session() as s:
-            visible = set(s.scalars(select(ReportRow.id).where(ReportRow.id.in_(ids), report_scope(s, account))))
+        visible = visible_report_ids(store, account, ids)
         for r in results:
             if r.report_id in views:
                 v = views[r.report_id]

@@ -50,6 +50,7 @@ def _no_previous(emit: Emit, report: Report) -> Finding:
     Severity.WARNING,
     "%(year)s年“%(col)s”上年结转%(b)s件，与%(prev)s年年报结转下年度%(f)s件不一致。",
     params=COLUMN_KEYS,
+    uses_previous=True,
 )
 def rule_xy_carry(report: Report, emit: Emit, c: str, ctx: CheckContext | None = None) -> Iterator[Finding]:
     """XY-CARRY：上年结转数与上一年度年报的结转下年度数一致
@@ -102,6 +103,7 @@ def rule_xy_carry(report: Report, emit: Emit, c: str, ctx: CheckContext | None =
     Severity.WARNING,
     "%(label)s现行有效件数%(v)s与上年现行有效%(p)s+本年制发%(i)s−本年废止%(r)s=%(e)s不一致（相差%(d)s）。",
     params=ROLLFORWARD_ROWS,
+    uses_previous=True,
 )
 def rule_t2_rollforward(report: Report, emit: Emit, k: str, ctx: CheckContext | None = None) -> Iterator[Finding]:
     """T2-ROLLFORWARD：现行有效件数 = 上年现行有效 + 本年制发 − 本年废止
@@ -174,6 +176,7 @@ def copied_share(text: str, previous: str, min_run: int = DUPLICATE_MIN_RUN) -> 
     "XY-TEXT-DUPLICATE",
     Severity.WARNING,
     "%(year)s年度报告第%(n)s部分与%(prev)s年度报告文字重复率为%(rate)s，超过50%%。",
+    uses_previous=True,
 )
 def rule_xy_text_duplicate(report: Report, emit: Emit, ctx: CheckContext | None = None) -> Iterator[Finding]:
     """XY-TEXT-DUPLICATE：总体情况、问题及改进与上年报告文字大量重复

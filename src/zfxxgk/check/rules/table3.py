@@ -6,7 +6,8 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 
 from ...model import Finding, Outcome, Report, Severity, Table
-from ...model.ids import OUTCOME_ROWS, T3_APPLICANT_COLUMNS, T3_COLUMNS, T3_ROWS, t3
+from ...model.identities import balance_identity, outcomes_identity, rowsum_identity
+from ...model.ids import T3_COLUMNS, T3_ROWS
 from ..registry import Emit, rule
 from ._cells import cell_facts
 from ._common import cell_label
@@ -16,24 +17,6 @@ COLUMN_KEYS = tuple(c.key for c in T3_COLUMNS)
 COLUMN_LABEL = {c.key: c.label for c in T3_COLUMNS}
 ROW_KEYS = tuple(r.key for r in T3_ROWS)
 ROW_LABEL = {r.key: r.label for r in T3_ROWS}
-
-
-@cache
-def balance_identity(c: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """new_received + carried_over = total_processed + carried_forward, column c."""
-    return (t3("new_received", c), t3("carried_over", c)), (t3("total_processed", c), t3("carried_forward", c))
-
-
-@cache
-def outcomes_identity(c: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """total_processed = Σ of the 21 outcome rows, column c."""
-    return (t3("total_processed", c),), tuple(t3(r, c) for r in OUTCOME_ROWS)
-
-
-@cache
-def rowsum_identity(r: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Row total = Σ of the six applicant columns, row r."""
-    return (t3(r, "total"),), tuple(t3(r, c) for c in T3_APPLICANT_COLUMNS)
 
 
 @cache

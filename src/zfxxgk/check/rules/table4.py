@@ -6,7 +6,8 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 
 from ...model import Finding, Outcome, Report, Severity, Table
-from ...model.ids import T4_BLOCKS, T4_PARTS, t3, t4
+from ...model.identities import sum_identity
+from ...model.ids import T4_BLOCKS, t3, t4
 from ..registry import Emit, rule, show
 from ._cells import cell_facts
 from ._common import cell_label, cells_evidence
@@ -14,12 +15,6 @@ from ._identity_rule import cell_value, family_results, implied_findings, judge_
 
 BLOCK_KEYS = tuple(b.key for b in T4_BLOCKS)
 BLOCK_LABEL = {b.key: b.label for b in T4_BLOCKS}
-
-
-@cache
-def sum_identity(b: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Block total = upheld + corrected + other + pending, block b."""
-    return (t4(b, "total"),), tuple(t4(b, c) for c in T4_PARTS)
 
 
 @cache

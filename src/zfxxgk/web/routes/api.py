@@ -18,11 +18,10 @@ from ...check import RULES
 from ...model import CELL_IDS
 from ...model.ids import cell_label
 from ...model.report import json_number
-from ...store import StoreError
-from ...store.queries import report_views, unit_reports
+from ...store import StoreError, listing
+from ...store.queries import report_views, unit_info, unit_reports
 from ...store.users import can_see_unit, resolve_region
 from .. import detail as detail_mod
-from .. import listing
 from ..auth import CurrentUser, ReviewerUser, store_of
 from .common import DbId, parse_int, visible_report
 
@@ -287,12 +286,9 @@ def unit_years(unit_id: DbId, request: Request, account: CurrentUser) -> UnitYea
     views = unit_reports(store, unit_id)
     unit = views[0].unit if views else None
     if unit is None:
-        from ...store.queries import UnitInfo, region_paths
-        from ...store.schema import Unit
-
-        with store.session() as s:
-            row = s.get(Unit, unit_id)
-            unit = UnitInfo(row.id, row.key, row.name, row.unit_type, region_paths(s).get(row.region_id))
+        unit = unit_info(store, unit_id)
+        if unit is None:
+            raise HTTPException(404, "单位不存在，或不在您的管辖范围内。")
     return UnitYears(unit_id=unit.id, name=unit.name, region=unit.region,
                      years=[UnitYear(year=v.year, report_id=v.id, findings=_counts(v.counts)) for v in views])
 

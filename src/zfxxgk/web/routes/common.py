@@ -8,9 +8,9 @@ from urllib.parse import quote
 from fastapi import HTTPException, Path, Request
 from fastapi.responses import Response
 
+from ...store.listing import PER_PAGE, STATUSES, UNASSIGNED, Filters
 from ...store.users import Account, can_see_report
 from ..auth import store_of
-from ..listing import PER_PAGE, STATUSES, UNASSIGNED, Filters
 
 # Database ids in paths: an integer the database can hold (a 30-digit id is a 422, not a crash).
 DbId = Annotated[int, Path(ge=1, le=2**31 - 1)]

@@ -2,59 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
-from ... import api
-from ...model import Finding, Report
-from ...store import Store, StoreError
+from ...app.compare import year_over_year
+from ...model import OUTCOME_CN, SEVERITY_CN
+from ...store import StoreError
 from ...store import queries as q
-from ...store.schema import ReportRow, Unit
-from ...store.users import Account, report_scope
+from ...store.listing import units_in_scope
 from ..auth import ReviewerUser, store_of
 from ..templating import render
 from .common import parse_int
 
 router = APIRouter(include_in_schema=False)
 
-SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
-OUTCOME_CN = {"pass": "通过", "fail": "未通过", "not_assessable": "无法判断", "not_stated": "正文未提及"}
-
-
-@dataclass(slots=True)
-class UnitChoice:
-    """A unit in the user's scope with the years it has reports for."""
-
-    id: int
-    name: str
-    region: str | None
-    years: list[int] = field(default_factory=list)
-
-
-def units_in_scope(store: Store, account: Account) -> list[UnitChoice]:
-    """Units with at least one report the account may see, by name."""
-    with store.session() as s:
-        paths = q.region_paths(s)
-        rows = s.execute(select(Unit.id, Unit.name, Unit.region_id, ReportRow.year)
-                         .join(ReportRow, ReportRow.unit_id == Unit.id).where(report_scope(s, account), ReportRow.is_current))
-        units: dict[int, UnitChoice] = {}
-        for uid, name, rid, year in rows:
-            u = units.setdefault(uid, UnitChoice(uid, name, paths.get(rid) if rid is not None else None))
-            if year is not None and year not in u.years:
-                u.years.append(year)
-    for u in units.values():
-        u.years.sort(reverse=True)
-    return sorted(units.values(), key=lambda u: (u.region or "", u.name))
-
-
-def _cross_year_checker(current: Report, previous: Report) -> list[Finding]:
-    return api.check(current, select=list(q.CROSS_YEAR_RULES), previous=previous).results
 
 
 def show(v: Any) -> str:
@@ -97,7 +62,7 @@ async def compare_page(request: Request, account: ReviewerUser) -> Response:
             chosen["year"] = year
             if year is None:
                 raise StoreError(f"{u.name}没有标明年度的报告")
-            yoy = await run_in_threadpool(q.year_over_year, store, u.id, year, _cross_year_checker)
+            yoy = await run_in_threadpool(year_over_year, store, u.id, year)
         elif mode == "units" and chosen["a"] is not None and chosen["b"] is not None:
             year = chosen["year"] or await run_in_threadpool(q.common_latest_year, store, chosen["a"], chosen["b"])
             if year is None:

@@ -18,12 +18,12 @@ from fastapi.responses import Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
+from ...model import SEVERITY_CN
 from ...render import charts
-from ...store import Store
+from ...store import Store, listing
 from ...store import dashboard as dash
 from ...store.queries import METRIC
 from ...store.users import Account, region_subtree
-from .. import listing
 from ..auth import ReviewerUser, store_of
 from ..templating import render
 from .common import attachment, parse_int
@@ -31,7 +31,7 @@ from .common import attachment, parse_int
 router = APIRouter(include_in_schema=False)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
+# the dashboard counts decisions in the past tense, with the undecided ones
 DECISION_CN = {"confirmed": "已确认", "rejected": "已驳回", "undecided": "未审核"}
 
 

@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ... import api, filing
 from ...filing import FieldSpec, FilingRefused, TableSpec
-from ...model import Table
+from ...model import SEVERITY_CN, Table
 from ...store.users import Account, can_see_report
 from ..auth import read_form, require_roles, store_of
 from ..templating import render
@@ -33,7 +33,6 @@ router = APIRouter(include_in_schema=False)
 FilerUser = Annotated[Account, Depends(require_roles("admin", "filer"))]  # filers and administrators
 FORMATS = {"docx": "Word（DOCX）", "pdf": "PDF"}
 SUBMIT = "store"  # 提交: render as Word and import into the store for review
-SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
 MAX_FIELD = 20_000  # characters per field (a section of a report is far shorter)
 T3_TOP = "三、本年度办理结果"
 

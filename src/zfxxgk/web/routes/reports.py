@@ -13,11 +13,10 @@ from starlette.concurrency import run_in_threadpool
 from ... import render as render_mod
 from ...app import versions as versions_app
 from ...model import Finding, Outcome, Severity
-from ...store import StoreError
+from ...store import StoreError, listing
 from ...store import export as export_mod
 from ...store.queries import report_views
 from .. import detail as detail_mod
-from .. import listing
 from ..auth import AdminUser, CurrentUser, ReviewerUser, read_form, store_of
 from ..templating import render
 from .common import DbId, attachment, filters_from, visible_report

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from ...store import StoreError
 from ...store import users as users_mod
-from ...store.queries import region_paths
-from ...store.schema import Unit
+from ...store.queries import region_paths, unit_names
 from ...store.users import ROLE_CN, Account
 from ..auth import AdminUser, CurrentUser, read_form, sign_in, store_of
 from ..templating import render
@@ -32,7 +30,7 @@ def _choices(request: Request) -> dict:
     store = store_of(request)
     with store.session() as s:
         regions = sorted(region_paths(s).items(), key=lambda kv: kv[1])
-        units = list(s.scalars(select(Unit.name).order_by(Unit.name).limit(5000)))
+    units = unit_names(store)
     return {"regions": regions, "units": units, "roles": ROLE_CN}
 
 

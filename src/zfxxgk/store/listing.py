@@ -16,9 +16,9 @@ from sqlalchemy import and_, case, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..store import Store
-from ..store.schema import FindingRow, Region, ReportRow, ReviewDecision, Unit
-from ..store.users import Account, region_subtree, report_scope, visible_regions
+from .db import Store
+from .schema import FindingRow, Region, ReportRow, ReviewDecision, Unit
+from .users import Account, region_subtree, report_scope, visible_regions
 
 STATUSES = {"error": "有错误", "warning": "有警告", "clean": "无问题", "pending": "待复核"}
 UNASSIGNED = "none"  # region filter value: units without a region, or reports without a unit
@@ -143,7 +143,7 @@ def _conditions(s: Session, account: Account, f: Filters) -> list[ColumnElement[
 
 def list_reports(store: Store, account: Account, f: Filters) -> Page:
     """One page of the reports the account may see, matching the filters."""
-    from ..store.queries import region_paths
+    from .queries import region_paths
 
     with store.session() as s:
         cond = _conditions(s, account, f)
@@ -230,3 +230,31 @@ def region_tree(store: Store, account: Account, year: int | None, selected: str 
             nodes[rid].open = True
             rid = parents.get(rid)
     return roots, counts.get(None, 0)
+
+
+@dataclass(slots=True)
+class UnitChoice:
+    """A unit in the user's scope with the years it has reports for."""
+
+    id: int
+    name: str
+    region: str | None
+    years: list[int] = field(default_factory=list)
+
+
+def units_in_scope(store: Store, account: Account) -> list[UnitChoice]:
+    """Units with at least one report the account may see, by name."""
+    with store.session() as s:
+        from .queries import region_paths
+
+        paths = region_paths(s)
+        rows = s.execute(select(Unit.id, Unit.name, Unit.region_id, ReportRow.year)
+                         .join(ReportRow, ReportRow.unit_id == Unit.id).where(report_scope(s, account), ReportRow.is_current))
+        units: dict[int, UnitChoice] = {}
+        for uid, name, rid, year in rows:
+            u = units.setdefault(uid, UnitChoice(uid, name, paths.get(rid) if rid is not None else None))
+            if year is not None and year not in u.years:
+                u.years.append(year)
+    for u in units.values():
+        u.years.sort(reverse=True)
+    return sorted(units.values(), key=lambda u: (u.region or "", u.name))
