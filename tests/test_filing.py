@@ -141,7 +141,9 @@ def test_a_typed_wrong_total_is_kept_and_judged(seed_forms):
     ("无", CellState.NONE_WORD, "没有发生的事项请填 0"),
     ("-1", CellState.NUMBER, "不能为负数"),
     ("1.5", CellState.NUMBER, "件数应为整数"),
-    ("9" * 13, CellState.NUMBER, "数值过大"),
+    ("9" * 13, CellState.TEXT, "数值过大"),  # beyond model.limits: never kept as a number
+    ("0.12345", CellState.TEXT, "件数应为整数"),
+    ("12345678901234", CellState.TEXT, "数值过大"),
     ("1" * 5000, CellState.TEXT, "内容过长"),
 ])
 def test_bad_cell_input_is_a_field_error_never_a_crash(seed_forms, raw, state, message):

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from .app import Outcome as _IngestOutcome
@@ -85,12 +85,14 @@ def import_paths(paths: Sequence[str | Path], store: Store, region: str | None =
     return ingest(paths, store, region=region)
 
 
-def import_bytes(data: bytes, source: str, store: Store, region: str | None = None) -> ImportOutcome:
+def import_bytes(data: bytes, source: str, store: Store, region: str | None = None,
+                 admit: Callable[[str | None], str | None] | None = None) -> ImportOutcome:
     """Parse, check and store one file given as bytes (an upload); as :func:`import_paths` does per file.
 
-    ``source`` is the file's name or path (its last part is stored as the source name).
+    ``source`` is the file's name or path (its last part is stored as the source name); ``admit``
+    refuses reports outside the uploader's scope (``zfxxgk.store.scope``).
     """
-    (outcome,) = ingest([Source(source, data)], store, region=region)
+    (outcome,) = ingest([Source(source, data)], store, region=region, admit=admit)
     return outcome
 
 

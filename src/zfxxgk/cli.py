@@ -341,6 +341,7 @@ def correct(
     """更正单元格：生成新版本并重新校验，原始解析结果保留，记录更正人、时间和原因。"""
     from decimal import Decimal, InvalidOperation
 
+    from .app import review as review_app
     from .store import StoreError
 
     parsed: dict[str, int | Decimal | None] = {}
@@ -352,15 +353,16 @@ def correct(
             err.print(f"[bold red]无效的数值[/]：{escape(item)}")
             raise typer.Exit(EXIT_INPUT) from None
         parsed[cid.strip()] = int(value) if value is not None and value == value.to_integral_value() else value
-    store = _open_store(db)
+    store = _query_store(db)
     try:
-        version = store.correct(report_id, parsed, by, why)
+        done = review_app.correct(store, report_id, parsed, by, why)
     except StoreError as e:
         err.print(f"[bold red]无法更正[/]：{escape(str(e))}")
         raise typer.Exit(EXIT_INPUT) from None
-    result = api.recheck(store, report_id)
-    out.print(f"报告 {report_id} 已更正为第 {version} 版，重新校验：错误 "
-              f"{sum(f.severity is Severity.ERROR for f in result.findings)}，共 {len(result.findings)} 个问题。")
+    result = done.result
+    again = f"；下一年度的报告 {'、'.join(map(str, done.rechecked))} 也已重新校验" if done.rechecked else ""
+    out.print(f"报告 {report_id} 已更正为第 {done.version} 版，重新校验：错误 "
+              f"{sum(f.severity is Severity.ERROR for f in result.findings)}，共 {len(result.findings)} 个问题{again}。")
     raise typer.Exit(EXIT_FINDINGS if result.has_errors else EXIT_OK)
 
 
@@ -374,11 +376,12 @@ def review(
     db: DbOpt = None,
 ) -> None:
     """记录对某个问题的审核结论（确认/驳回）；重新校验后结论仍按指纹跟随该问题。"""
+    from .app import review as review_app
     from .store import DECISIONS, StoreError
 
-    store = _open_store(db)
+    store = _query_store(db)
     try:
-        store.review(report_id, fingerprint, decision, by, comment)
+        review_app.decide(store, report_id, fingerprint, decision, by, comment)
     except StoreError as e:
         err.print(f"[bold red]无法记录审核结论[/]：{escape(str(e))}")
         raise typer.Exit(EXIT_INPUT) from None
@@ -455,17 +458,18 @@ def render(
     except api.ParseError as e:
         _error(e.source, e.reason, False)
         raise typer.Exit(EXIT_INPUT) from None
-    result = api.check(report)
-    errors = [f for f in result.findings if f.severity is Severity.ERROR]
-    if errors and not force:
-        err.print(f"[bold red]拒绝生成[/]：{escape(str(source))} 有 {len(errors)} 个“错误”级问题，请修改后重试（或用 --force 强制生成）：")
-        for f in errors:
+    from .app.publish import Refused, publish
+
+    try:
+        doc = publish(report, to, api.check(report).findings, force=force, layout=layout)
+    except Refused as e:
+        err.print(f"[bold red]拒绝生成[/]：{escape(str(source))} 有 {len(e.errors)} 个“错误”级问题，请修改后重试（或用 --force 强制生成）：")
+        for f in e.errors:
             err.print(f"  [bold red]{f.rule}[/]  {escape(f.message)}")
-        raise typer.Exit(EXIT_FINDINGS)
-    appendix = [f for f in result.findings if f.severity is not Severity.INFO] if errors else []
+        raise typer.Exit(EXIT_FINDINGS) from None
     target = output or source.with_suffix("." + to)
-    target.write_bytes(render_mod.render(report, to, appendix, layout))
-    note = f"（附录列出 {len(appendix)} 个问题）" if appendix else ""
+    target.write_bytes(doc.data)
+    note = f"（附录列出 {len(doc.appendix)} 个问题）" if doc.appendix else ""
     out.print(f"已生成：{escape(str(target))}{note}")
 
 

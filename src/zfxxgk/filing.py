@@ -33,6 +33,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from .app.publish import MEDIA_TYPES, document_name
 from .check import check
 from .model import CELL, CELL_IDS, Cell, CellState, Finding, Report, Severity, Span, Table
 from .model.identities import outcomes_identity, rowsum_identity, sum_identity
@@ -53,6 +54,7 @@ from .model.ids import (
     row_cells,
     section_heading,
 )
+from .model.limits import MAX_FRACTION_DIGITS, MAX_VALUE, value_fits
 from .model.report import json_number
 from .model.template import COVER_FIELDS, TEXT_INTRO
 from .parse import ParseError
@@ -67,7 +69,6 @@ INTRO = "intro"
 GENERAL = "_form"  # field_errors key of a problem that belongs to no single field
 MAX_PROSE_DIGITS = 18  # a longer run of digits in the prose is no count anyone meant
 _LONG_DIGITS = re.compile(rf"\d{{{MAX_PROSE_DIGITS + 1},}}")
-MAX_NUMBER = 10**12  # beyond any real count or amount (and the store's NUMERIC(18, 4))
 MAX_NUMBER_TEXT = 40  # characters: longer input is not a number anyone meant
 COVER_KINDS = {"unit": "text", "year": "year", "period_start": "date", "period_end": "date", "signed_unit": "text",
                "signed_on": "date"}
@@ -122,10 +123,10 @@ def fill_totals(values: Mapping[str, int | Decimal | None]) -> dict[str, int | D
     for total, parts in COMPUTED.items():
         if current.get(total) is not None:
             continue
-        operands = [current.get(p) for p in parts]
-        if all(v is not None for v in operands):
-            s = sum(operands[1:], operands[0])  # type: ignore[arg-type]
-            current[total] = filled[total] = s  # type: ignore[assignment]
+        operands = [v for v in (current.get(p) for p in parts) if v is not None]
+        if len(operands) == len(parts):
+            s = sum(operands[1:], operands[0])
+            current[total] = filled[total] = s
     return filled
 
 
@@ -327,10 +328,12 @@ def _read_cell(cell_id: str, raw: str) -> tuple[CellState, int | Decimal | None,
         return CellState.TEXT, None, f"“{shown}”不是数字，请填写{'金额（万元）' if decimal else '整数（件）'}。"
     if value < 0:
         return state, value, "不能为负数。"
-    if value >= MAX_NUMBER:
-        return state, value, "数值过大，请核对。"
     if not decimal and isinstance(value, Decimal) and value != value.to_integral_value():
         return state, value, "件数应为整数。"
+    if not value_fits(value):
+        if abs(value) >= MAX_VALUE:
+            return state, value, "数值过大，请核对。"
+        return state, value, f"小数位数过多（最多 {MAX_FRACTION_DIGITS} 位）。"
     return state, value, None
 
 
@@ -503,13 +506,6 @@ class Submission:
     validation: Validation
 
 
-MEDIA_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "html": "text/html; charset=utf-8",
-    "md": "text/markdown; charset=utf-8",
-    "txt": "text/plain; charset=utf-8",
-}
 
 
 def submit(form: Mapping[str, Any], fmt: str = "docx", auto_totals: bool = True) -> Submission:
@@ -524,8 +520,7 @@ def submit(form: Mapping[str, Any], fmt: str = "docx", auto_totals: bool = True)
     if not v.ok:
         raise FilingRefused(v)
     report = v.report
-    name = f"{report.unit or ''}{report.year or ''}年政府信息公开工作年度报告.{fmt}"
-    return Submission(render(report, fmt), name, MEDIA_TYPES[fmt], v)
+    return Submission(render(report, fmt), document_name(report, fmt), MEDIA_TYPES[fmt], v)
 
 
 def form_from_report(report: Report) -> dict[str, str]:

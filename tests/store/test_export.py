@@ -175,3 +175,27 @@ def test_cli_export(seeded, tmp_path):
     assert lines.exit_code == EXIT_OK and len((tmp_path / "r.out").read_text(encoding="utf-8").splitlines()) == 3
     bad = runner.invoke(app, ["export", str(tmp_path / "r.doc"), "--db", seeded.url])
     assert bad.exit_code == EXIT_INPUT and "不支持" in bad.stderr
+
+
+HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"点此\")", "+1+2", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def test_no_export_holds_a_live_formula(store, tmp_path):
+    """Unit, region and file names come from the reports: they stay text in every export (OWASP)."""
+    for k, name in enumerate(HOSTILE):
+        (tmp_path / f"{k}.txt").write_text(text_with(unit=f"{name}镇人民政府", year=2024), encoding="utf-8")
+        hostile_file = tmp_path / f"{name.strip().replace('/', '_')}.txt"
+        hostile_file.write_text(text_with(unit=f"镇{k}人民政府", year=2023), encoding="utf-8")
+    list(api.import_paths([tmp_path], store, region="=cmd|' /C calc'!A0"))
+    ex.to_xlsx(store, tmp_path / "out.xlsx")
+    ex.to_csv(store, tmp_path / "out.csv", findings_path=tmp_path / "f.csv")
+    wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    texts = [c.value for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("HYPERLINK" in t for t in texts)  # the names are there …
+    assert not [t for t in texts if t.startswith(("=", "+", "-", "@", "\t", "\r"))]  # … as text
+    assert all(c.data_type != "f" for ws in wb for row in ws.iter_rows() for c in row)
+    for path in (tmp_path / "out.csv", tmp_path / "f.csv"):
+        fields = [f for row in csv.reader(open(path, encoding="utf-8-sig")) for f in row]
+        assert any("HYPERLINK" in f for f in fields) or path.name == "f.csv"
+        assert not [f for f in fields if f.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert ex.neutralise("=1") == "'=1" and ex.neutralise("乔官镇") == "乔官镇" and ex.neutralise(-5) == -5

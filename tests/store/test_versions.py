@@ -143,3 +143,21 @@ def test_migration_elects_one_current_version_per_unit_year(tmp_path):
         assert conn.execute(text("SELECT id FROM reports WHERE is_current ORDER BY id")).scalars().all() == [1]
         assert conn.execute(text("SELECT DISTINCT status FROM reports")).scalars().all() == ["active"]
     engine.dispose()
+
+
+def test_a_correction_rechecks_the_following_year(store, tmp_path):
+    from zfxxgk.app import review
+
+    later = put(store, tmp_path, "2024.txt")  # 0 carried over
+    first = put(store, tmp_path, "2023.txt", CARRY2, year=2023)  # carries 2 forward
+    carry = {"XY-CARRY-total", "XY-CARRY-natural_person"}
+    assert carry <= {f.rule for f, _ in store.findings(later)}
+    fixed = {t3("carried_forward", c): 0 for c in ("natural_person", "total")}
+    fixed |= {t3("new_received", c): 0 for c in ("natural_person", "total")}
+    done = review.correct(store, first, fixed, "李四", "对照原件")
+    assert done.version == 1 and done.rechecked == [later]
+    assert not carry & {f.rule for f, _ in store.findings(later)}
+    # a version that is not current changes nothing around it
+    other = put(store, tmp_path, "2023-old.txt", CARRY2, year=2023, layout="cells")
+    versions.choose(store, first, "管理员")
+    assert review.correct(store, other, {t3("carried_forward", "total"): 2}, "李四", "无关").rechecked == []

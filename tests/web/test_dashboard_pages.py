@@ -95,3 +95,19 @@ def test_year_without_reports_in_scope_falls_back_to_the_newest(client_for):
     rev2 = client_for("rev2")  # 枣庄市: only 2024
     page = rev2.get("/stats?year=2022")
     assert page.status_code == 200 and "2024年度" in page.text
+
+
+def test_dashboard_downloads_hold_no_live_formula(client_for, store, tmp_path):
+    from tests.parse.builders import text_with
+    from zfxxgk import api
+
+    (tmp_path / "r.txt").write_text(text_with(unit="=HYPERLINK(\"http://x\")镇人民政府", year=2024), encoding="utf-8")
+    list(api.import_paths([tmp_path / "r.txt"], store, region="@恶意省/+恶意市"))
+    admin = client_for("admin")
+    book = openpyxl.load_workbook(io.BytesIO(admin.get("/stats/export.xlsx?year=2024").content))
+    texts = [c.value for ws in book for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("恶意" in t for t in texts)
+    assert not [t for t in texts if t.startswith(("=", "+", "-", "@"))]
+    fields = [f for row in csv.reader(io.StringIO(admin.get("/stats/export.csv?year=2024").content.decode("utf-8-sig")))
+              for f in row]
+    assert any("恶意" in f for f in fields) and not [f for f in fields if f.startswith(("=", "+", "-", "@"))]

@@ -162,3 +162,13 @@ def test_a_broken_report_cannot_be_submitted(client_for, store, good_form):
     r = render(admin, broken(good_form), page_csrf(admin, "/filing"), fmt="store")
     assert r.status_code == 400 and "拒绝生成" in r.text
     assert store.count_reports() == before
+
+
+def test_a_filer_files_for_their_own_unit_only(client_for, store):
+    filer = client_for("filer")  # 武陟县大封镇; the form names another unit
+    form = filing.form_from_report(parse_file(SEED_000))  # 乔官镇's report
+    r = render(filer, form, page_csrf(filer, "/filing"), fmt="store")
+    assert r.status_code == 303, r.text[:300]
+    report_id = int(r.headers["location"].split("/reports/")[1].split("?")[0])
+    assert store.load(report_id).unit == FILER_UNIT
+    assert client_for("rev").post("/filing/render", data={"csrf_token": page_csrf(client_for("rev"))}).status_code == 403

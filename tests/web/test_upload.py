@@ -165,8 +165,54 @@ def test_filers_cannot_upload(client_for):
     assert r.status_code == 403
 
 
-def test_reviewer_upload_outside_the_region_is_not_linked(store, client_for):
+def test_reviewer_upload_of_stored_reports_outside_the_region_says_nothing_about_them(store, client_for):
     c = client_for("rev")  # 昌乐县
     rows = _post(c, SEED_FILES).text
     assert rows.count("已存在（重复）") >= 5
-    assert rows.count("不在您的管辖范围内") == 3  # 武陟县, 安丘市, 枣庄市
+    for unit in ("大封镇", "安丘", "枣庄", "武陟"):  # outside 昌乐县: not even the unit's name
+        assert unit not in rows
+
+
+def test_a_reviewer_cannot_upload_a_report_of_another_region(store, client_for):
+    from zfxxgk.store.queries import unit_reports
+
+    c = client_for("rev")  # 昌乐县; seed 001 is 武陟县大封镇
+    before = [(v.id, v.cells) for v in unit_reports(store, "大封镇")]
+    name, data = SEED_FILES[1]
+    changed = data + b"\n"  # other bytes, the same unit and year
+    (row,) = _rows(_post(c, [("另一份-" + name, changed)]).text)
+    assert row[1] == "failed" and "不在您的管辖范围" in row[2]
+    assert [(v.id, v.cells) for v in unit_reports(store, "大封镇")] == before
+    assert any("不在您的管辖范围" in e.reason for e in store.import_errors())
+
+
+def test_a_reviewer_upload_of_a_new_unit_lands_in_the_reviewer_region(store, client_for):
+    from tests.parse.builders import text_with
+    from zfxxgk.store.queries import unit_reports
+
+    c = client_for("rev")  # 昌乐县
+    text = text_with(unit="昌乐县新设镇人民政府", year=2024).encode()
+    (row,) = _rows(_post(c, [("新设镇.txt", text)]).text)
+    assert row[1] == "imported", row
+    (view,) = unit_reports(store, "昌乐县新设镇人民政府")
+    assert view.unit.region.endswith("昌乐县")
+    admin = client_for("admin")  # an administrator stores anything, wherever
+    other = text_with(unit="武陟县另一镇人民政府", year=2024).encode()
+    assert _rows(_post(admin, [("另一镇.txt", other)]).text)[0][1] == "imported"
+
+
+
+
+def test_write_scope_per_role(store):
+    from zfxxgk.store import users
+    from zfxxgk.store.scope import admission
+
+    admin, rev, filer = (users.get_user(store, n) for n in ("admin", "rev", "filer"))
+    assert admission(store, admin, "某省").admit is None and admission(store, admin, "某省").region == "某省"
+    r = admission(store, rev)
+    assert r.region.endswith("昌乐县") and r.admit("昌乐县乔官镇人民政府") is None  # in the region
+    assert "不在您的管辖范围" in r.admit("武陟县大封镇人民政府")  # registered elsewhere
+    assert r.admit("从未见过的镇人民政府") is None  # new: goes into the reviewer's region
+    assert "未能识别" in r.admit(None)
+    f = admission(store, filer)
+    assert f.admit("武陟县大封镇人民政府") is None and "不是您的单位" in f.admit("昌乐县乔官镇人民政府")

@@ -264,13 +264,15 @@ def ingest(
     chunk: int | None = None,
     scheduler: str | None = None,
     on_chunk: Callable[[], None] | None = None,
+    admit: Callable[[str | None], str | None] | None = None,
 ) -> Iterator[Outcome]:
     """Store every report among the inputs (paths, folders or :class:`Source`); one outcome per input.
 
     ``executor``: ``inline`` (default; one file per transaction), ``process`` (``workers``
     processes, default all cores) or ``dask`` (``scheduler`` address, default a LocalCluster).
     ``on_chunk`` is called after each chunk is written (progress; an exception there stops the run,
-    leaving every written chunk complete).
+    leaving every written chunk complete). ``admit(unit name)`` returns why a parsed report may not be
+    stored by this user (``store.scope``), or None.
     """
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor {executor!r}")
@@ -285,7 +287,7 @@ def ingest(
         results = run_dask(chunks, scheduler)
     for parsed in results:
         yield from _drain(unseen)
-        yield from _write(store, parsed, region)
+        yield from _write(store, parsed, region, admit)
         if on_chunk is not None:
             on_chunk()
     yield from _drain(unseen)
@@ -298,8 +300,13 @@ def _drain(unseen: _Unseen) -> Iterator[Outcome]:
         yield unseen.seen.pop(0)
 
 
-def _write(store: Store, parsed: list[Parsed], region: str | None) -> list[Outcome]:
+def _write(store: Store, parsed: list[Parsed], region: str | None,
+           admit: Callable[[str | None], str | None] | None = None) -> list[Outcome]:
     """Settle the chunk's cross-year neighbours, then write it in one transaction."""
+    if admit is not None:
+        for p in parsed:
+            if p.error is None and p.rows is not None and (refused := admit(p.rows.unit)) is not None:
+                p.error, p.rows = refused, None
     outcomes = [Outcome(p.source, error=p.error) for p in parsed]
     fresh: dict[str, Parsed] = {}  # the same content twice in a chunk is one report
     for p in parsed:

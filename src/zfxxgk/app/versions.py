@@ -13,6 +13,7 @@ from .ingest import recheck
 
 
 def _resettle(store: Store, report_id: int) -> list[int]:
+    """Check again the current reports of the report's unit for its year and the following year."""
     unit, year = store.unit_year(report_id)
     if unit is None or year is None:
         return []

@@ -65,7 +65,7 @@ def evaluate(report: Report, lhs: tuple[str, ...], rhs: tuple[str, ...]) -> Iden
     lk: Any
     rk: Any  # Any: the generic sum(), whose TypeError on None is the test (also when compiled)
     try:
-        lk, rk = sum([cells[i].value for i in lhs]), sum([cells[i].value for i in rhs])  # type: ignore[misc]
+        lk, rk = sum([cells[i].value for i in lhs]), sum([cells[i].value for i in rhs])
     except TypeError:
         pass
     else:

@@ -276,7 +276,7 @@ class Hit:
         """The year the clause starts with, if any (computed once)."""
         if self._year is False:
             self._year = leading_year(self.clause)
-        return self._year  # type: ignore[return-value]
+        return self._year
 
     def source_span(self, start: int | None = None, end: int | None = None) -> Span | None:
         """Source span (line, columns) of ``clause[start:end]`` (default: the match)."""

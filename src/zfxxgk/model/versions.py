@@ -5,7 +5,7 @@ the same report as txt, docx and pdf, a corrected re-publication, a copy from an
 file is kept as a *version* (with its source); exactly one is *current*, and every count, roll-up,
 comparison and cross-year check uses only the current one.
 
-The rule (documented in docs/store.md):
+The rule (also in the README, 报告数据库):
 
 1. a version chosen explicitly (``choose``) is current;
 2. otherwise the latest publication date wins (a version with a known date beats one without);

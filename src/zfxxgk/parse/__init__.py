@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..model import Report
+from ..model.limits import enforce
 
 MAX_BYTES = 64 * 1024 * 1024
 MAX_UNZIPPED = 512 * 1024 * 1024  # a Word or Excel file is a zip: its parts, unpacked
@@ -126,11 +127,11 @@ def parse_bytes(data: bytes, source: str = "<bytes>") -> Report:
     if fmt not in PARSERS:
         raise ParseError(source, f"暂不支持{FORMAT_NAMES.get(fmt, fmt)}格式的报告，请先转换为文本")
     if PARSERS[fmt][2]:
-        return _parser(fmt)(data, source)
+        return enforce(_parser(fmt)(data, source))
     text = decode_text(data, source)
     if not text.strip():
         raise ParseError(source, "文件没有文字内容")
-    return _parser(fmt)(text, source)
+    return enforce(_parser(fmt)(text, source))
 
 
 def parse_file(path: str | Path) -> Report:

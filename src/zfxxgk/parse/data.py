@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..model import Cell, CellState, PeriodStatement, Report, Section, Span, Table, TableInfo
 from ..model.ids import CELL, SECTION_TITLES, TABLE_ROWS, TABLE_SECTION, row_cells, section_heading
+from ..model.limits import MAX_RAW, value_fits
 from . import ParseError
 
 
@@ -76,8 +77,11 @@ def parse_data(text: str, source: str = "<data>") -> Report:
     report.signed_unit = data.signed_unit or data.unit
     report.signed_on = data.published
     if data.period:
-        s, e = data.period
-        report.periods = [PeriodStatement(s, e, f"统计期间为{s.isoformat()}至{e.isoformat()}", Span(0, 0, 0, 0, "period"))]
+        # Not "e": mypy takes it for the exception name bound (and deleted) by the except clauses above.
+        start, end = data.period
+        report.periods = [
+            PeriodStatement(start, end, f"统计期间为{start.isoformat()}至{end.isoformat()}", Span(0, 0, 0, 0, "period"))
+        ]
     for n, sec in data.sections.items():
         heading = section_heading(n)
         body = sec if isinstance(sec, str) else (sec.text if sec else "")
@@ -87,6 +91,10 @@ def parse_data(text: str, source: str = "<data>") -> Report:
         span = Span(0, 0, 0, 0, f"cells.{cid}")
         if v is None:
             report.cells[cid] = Cell(cid, CellState.BLANK, None, "", span)
+        elif not value_fits(v):  # before int(): 1E999999999 would build a billion-digit integer
+            raw = str(v)
+            raw = raw if len(raw) <= MAX_RAW else f"{raw[:MAX_RAW]}…（共 {len(raw)} 个字符）"
+            report.cells[cid] = Cell(cid, CellState.TEXT, None, raw, span)
         else:
             d = Decimal(str(v))
             value = int(d) if d == d.to_integral_value() else d

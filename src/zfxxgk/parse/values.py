@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from ..model import CellState
+from ..model.limits import readable_digits
 from .normalize import has_cjk, make_room, nfkc
 
 _INT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)$")
@@ -46,6 +47,8 @@ def _read_value(raw: str, fractional: bool) -> tuple[CellState, int | Decimal | 
     s = clean_cell(raw)
     if not s:
         return CellState.BLANK, None
+    if not readable_digits(s) and (_INT.match(s) or _DEC.match(s)):
+        return CellState.TEXT, None  # no number at all (cells beyond the store's limits: parse.enforce)
     if _INT.match(s):
         return CellState.NUMBER, int(s.replace(",", ""))
     if _DEC.match(s):

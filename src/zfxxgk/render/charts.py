@@ -163,7 +163,10 @@ def _desc(categories: Sequence[str], series: Sequence[Series], fmt: Formatter) -
     """The data as one sentence per category, for screen readers."""
     items = []
     for i, c in enumerate(categories):
-        parts = [f"{s.name + ' ' if s.name else ''}{s.gap(i) if s.values[i] is None else fmt(s.values[i])}" for s in series]
+        parts = []
+        for s in series:
+            v = s.values[i]
+            parts.append(f"{s.name + ' ' if s.name else ''}{s.gap(i) if v is None else fmt(v)}")
         items.append(f"{c}：{'，'.join(parts)}")
     return "；".join(items)
 

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -115,7 +115,8 @@ def list_regions(store: Store) -> list[RegionOption]:
 def available_years(store: Store) -> list[int]:
     """The report years in the store, oldest first."""
     with store.session() as s:
-        return sorted(y for y in s.scalars(select(ReportRow.year).where(ReportRow.year.is_not(None), ReportRow.is_current).distinct()))
+        q = select(ReportRow.year).where(ReportRow.year.is_not(None), ReportRow.is_current).distinct()
+        return sorted(cast(int, y) for y in s.scalars(q))  # NULL years filtered out above
 
 
 def _split_path(path: str) -> list[str]:
@@ -292,9 +293,9 @@ def _outcomes(loaded: _Loaded) -> OutcomeCounts:
     groups = []
     for label, keys in outcome_groups():
         ids = [t3(k, "total") for k in keys]
-        total, _ = _known_sum(c[i] for c in cells for i in ids)
+        group_total, _ = _known_sum(c[i] for c in cells for i in ids)
         blanks = sum(1 for c in cells if any(c[i] is None for i in ids))
-        groups.append(OutcomeGroup(label, keys, total, blanks))
+        groups.append(OutcomeGroup(label, keys, group_total, blanks))
     processed = CellSum(PROCESSED, *_known_sum(c[PROCESSED] for c in cells))
     return OutcomeCounts(loaded.scope, rows, groups, processed)
 
@@ -540,7 +541,7 @@ class RegionRollup:
         for label, keys in outcome_groups():
             series = []
             for r in self.rows:
-                known = [r.sums[t3(k, "total")] for k in keys if r.sums.get(t3(k, "total")) is not None]
+                known = [x for k in keys if (x := r.sums.get(t3(k, "total"))) is not None]
                 series.append(_sum(known) if known else None)
             out[label] = series
         return out
@@ -579,7 +580,8 @@ def _rollup(store: Store, loaded: _Loaded, min_denominator: int | None) -> Regio
             for c in CELL_IDS:
                 sums[c], nulls[c] = _known_sum(x[c] for x in cells)
             level = totals[rid].level if rid in totals else "other"
-            rows.append(RegionRow(rid, f"{loaded.names[rid]}（本级）", path, level, len({v.unit.id for v in direct}),
+            units = {v.unit.id for v in direct if v.unit is not None}  # every one has a unit (see direct)
+            rows.append(RegionRow(rid, f"{loaded.names[rid]}（本级）", path, level, len(units),
                                   len(direct), sums, nulls, evaluate_all(cells, min_denominator), direct=True))
     return RegionRollup(loaded.scope, rows)
 

@@ -16,7 +16,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 
+from sqlalchemy import Table as SqlTable
 from sqlalchemy import create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +41,7 @@ from ..model import (
 )
 from ..model.codec import pack, unpack
 from ..model.ids import CELL
+from ..model.limits import MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS, value_fits
 from ..model.units import infer_unit_type, normalise_unit
 from ..model.versions import VersionStatus, current_rank
 from .schema import (
@@ -116,6 +119,7 @@ class Store:
             with s.begin():
                 yield s
             if staged := s.info.get("regions_staged"):
+                assert self._region_ids is not None  # _region filled the cache before it staged anything
                 self._region_ids.update(staged)
 
     def close(self) -> None:
@@ -185,8 +189,9 @@ class Store:
                     new.append(p)
             if new:
                 units = self._units(s, [p.unit for p in new], region)
-                rows = [dict(p.row, unit_id=units.get(p.unit_key)) for p in new]
-                table = ReportRow.__table__
+                rows = [dict(p.row, unit_id=units.get(key) if (key := p.unit_key) is not None else None)
+                        for p in new]
+                table = cast(SqlTable, ReportRow.__table__)  # a declarative Table, typed as FromClause
                 ids = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all()
                 self._write_rows(conn, list(zip(ids, new, strict=True)))
                 self._elect(s, {(r["unit_id"], r["year"]) for r in rows})
@@ -246,7 +251,7 @@ class Store:
         if new:
             # A batch meets a new unit in almost every report: one INSERT … RETURNING for all of them
             # (ORM objects flushed one by one cost more than the rest of the batch's writes).
-            table = Unit.__table__
+            table = cast(SqlTable, Unit.__table__)  # a declarative Table, typed as FromClause
             created = s.connection().execute(
                 insert(table).returning(table.c.id, sort_by_parameter_order=True), new
             ).scalars().all()
@@ -303,7 +308,8 @@ class Store:
     def count_reports(self) -> int:
         """How many reports are stored (current versions: one per unit and year)."""
         with self.session() as s:
-            return int(s.scalar(select(func.count(ReportRow.id)).where(ReportRow.is_current)))
+            # COUNT always yields a row, never None
+            return int(cast(int, s.scalar(select(func.count(ReportRow.id)).where(ReportRow.is_current))))
 
     def load(self, report_id: int, version: int | None = None) -> Report:
         """A stored report as the model's Report (current version unless ``version`` is given)."""
@@ -331,8 +337,8 @@ class Store:
                 if sec.number == 0:
                     report.intro, report.intro_line = sec.text, sec.line
                     continue
-                span = Span(sec.line, 0, sec.line, 0)
-                report.sections[sec.number] = Section(sec.number, sec.number, sec.heading, sec.heading, False, sec.text, span)
+                sec_span = Span(sec.line, 0, sec.line, 0)
+                report.sections[sec.number] = Section(sec.number, sec.number, sec.heading, sec.heading, False, sec.text, sec_span)
             for c in s.scalars(select(CellRow).where(CellRow.report_id == report_id, CellRow.version == v)):
                 span = None  # line 0 / col 0 stand for "no line" (formats with locators only)
                 if c.line is not None or c.locator:
@@ -364,7 +370,7 @@ class Store:
             rows = s.execute(select(Unit.key, ReportRow.year, ReportRow.id).join(Unit)
                              .where(Unit.key.in_(keys), ReportRow.year.in_(years), ReportRow.is_current))
             for key, year, rid in rows:
-                if (key, year) in pairs:
+                if year is not None and (key, year) in pairs:  # IN never matches a NULL year anyway
                     found[(key, year)] = rid
         return found
 
@@ -378,7 +384,7 @@ class Store:
                              .join(Unit).where(Unit.key.in_({k for k, _ in pairs}),
                                                ReportRow.year.in_({y for _, y in pairs}), ReportRow.is_current))
             return {(k, y): current_rank(chosen, published, rid) for k, y, chosen, published, rid in rows
-                    if (k, y) in pairs}
+                    if y is not None and (k, y) in pairs}  # IN never matches a NULL year anyway
 
     def find_report(self, unit: str, year: int) -> int | None:
         """The current report of a unit (by normalised name) for a year."""
@@ -401,6 +407,10 @@ class Store:
         unknown = [c for c in changes if c not in CELL]
         if unknown:
             raise StoreError(f"未知的单元格编号：{'、'.join(unknown)}")
+        beyond = [c for c, v in changes.items() if v is not None and not value_fits(v)]
+        if beyond:
+            raise StoreError(f"数值超出范围（小于 10^{MAX_INTEGER_DIGITS}、最多 {MAX_FRACTION_DIGITS} 位小数）："
+                             f"{'、'.join(beyond)}")
         with self.session() as s:
             row = s.get(ReportRow, report_id)
             if row is None:
@@ -690,8 +700,9 @@ class Prepared:
 
 def prepare(source_name: str, data: bytes, report: Report, findings: Sequence[Finding], digest: str | None = None) -> Prepared:
     """The rows of one report version 0 (pure: no database)."""
+    source_hash = digest or content_hash(data)
     row = dict(
-        year=report.year, source_name=source_name, source_hash=digest or content_hash(data),
+        year=report.year, source_name=source_name, source_hash=source_hash,
         source_bytes=data, source_size=len(data), format=report.format,
         format_version="2019" if any(n.kind.value == "format_2019" for n in report.notes) else "2021",
         title=report.title, unit_name=report.unit, published_on=report.published_on, signed_on=report.signed_on,
@@ -702,7 +713,7 @@ def prepare(source_name: str, data: bytes, report: Report, findings: Sequence[Fi
     )
     sections = [(n, sec.heading, sec.text, sec.span.line) for n, sec in report.sections.items()]
     sections.append((0, "", report.intro, report.intro_line))
-    return Prepared(source_name, row["source_hash"], report.unit, row, sections,
+    return Prepared(source_name, source_hash, report.unit, row, sections,
                     _cell_tuples(0, report), _finding_tuples(0, findings))
 
 
@@ -731,12 +742,12 @@ def _cell_tuples(version: int, report: Report) -> list[tuple]:
     """Cell rows without the report id; a Decimal goes as text (sqlite3 cannot bind it; both
     databases read it back from the NUMERIC column as a number).
     """
-    rows = []
+    rows: list[tuple] = []
     cells = report.cells
     for cid in CELL_IDS:
         c = cells[cid]
         s = c.span
-        v = c.value
+        v: int | Decimal | str | None = c.value
         if isinstance(v, Decimal):
             v = str(v)
         if s is None:

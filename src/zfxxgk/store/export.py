@@ -107,6 +107,17 @@ def finding_rows(store: Store, year: int | None = None, report_ids: Sequence[int
 
 # --- CSV and JSON Lines ------------------------------------------------------------------------
 
+# A text that Excel (or LibreOffice) would take for a formula: unit, region and file names come from
+# the reports and the uploads, so “=HYPERLINK(…)” must stay text (OWASP, CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(v: Any) -> Any:
+    """A text value made inert for spreadsheets (a leading ``'``); anything else unchanged."""
+    if isinstance(v, str) and v.startswith(_FORMULA_START):
+        return "'" + v
+    return v
+
 
 def _text(v: Any) -> str:
     if v is None:
@@ -115,7 +126,7 @@ def _text(v: Any) -> str:
         return v.isoformat()
     if isinstance(v, Decimal):
         return format(v, "f")
-    return str(v)
+    return neutralise(str(v)) if isinstance(v, str) else str(v)
 
 
 def to_csv(store: Store, path: str | Path, year: int | None = None, findings_path: str | Path | None = None,
@@ -208,7 +219,7 @@ def to_xlsx(store: Store, path: str | Path, year: int | None = None, report_ids:
             v = r[k]
             if k == "unit_type":
                 v = UNIT_TYPE_CN.get(v, v) if v else None
-            values.append(v)
+            values.append(neutralise(v))
         ws.append(values)
     for i, c in enumerate(CELL_IDS, start=first_cell):
         if CELL[c].decimal:
@@ -223,7 +234,7 @@ def to_xlsx(store: Store, path: str | Path, year: int | None = None, report_ids:
     wf = wb.create_sheet("问题清单")
     header(wf, [h for _, h, _ in FINDING_FIELDS], [w for _, _, w in FINDING_FIELDS])
     for f in finding_rows(store, year, report_ids):
-        wf.append(_finding_values(f))
+        wf.append([neutralise(x) for x in _finding_values(f)])
     for row in wf.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = top

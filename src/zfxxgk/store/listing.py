@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from math import ceil
+from typing import Literal, cast
 
 from sqlalchemy import and_, case, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, SQLColumnExpression
 
 from .db import Store
 from .schema import FindingRow, Region, ReportRow, ReviewDecision, Unit
@@ -39,8 +40,9 @@ class Filters:
 
     def query(self, **changes: object) -> dict[str, str]:
         """The filters as URL query parameters (with changes; empty values left out)."""
-        d = {"year": self.year, "region": self.region, "unit": self.unit, "status": self.status,
-             "page": self.page if self.page != 1 else None, "per_page": self.per_page if self.per_page != 50 else None}
+        d: dict[str, object] = {
+            "year": self.year, "region": self.region, "unit": self.unit, "status": self.status,
+            "page": self.page if self.page != 1 else None, "per_page": self.per_page if self.per_page != 50 else None}
         d.update(changes)
         return {k: str(v) for k, v in d.items() if v not in (None, "")}
 
@@ -65,7 +67,7 @@ class ReportItem:
     reviewed: int = 0
 
     @property
-    def status(self) -> str:
+    def status(self) -> Literal["error", "warning", "clean"]:
         """The worst severity found: ``error``, ``warning`` or ``clean``."""
         return "error" if self.errors else "warning" if self.warnings else "clean"
 
@@ -116,7 +118,7 @@ def _pending() -> ColumnElement[bool]:
     return exists().where(_current(), not_(decided))
 
 
-def _conditions(s: Session, account: Account, f: Filters) -> list[ColumnElement[bool]]:
+def _conditions(s: Session, account: Account, f: Filters) -> list[SQLColumnExpression[bool]]:
     cond = [report_scope(s, account), ReportRow.is_current]  # one report per unit and year
     if f.year is not None:
         cond.append(ReportRow.year == f.year)
@@ -147,7 +149,7 @@ def list_reports(store: Store, account: Account, f: Filters) -> Page:
 
     with store.session() as s:
         cond = _conditions(s, account, f)
-        total = int(s.scalar(select(func.count(ReportRow.id)).where(*cond)))
+        total = int(cast(int, s.scalar(select(func.count(ReportRow.id)).where(*cond))))  # COUNT: always a row
         page = max(1, min(f.page, max(1, ceil(total / f.per_page))))
         q = (select(ReportRow.id, ReportRow.unit_id, Unit.name, Unit.region_id, ReportRow.unit_name, ReportRow.year,
                     ReportRow.source_name, ReportRow.format, ReportRow.current_version, ReportRow.imported_at)
@@ -195,7 +197,7 @@ def years(store: Store, account: Account) -> list[int]:
     with store.session() as s:
         q = (select(ReportRow.year).where(report_scope(s, account), ReportRow.year.is_not(None), ReportRow.is_current)
              .distinct())
-        return sorted((y for y in s.scalars(q)), reverse=True)
+        return sorted((cast(int, y) for y in s.scalars(q)), reverse=True)  # NULL years filtered out above
 
 
 def region_tree(store: Store, account: Account, year: int | None, selected: str | None) -> tuple[list[RegionNode], int]:
@@ -225,10 +227,10 @@ def region_tree(store: Store, account: Account, year: int | None, selected: str 
     for root in roots:
         total(root)
     if selected and selected.isdigit() and int(selected) in nodes:
-        rid: int | None = int(selected)
-        while rid is not None and rid in nodes:
-            nodes[rid].open = True
-            rid = parents.get(rid)
+        open_id: int | None = int(selected)
+        while open_id is not None and open_id in nodes:
+            nodes[open_id].open = True
+            open_id = parents.get(open_id)
     return roots, counts.get(None, 0)
 
 

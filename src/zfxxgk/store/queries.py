@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, defer
@@ -45,7 +45,11 @@ def _num(v: Any) -> Number | None:
     """A stored Numeric as the model's number: int when integral, else a normalised Decimal."""
     if v is None:
         return None
-    d = Decimal(v)
+    return _normal(Decimal(v))
+
+
+def _normal(d: Decimal) -> Number:
+    """A Decimal as the model's number: int when integral, else normalised."""
     return int(d) if d == d.to_integral_value() else d.normalize()
 
 
@@ -53,7 +57,7 @@ def _sum(values: Iterable[Number]) -> Number:
     total: Number = 0
     for v in values:
         total += v
-    return _num(total) if isinstance(total, Decimal) else total
+    return _normal(total) if isinstance(total, Decimal) else total
 
 
 # --- metrics -----------------------------------------------------------------------------------
@@ -462,8 +466,8 @@ def findings(store: Store, report_ids: Sequence[int] | None = None, year: int | 
         dq = select(ReviewDecision).order_by(ReviewDecision.id)
         if report_ids is not None:
             dq = dq.where(ReviewDecision.report_id.in_(report_ids))
-        for d in s.scalars(dq):
-            decisions[(d.report_id, d.fingerprint)] = d
+        for dec in s.scalars(dq):
+            decisions[(dec.report_id, dec.fingerprint)] = dec
     out = []
     for f, y, printed, name in found:
         d = decisions.get((f.report_id, f.fingerprint))
@@ -656,7 +660,7 @@ def common_latest_year(store: Store, unit_a: str | int, unit_b: str | int) -> in
         years = [set(s.scalars(select(ReportRow.year).where(ReportRow.unit_id == i, ReportRow.year.is_not(None),
                                                             ReportRow.is_current)))
                  for i in ids]
-    common = years[0] & years[1]
+    common = cast(set[int], years[0] & years[1])  # NULL years are filtered out by the query
     return max(common) if common else None
 
 
@@ -714,7 +718,7 @@ def rollup(store: Store, year: int, level: str | None = None, min_denominator: i
         paths = region_paths(s)
         current = select(ReportRow.unit_id, ReportRow.id).where(ReportRow.year == year, ReportRow.unit_id.is_not(None),
                                                                 ReportRow.is_current)
-        picked = {rid: uid for uid, rid in s.execute(current)}
+        picked = cast(dict[int, int], {rid: uid for uid, rid in s.execute(current)})  # unit_id IS NOT NULL
         orphans = list(s.scalars(select(ReportRow.id).where(ReportRow.year == year, ReportRow.unit_id.is_(None),
                                                             ReportRow.is_current)))
         unit_region = {uid: region for chunk in _chunks(sorted(set(picked.values())))
@@ -753,9 +757,9 @@ def rollup(store: Store, year: int, level: str | None = None, min_denominator: i
         totals.units = len(units_of.get(key, ()))
         totals.reports = len(rids)
         for c in CELL_IDS:
-            known = [v[c] for v in values if v[c] is not None]
-            totals.sums[c] = _sum(known) if known else None
-            totals.nulls[c] = len(values) - len(known)
+            present = [x for v in values if (x := v[c]) is not None]
+            totals.sums[c] = _sum(present) if present else None
+            totals.nulls[c] = len(values) - len(present)
         totals.metrics = evaluate_all(values, min_denominator)
         out.append(totals)
     out.sort(key=lambda t: (t.region_id is None, t.path))

@@ -23,6 +23,7 @@ from .. import api
 from ..parse import MAX_BYTES, detect_format
 from ..store import Store
 from ..store.queries import report_views
+from ..store.scope import admission
 from ..store.users import Account, visible_report_ids
 
 MB = 1024 * 1024
@@ -176,13 +177,16 @@ def expand(name: str, data: bytes, limits: UploadLimits) -> list[Item]:
 
 
 def import_items(store: Store, account: Account, items: list[Item], region: str | None = None) -> list[UploadResult]:
-    """Import each file (one transaction per file) and describe the outcome."""
+    """Import each file (one transaction per file) and describe the outcome; reports outside the
+    account's scope are refused (``store.scope``), and nothing is said about stored ones it cannot see.
+    """
+    scope = admission(store, account, region)
     results: list[UploadResult] = []
     for item in items:
         if item.data is None:
             results.append(UploadResult(item.shown, "failed", item.error))
             continue
-        outcome = api.import_bytes(item.data, item.source, store, region)
+        outcome = api.import_bytes(item.data, item.source, store, scope.region, scope.admit)
         if outcome.error is not None or outcome.report_id is None:
             results.append(UploadResult(item.shown, "failed", outcome.error or "未知错误"))
         else:
@@ -193,6 +197,9 @@ def import_items(store: Store, account: Account, items: list[Item], region: str 
         views = {v.id: v for v in report_views(store, ids)}
         visible = visible_report_ids(store, account, ids)
         for r in results:
+            if r.report_id not in visible:  # a duplicate of a report outside the scope: say nothing about it
+                r.report_id = None
+                continue
             if r.report_id in views:
                 v = views[r.report_id]
                 r.unit, r.year = v.name, v.year

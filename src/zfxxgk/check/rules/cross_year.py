@@ -139,6 +139,7 @@ def rule_t2_rollforward(report: Report, emit: Emit, k: str, ctx: CheckContext | 
     if missing:
         yield emit.not_assessable(missing=missing, cells=ids)
         return
+    assert v is not None and i is not None and r is not None and p is not None  # none is missing
     expected = p + i - r
     if v == expected:
         yield emit.passed(cells=ids)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeGuard
 
 from ...model import Finding, Report, Severity
 from ...model.units import UnitType, normalise_unit
@@ -42,7 +42,7 @@ def _date_of(report: Report) -> tuple[dt.date | None, str]:
     return None, ""
 
 
-def _real_year(year: int | None) -> bool:
+def _real_year(year: int | None) -> TypeGuard[int]:
     """Whether a report year can be a calendar year (an OCR “0000年” cannot)."""
     return year is not None and dt.MINYEAR <= year < dt.MAXYEAR
 

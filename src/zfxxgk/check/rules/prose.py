@@ -134,10 +134,11 @@ def judge_claims(
         cells = cells_of(claim)
         used.update(dict.fromkeys(cells))
         values = [table[i].value for i in cells]
-        if None in values:
+        known = [v for v in values if v is not None]  # the same list when nothing is missing, but typed
+        if len(known) != len(values):
             missing.update((i, None) for i, v in zip(cells, values) if v is None)
             continue
-        total = sum(values)
+        total = sum(known)
         if not claim.number.admits(total):
             failed.append(_claim_failure(report, emit, claim, cells, values, total, fields_of, mismatch, failed))
     if failed:
@@ -662,6 +663,7 @@ def rule_txt_growth_new(report: Report, emit: Emit, ctx: CheckContext | None = N
         evidence: dict[str, Any] = {"text": [g.hit.evidence(g.number, percent=str(g.percent), verb=g.verb)]}
         prior = previous.cells[NEW_TOTAL].value if previous is not None else None
         if prior is not None and g.hit.year in (None, report.year):
+            assert previous is not None  # prior was read from it
             actual = _actual_change(n, prior)
             stated = g.percent if g.up else -g.percent
             half = _half_unit(g.percent)

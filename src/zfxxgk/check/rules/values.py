@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 from ...model import CellState, Finding, NoteKind, Report, Severity
 from ...model.ids import CELL, t2
@@ -18,7 +19,7 @@ from ._common import cell_label, no_table_found, note_evidence, notes_of
 FEE = t2("fee", "amount")
 
 
-def _cell_finding(report: Report, emit: Emit, cell_id: str, **fields: object) -> Finding:
+def _cell_finding(report: Report, emit: Emit, cell_id: str, **fields: Any) -> Finding:
     cell = report.cells[cell_id]
     return emit.fail(
         cells=[cell_id],

@@ -7,13 +7,14 @@ API token (``Authorization: Bearer zfx_…``). The OpenAPI schema is at ``/api/o
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.security import HTTPBearer
 from pydantic import AfterValidator, BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from ...app import review as review_app
 from ...check import RULES
 from ...model import CELL_IDS
 from ...model.ids import cell_label
@@ -47,6 +48,8 @@ router = APIRouter(prefix="/api", tags=["接口"], dependencies=[Depends(bearer)
                    responses={code: {"model": ErrorOut, "description": text} for code, text in _ERRORS.items()})
 
 Severity = Literal["error", "warning", "info"]
+DecisionName = Literal["confirmed", "rejected"]
+Role = Literal["admin", "reviewer", "filer"]
 
 
 class FindingCounts(BaseModel):
@@ -120,7 +123,7 @@ class ReportOut(BaseModel):
 class DecisionOut(BaseModel):
     """一条审核结论。"""
 
-    decision: Literal["confirmed", "rejected"] = Field(description="confirmed 确认 / rejected 驳回")
+    decision: DecisionName = Field(description="confirmed 确认 / rejected 驳回")
     decision_cn: str = Field(description="中文结论")
     reviewer: str = Field(description="审核人")
     comment: str = Field(description="备注")
@@ -180,7 +183,7 @@ class AccountOut(BaseModel):
     """当前用户。"""
 
     name: str = Field(description="用户名")
-    role: Literal["admin", "reviewer", "filer"] = Field(description="admin 管理员 / reviewer 审核人员 / filer 填报单位")
+    role: Role = Field(description="admin 管理员 / reviewer 审核人员 / filer 填报单位")
     scope: str = Field(description="管辖范围（地区或单位）")
 
 
@@ -244,10 +247,11 @@ def get_report(report_id: DbId, request: Request, account: CurrentUser) -> Repor
 
 
 def _finding_out(f: detail_mod.FindingItem) -> FindingOut:
-    history = [DecisionOut(decision=d.decision, decision_cn=d.decision_cn, reviewer=d.reviewer, comment=d.comment,
-                           decided_at=d.decided_at) for d in f.decisions]
-    return FindingOut(rule=f.rule, rule_page=f.rule_page, severity=f.severity, message=f.message, cells=f.cells,
-                      evidence=f.evidence, fingerprint=f.fingerprint, lines=f.lines,
+    # Stored values are validated on the way in: decisions by Store.review, severities come from Severity.
+    history = [DecisionOut(decision=cast(DecisionName, d.decision), decision_cn=d.decision_cn, reviewer=d.reviewer,
+                           comment=d.comment, decided_at=d.decided_at) for d in f.decisions]
+    return FindingOut(rule=f.rule, rule_page=f.rule_page, severity=cast(Severity, f.severity), message=f.message,
+                      cells=f.cells, evidence=f.evidence, fingerprint=f.fingerprint, lines=f.lines,
                       decision=history[0] if history else None, history=history)
 
 
@@ -269,7 +273,7 @@ async def review(report_id: DbId, fingerprint: str, body: ReviewIn, request: Req
     """对一个问题记录“确认”或“驳回”及备注；审核人为当前用户。重新校验后结论按指纹跟随该问题。"""
     visible_report(request, account, report_id)
     try:
-        await run_in_threadpool(store_of(request).review, report_id, fingerprint, body.decision, account.name,
+        await run_in_threadpool(review_app.decide, store_of(request), report_id, fingerprint, body.decision, account.name,
                                 body.comment.strip())
     except StoreError as e:
         raise HTTPException(404 if "没有指纹" in str(e) else 400, str(e)) from None
@@ -303,7 +307,8 @@ def list_rules(account: CurrentUser) -> list[RuleOut]:
 @router.get("/me", response_model=AccountOut, summary="当前用户")
 def me(account: CurrentUser) -> AccountOut:
     """当前登录（或令牌所属）的用户及其角色和管辖范围。"""
-    return AccountOut(name=account.name, role=account.role, scope=account.scope_cn)
+    # The store accepts only users.ROLES, so a stored role is one of them.
+    return AccountOut(name=account.name, role=cast(Role, account.role), scope=account.scope_cn)
 
 
 @router.get("/openapi.json", include_in_schema=False)

@@ -22,6 +22,7 @@ from ...model import SEVERITY_CN
 from ...render import charts
 from ...store import Store, listing
 from ...store import dashboard as dash
+from ...store.export import neutralise
 from ...store.queries import METRIC
 from ...store.users import Account, region_subtree
 from ..auth import ReviewerUser, store_of
@@ -185,6 +186,7 @@ def to_xlsx(tables: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+
     wb = Workbook()
     wb.remove(wb.active)
     for name, header, rows in tables:
@@ -193,7 +195,7 @@ def to_xlsx(tables: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
         for c in ws[1]:
             c.font = Font(bold=True)
         for row in rows:
-            ws.append(row)
+            ws.append([neutralise(x) for x in row])  # region names are text, never formulas
         for i, _ in enumerate(header, start=1):
             letter = ws.cell(1, i).column_letter
             width = max(len(str(ws.cell(r, i).value or "")) for r in range(1, ws.max_row + 1))
@@ -213,7 +215,7 @@ def to_csv(tables: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
             w.writerow([])
         w.writerow([f"【{name}】"])
         w.writerow(header)
-        w.writerows(rows)
+        w.writerows([neutralise(x) for x in row] for row in rows)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

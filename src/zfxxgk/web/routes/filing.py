@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from ... import api, filing
 from ...filing import FieldSpec, FilingRefused, TableSpec
 from ...model import SEVERITY_CN, Table
+from ...store.scope import admission
 from ...store.users import Account, can_see_report
 from ..auth import read_form, require_roles, store_of
 from ..templating import render
@@ -61,16 +62,17 @@ def t3_layout(table: TableSpec) -> list[tuple[list[LabelCell], tuple[FieldSpec, 
     out = []
     for i, r in enumerate(rows):
         labels: list[LabelCell] = []
-        if tops[i] is None:
+        top, mid = tops[i], mids[i]
+        if top is None:
             labels.append(LabelCell(r.label, 1, 3))
         else:
-            if i == 0 or tops[i - 1] != tops[i]:
-                labels.append(LabelCell(tops[i], run(tops, i)))
-            if mids[i] is None:
+            if i == 0 or tops[i - 1] != top:
+                labels.append(LabelCell(top, run(tops, i)))
+            if mid is None:
                 labels.append(LabelCell(r.label, 1, 2))
             else:
-                if i == 0 or mids[i - 1] != mids[i]:
-                    labels.append(LabelCell(mids[i], run(mids, i)))
+                if i == 0 or mids[i - 1] != mid:
+                    labels.append(LabelCell(mid, run(mids, i)))
                 labels.append(LabelCell(r.label))
         out.append((labels, r.cells))
     return out
@@ -188,7 +190,8 @@ async def filing_render(request: Request, account: FilerUser) -> Response:
 
 async def _store_filing(request: Request, account: Account, form: dict[str, str], data: bytes, filename: str) -> Response:
     """提交: the rendered Word report goes into the store like an upload (parsed, checked, kept as the source)."""
-    outcome = await run_in_threadpool(api.import_bytes, data, filename, store_of(request))
+    scope = admission(store_of(request), account)
+    outcome = await run_in_threadpool(api.import_bytes, data, filename, store_of(request), scope.region, scope.admit)
     if outcome.error is not None or outcome.report_id is None:
         return _page(request, account, form, status_code=400, refused=[f"提交失败：{outcome.error}"])
     return RedirectResponse(f"/reports/{outcome.report_id}?submitted=1", status_code=303)

@@ -10,9 +10,10 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ... import render as render_mod
+from ...app import review as review_app
 from ...app import versions as versions_app
-from ...model import Finding, Outcome, Severity
+from ...app.publish import publish_stored
+from ...model import Severity
 from ...store import StoreError, listing
 from ...store import export as export_mod
 from ...store.queries import report_views
@@ -23,11 +24,7 @@ from .common import DbId, attachment, filters_from, visible_report
 
 router = APIRouter(include_in_schema=False)
 
-DOCUMENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "html": "text/html; charset=utf-8",
-}
+DOWNLOADS = ("docx", "pdf", "html")  # the document formats offered on the report page
 EXPORTS = {
     "xlsx": ("报告数据与问题清单.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "reports.csv": ("报告数据.csv", "text/csv; charset=utf-8"),
@@ -94,7 +91,8 @@ async def review_finding(report_id: DbId, fingerprint: str, request: Request,
     decision = str(form.get("decision") or "")
     comment = str(form.get("comment") or "").strip()[:MAX_COMMENT]
     try:
-        await run_in_threadpool(store_of(request).review, report_id, fingerprint, decision, account.name, comment)
+        await run_in_threadpool(review_app.decide, store_of(request), report_id, fingerprint, decision, account.name,
+                                comment)
     except StoreError as e:
         raise HTTPException(400, f"无法记录审核结论：{e}") from None
     return RedirectResponse(f"/reports/{report_id}#f-{fingerprint}", status_code=303)
@@ -119,35 +117,18 @@ async def version_action(report_id: DbId, request: Request, account: AdminUser) 
     return RedirectResponse(f"/reports/{report_id}#versions", status_code=303)
 
 
-def stored_findings(request: Request, report_id: int) -> list[Finding]:
-    """The current version's findings as model findings (for the writers' appendix)."""
-    return [Finding(f.rule, Severity(f.severity), Outcome.FAIL, f.message, list(f.cells or []), dict(f.evidence or {}))
-            for f, _ in store_of(request).findings(report_id)]
-
-
-def render_document(request: Request, report_id: int, fmt: str) -> tuple[bytes, str]:
-    """The report in a document format; with error findings, the findings go into an appendix (as ``--force``)."""
-    store = store_of(request)
-    report = store.load(report_id)
-    found = stored_findings(request, report_id)
-    has_errors = any(f.severity is Severity.ERROR for f in found)
-    appendix = [f for f in found if f.severity is not Severity.INFO] if has_errors else []
-    name = f"{report.unit or '未识别单位'}{report.year or ''}年政府信息公开工作年度报告.{fmt}"
-    return render_mod.render(report, fmt, appendix), name
-
-
 @router.get("/reports/{report_id}/download/{fmt}", name="report_download")
 async def report_download(report_id: DbId, fmt: str, request: Request, account: CurrentUser) -> Response:
     """The report as DOCX, PDF or HTML in the standard format."""
-    if fmt not in DOCUMENT_TYPES:
+    if fmt not in DOWNLOADS:
         raise HTTPException(404, "不支持的下载格式。")
     visible_report(request, account, report_id)
     try:
-        data, name = await run_in_threadpool(render_document, request, report_id, fmt)
+        doc = await run_in_threadpool(publish_stored, store_of(request), report_id, fmt)
     except Exception as e:  # noqa: BLE001 - e.g. the PDF typesetter is missing: say so, not a stack trace
         logging.getLogger("zfxxgk.web").exception("rendering report %s as %s failed", report_id, fmt)
         raise HTTPException(500, f"无法生成 {fmt.upper()} 文件：{type(e).__name__}") from None
-    return attachment(data, name, DOCUMENT_TYPES[fmt])
+    return attachment(doc.data, doc.filename, doc.media_type)
 
 
 @router.get("/reports/{report_id}/source", name="report_source")

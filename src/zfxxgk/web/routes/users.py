@@ -112,7 +112,9 @@ async def user_reset_password(user_id: DbId, request: Request, account: AdminUse
     except StoreError as e:
         return _user_page(request, target, status_code=400, error=str(e))
     if target.id == account.id:  # keep the administrator's own session alive
-        sign_in(request, users_mod.get_user(store_of(request), user_id))
+        me = users_mod.get_user(store_of(request), user_id)
+        assert me is not None  # set_password just found this account (it raises StoreError otherwise)
+        sign_in(request, me)
     secret = {"label": "新密码", "value": password} if generated else None
     if not generated:
         flash(request, f"已重设用户“{target.name}”的密码。")
