@@ -823,32 +823,23 @@ def _version_action(action: str, report_id: int, by: str, why: str, db: str | No
     out.print(f"报告 {report_id} 已{done}（{escape(by)}）。{now}{again}。")
 
 
-@versions_app.command("choose")
-def versions_choose(report_id: Annotated[int, typer.Argument(help="报告编号。", show_default=False)],
-                    by: ByOpt = "", why: WhyOpt = "", db: DbOpt = None) -> None:
-    """把这个版本指定为该单位该年度的当前版本（统计、对比、跨年度核对都用当前版本）。"""
-    _version_action("choose", report_id, by, why, db)
+def _version_command(action: str, doc: str) -> None:
+    def command(report_id: Annotated[int, typer.Argument(help="报告编号。", show_default=False)],
+                by: ByOpt = "", why: WhyOpt = "", db: DbOpt = None) -> None:
+        _version_action(action, report_id, by, why, db)
+
+    command.__doc__ = doc
+    command.__name__ = f"versions_{action}"
+    versions_app.command(action)(command)
 
 
-@versions_app.command("withdraw")
-def versions_withdraw(report_id: Annotated[int, typer.Argument(help="报告编号。", show_default=False)],
-                      by: ByOpt = "", why: WhyOpt = "", db: DbOpt = None) -> None:
-    """撤回一个版本：仍在版本列表中可见，不再计入统计；按规则重新确定当前版本。"""
-    _version_action("withdraw", report_id, by, why, db)
-
-
-@versions_app.command("delete")
-def versions_delete(report_id: Annotated[int, typer.Argument(help="报告编号。", show_default=False)],
-                    by: ByOpt = "", why: WhyOpt = "", db: DbOpt = None) -> None:
-    """删除一个版本（如误导入）：不再显示和计入；原文件保留到 purge 为止。"""
-    _version_action("delete", report_id, by, why, db)
-
-
-@versions_app.command("restore")
-def versions_restore(report_id: Annotated[int, typer.Argument(help="报告编号。", show_default=False)],
-                     by: ByOpt = "", why: WhyOpt = "", db: DbOpt = None) -> None:
-    """恢复已撤回或已删除（尚未清除）的版本。"""
-    _version_action("restore", report_id, by, why, db)
+for _action, _doc in (
+    ("choose", "把这个版本指定为该单位该年度的当前版本（统计、对比、跨年度核对都用当前版本）。"),
+    ("withdraw", "撤回一个版本：仍在版本列表中可见，不再计入统计；按规则重新确定当前版本。"),
+    ("delete", "删除一个版本（如误导入）：不再显示和计入；原文件保留到 purge 为止。"),
+    ("restore", "恢复已撤回或已删除（尚未清除）的版本。"),
+):
+    _version_command(_action, _doc)
 
 
 @versions_app.command("purge")

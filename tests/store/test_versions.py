@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -161,3 +162,28 @@ def test_a_correction_rechecks_the_following_year(store, tmp_path):
     other = put(store, tmp_path, "2023-old.txt", CARRY2, year=2023, layout="cells")
     versions.choose(store, first, "管理员")
     assert review.correct(store, other, {t3("carried_forward", "total"): 2}, "李四", "无关").rechecked == []
+
+
+def test_the_versions_commands(tmp_path):
+    from typer.testing import CliRunner
+
+    from zfxxgk.cli import app
+
+    runner = CliRunner()
+    db = str(tmp_path / "v.db")
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_bytes(api.samples()[0].read_bytes())
+    b.write_bytes(api.samples()[0].read_bytes() + b"\n")
+    assert runner.invoke(app, ["import", str(a), str(b), "--db", db]).exit_code == 0
+    listed = runner.invoke(app, ["versions", "list", "1", "--db", db, "--json"])
+    assert [json.loads(x)["current"] for x in listed.stdout.splitlines()] == [False, True]
+    refused = runner.invoke(app, ["versions", "withdraw", "2", "--db", db])
+    assert refused.exit_code == 2 and "必须注明操作人" in refused.stderr
+    done = runner.invoke(app, ["versions", "withdraw", "2", "--by", "张三", "--why", "单位撤回", "--db", db])
+    assert done.exit_code == 0 and "当前版本为报告 1" in done.stdout
+    assert runner.invoke(app, ["versions", "delete", "2", "--by", "张三", "--db", db]).exit_code == 0
+    assert "已彻底清除 1 个" in runner.invoke(app, ["versions", "purge", "--by", "张三", "--db", db]).stdout
+    audit = runner.invoke(app, ["versions", "audit", "--db", db, "--json"])
+    assert [json.loads(x)["action"] for x in audit.stdout.splitlines()] == ["purge", "delete", "withdraw"]
+    missing = runner.invoke(app, ["versions", "list", "1", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code == 2 and "数据库不存在" in missing.stderr
