@@ -55,7 +55,7 @@ from .model.ids import (
     section_heading,
 )
 from .model.limits import MAX_FRACTION_DIGITS, MAX_VALUE, value_fits
-from .model.report import json_number
+from .model.numbers import json_number
 from .model.template import COVER_FIELDS, TEXT_INTRO
 from .parse import ParseError
 from .parse.data import parse_data

@@ -55,7 +55,7 @@ from .model.ids import (
     t3,
     t4,
 )
-from .model.report import json_number
+from .model.numbers import json_number
 from .model.units import UnitType
 from .parse import IGNORE_MARKER
 from .render import render

@@ -29,3 +29,13 @@ def test_nfkc_maps_fullwidth_before_a_combining_mark() -> None:
     # “（” + U+0301 must compose the way unicodedata does after the mapping
     for s in ("（\u0301", "，\u0308", "Ａ\u0301", "共计（一）：3件；"):
         assert nfkc(s) == unicodedata.normalize("NFKC", s)
+
+
+@given(st.text(alphabet=ALPHABET, max_size=40))
+def test_squash_is_nfkc_without_any_whitespace(s: str) -> None:
+    import re
+
+    from zfxxgk.model.text import squash
+
+    assert squash(s) == re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+    assert not any(ch.isspace() for ch in squash(s))

@@ -334,11 +334,12 @@ def test_readme_documents_the_commands_and_formulas():
 def test_an_id_longer_than_the_database_holds_is_not_found_not_a_crash(store):
     from zfxxgk.store import StoreError
     from zfxxgk.store.queries import resolve_unit
-    from zfxxgk.store.users import resolve_region, resolve_unit_id
+    from zfxxgk.store.regions import resolve_region
+    from zfxxgk.store.users import resolve_unit_id
 
     huge = "9" * 30
     with store.session() as s:
-        for lookup in (lambda: resolve_unit(s, huge), lambda: resolve_region(store, s, huge),
+        for lookup in (lambda: resolve_unit(s, huge), lambda: resolve_region(s, huge),
                        lambda: resolve_unit_id(s, huge)):
             try:
                 lookup()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
-from ..model import Finding, Outcome, Report, Severity
+from ..model import Evidence, Finding, Outcome, Report, Severity
 from ..render import FORMATS, render
 from ..store import Store
 
@@ -63,6 +64,6 @@ def publish(report: Report, fmt: str, findings: Sequence[Finding], force: bool =
 def publish_stored(store: Store, report_id: int, fmt: str) -> Published:
     """A stored report's current version with its stored findings (forced: reviewers download any report)."""
     report = store.load(report_id)
-    found = [Finding(f.rule, Severity(f.severity), Outcome.FAIL, f.message, list(f.cells or []), dict(f.evidence or {}))
+    found = [Finding(f.rule, Severity(f.severity), Outcome.FAIL, f.message, list(f.cells or []), cast(Evidence, dict(f.evidence or {})))
              for f, _ in store.findings(report_id)]
     return publish(report, fmt, found, force=True)

@@ -31,8 +31,8 @@ from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar
 
 from ..model import Report, Span
-from ..model.report import json_number
-from ..model.text import nfkc
+from ..model.numbers import json_number
+from ..model.text import nfkc, squash
 from .registry import run_memo
 
 T = TypeVar("T")
@@ -77,11 +77,6 @@ _BEFORE = {"约": _APPROX, "近": _APPROX, "不足": _APPROX, "不到": _APPROX,
            "超过": _GT, "逾": _GT, "至少": _GE}
 _BEFORE_LAST = frozenset(word[-1] for word in _BEFORE)
 _APPROX_AFTER = ("左右", "以下", "以内")
-
-
-def normalize(text: str) -> str:
-    """Spec §3.2 normalisation of a clause: NFKC and all whitespace deleted (``9 条`` → ``9条``)."""
-    return "".join(nfkc(text).split())
 
 
 @lru_cache(maxsize=512)
@@ -328,7 +323,7 @@ def raw_column(raw_line: str, flat_index: int) -> int:
             continue
         if k >= flat_index:
             return col
-        k += len(normalize(ch)) if not ch.isascii() else 1
+        k += len(squash(ch)) if not ch.isascii() else 1
     return len(raw_line)
 
 

@@ -12,9 +12,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 
 from ..model import Finding, Outcome, Report, Severity
+from ..model.evidence import EVIDENCE_KEYS, Evidence
+from ..model.numbers import number_text
 
 RuleFunc = Callable[..., Iterable[Finding]]
 
@@ -122,9 +125,7 @@ class _Fmt(dict):
 
 def show(v: Any) -> str:
     """Render a value for a message: null is “空白”."""
-    if v is None:
-        return "空白"
-    return str(v)
+    return number_text(v) if v is None or isinstance(v, (int, Decimal)) else str(v)
 
 
 class Emit:
@@ -143,7 +144,7 @@ class Emit:
         *,
         cells: Iterable[str] = (),
         excerpt: str = "",
-        evidence: dict[str, Any] | None = None,
+        evidence: Evidence | None = None,
         severity: Severity | None = None,
         template: str | None = None,
         **fields: Any,
@@ -153,16 +154,23 @@ class Emit:
         ``template`` replaces the rule's message for a documented second case of the same rule
         (e.g. STRUCT-SECTION-ORDER for a table lying in the wrong section).
         """
-        ev = dict(evidence or {})
-        ev.update({k: v for k, v in fields.items() if k not in ev})
+        ev: dict[str, Any] = dict(evidence or {})
+        extra: dict[str, Any] = {}
+        for k, v in fields.items():
+            if k not in EVIDENCE_KEYS:
+                extra[k] = v  # a placeholder of the message, not evidence by itself
+            elif k not in ev:
+                ev[k] = v
+        if extra:
+            ev["fields"] = extra
         message = (template or self.rule.message) % _Fmt({k: show(v) for k, v in fields.items()})
         sev = severity or self.severity
         ev.setdefault("rule_id", self.instance)
         ev.setdefault("severity", sev.value)
-        return Finding(self.instance, sev, Outcome.FAIL, message, list(cells), ev, excerpt)
+        return Finding(self.instance, sev, Outcome.FAIL, message, list(cells), cast(Evidence, ev), excerpt)
 
     def passed(
-        self, *, cells: Iterable[str] = (), evidence: dict[str, Any] | None = None, severity: Severity | None = None
+        self, *, cells: Iterable[str] = (), evidence: Evidence | None = None, severity: Severity | None = None
     ) -> Finding:
         """A passed instance, with the cells and evidence that anchor it when given.
 
@@ -171,14 +179,14 @@ class Emit:
         """
         cells = list(cells)
         if cells or evidence is not None or severity is not None:
-            return Finding(self.instance, severity or self.severity, Outcome.PASS, cells=cells, evidence=dict(evidence or {}))
+            return Finding(self.instance, severity or self.severity, Outcome.PASS, cells=cells, evidence=evidence.copy() if evidence else {})
         if self._pass is None:
             self._pass = Finding(self.instance, self.severity, Outcome.PASS)
         return self._pass
 
     def not_assessable(self, *, missing: Iterable[str] = (), cells: Iterable[str] = (), reason: str = "") -> Finding:
         """Inputs are null or absent: never a pass."""
-        ev: dict[str, Any] = {"missing": list(missing)}
+        ev: Evidence = {"missing": list(missing)}
         if reason:
             ev["reason"] = reason
         return Finding(self.instance, self.severity, Outcome.NOT_ASSESSABLE, cells=list(cells), evidence=ev)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from .evidence import Evidence
+
 
 class Severity(StrEnum):
     """How bad a failed rule is (spec §4.0)."""
@@ -67,7 +69,7 @@ class Finding:
     outcome: Outcome
     message: str
     cells: list[str]
-    evidence: dict[str, Any]
+    evidence: Evidence
     excerpt: str
 
     def __init__(
@@ -77,7 +79,7 @@ class Finding:
         outcome: Outcome,
         message: str = "",
         cells: list[str] | None = None,
-        evidence: dict[str, Any] | None = None,
+        evidence: Evidence | None = None,
         excerpt: str = "",
     ) -> None:
         self.rule = rule

@@ -245,3 +245,24 @@ def cell_label(cell_id: str) -> str:
         if group and group != T3_GROUP_LABELS[0]:
             row = group + row
     return f"{spec.table.cn}·{row}·{spec.column_label}"
+
+
+def row_label(table: Table, key: str) -> str:
+    """Standard label of a row; a numbered t3 leaf carries its group (“（五）不予处理·2.重复申请”)."""
+    label = next(r.label for r in TABLE_ROWS[table] if r.key == key)
+    group = T3_ROW_GROUP.get(key, "") if table is Table.T3 else ""
+    if group and group != T3_GROUP_LABELS[0]:
+        return f"{group}·{label}"
+    return label
+
+
+def cell_phrase(cell_id: str, with_table: bool = True) -> str:
+    """A cell named in a sentence (findings): 表三“（一）予以公开”行“自然人”栏, 表四“行政复议”“结果维持”栏.
+
+    :func:`cell_label` is the same cell's short form for table headers and exports.
+    """
+    spec = CELL[cell_id]
+    prefix = spec.table.cn if with_table else ""
+    if spec.table is Table.T4:
+        return f"{prefix}“{spec.row_label}”“{spec.column_label}”栏"
+    return f"{prefix}“{row_label(spec.table, spec.row)}”行“{spec.column_label}”栏"

@@ -7,21 +7,61 @@ handful of applications a year, a ministry some tens of thousands.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .report import Cell, CellState, Report
 
-# Counts and amounts: below 10^12 (the store keeps Numeric(18, 4), i.e. 14 integer digits), and at
-# most 4 decimal places (more would be rounded by the database: a wrong number).
-MAX_INTEGER_DIGITS = 12
-MAX_FRACTION_DIGITS = 4
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Every limit on reading one file, in one object (the policy of docs/limits.md).
+
+    Each is checked *before* the expensive step it guards (converting, allocating a grid, rendering a
+    page, decoding a frame), and each breach becomes a PARSE-/VAL- finding or a refusal with its
+    reason — never a hang, never a wrong number.
+    """
+
+    # numbers: the store keeps Numeric(18, 4); a count beyond 10^12 or with > 4 decimals is text
+    integer_digits: int = 12
+    fraction_digits: int = 4
+    # a digit run longer than this is no number at all (int() is slow on it, and raises above 4,300
+    # digits); longer than a cell's limit on purpose: a glued row (layout H) runs up to 15 numbers together
+    digits_read: int = 300
+    # files
+    file_bytes: int = 64 * MB  # one report file
+    unzipped_bytes: int = 512 * MB  # a DOCX/XLSX is a zip: its parts, unpacked
+    zip_ratio: int = 100  # unpacked / packed; real DOCX/XLSX stay far below
+    text_chars: int = 8_000_000  # decoded text of one report (the longest real ones are ~1 M)
+    lines: int = 200_000  # lines of decoded text
+    nesting: int = 400  # element / JSON / YAML nesting depth
+    # tables
+    span: int = 60  # rowspan / colspan / gridSpan (the standard tables are 9 columns, ~40 rows)
+    grid_cells: int = 200_000  # cells of one table grid after spans
+    formula_range_cells: int = 100_000  # cells a spreadsheet formula's range may cover
+    formula_depth: int = 100  # formula references followed through other formulas
+    # pages and images
+    pdf_pages: int = 500
+    ocr_pages: int = 40  # pages rendered for OCR (a report is 5–15 pages)
+    page_points: int = 14_400  # a PDF page side in points (200 inches): beyond, the page is not rendered
+    image_pixels: int = 60_000_000
+    image_frames: int = 50  # frames of a TIFF/GIF read, counted before any is decoded
+    # checking: prose read by one rule
+    rule_text_chars: int = 400_000
+    # one file's budget in a worker (batch, import, upload, collection)
+    file_seconds: float = 120.0
+    worker_memory: int = 2048 * MB
+
+
+LIMITS = Limits()
+
+# The number limits by name (used in messages and in the store's column checks).
+MAX_INTEGER_DIGITS = LIMITS.integer_digits
+MAX_FRACTION_DIGITS = LIMITS.fraction_digits
 MAX_VALUE = 10**MAX_INTEGER_DIGITS
-
-
-# A digit string longer than this is no number at all (and ``int()`` of it would be slow, or raise
-# above 4,300 digits). Longer than a cell's limit on purpose: a glued row (layout H) runs up to 15
-# numbers together before the table's identities split it.
-MAX_DIGITS_READ = 300
+MAX_DIGITS_READ = LIMITS.digits_read
 
 
 def readable_digits(text: str) -> bool:

@@ -14,7 +14,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from .evidence import CellJSON, SpanJSON
 from .ids import CELL_IDS, Table
+from .numbers import json_number
 
 
 class CellState(StrEnum):
@@ -107,9 +109,9 @@ class Span:
             self.locator if locator is None else locator,
         )
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> SpanJSON:
         """JSON form."""
-        d: dict[str, Any] = {"line": self.line, "col": self.col, "end_line": self.end_line, "end_col": self.end_col}
+        d: SpanJSON = {"line": self.line, "col": self.col, "end_line": self.end_line, "end_col": self.end_col}
         if self.locator:
             d["locator"] = self.locator
         return d
@@ -154,7 +156,7 @@ class Cell:
         # compiled (mypyc) classes are rebuilt by pickle through their constructor's arguments
         return (Cell, (self.id, self.state, self.value, self.raw, self.span))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> CellJSON:
         """JSON form used in evidence."""
         return {
             "id": self.id,
@@ -294,10 +296,3 @@ class Report:
             "sections": {str(n): s.heading for n, s in sorted(self.sections.items())},
             "cells": {i: json_number(self.cells[i].value) for i in CELL_IDS},
         }
-
-
-def json_number(v: int | Decimal | None) -> int | float | None:
-    """JSON-friendly number: ints stay ints, integral Decimals become ints."""
-    if v is None or isinstance(v, int):
-        return v
-    return int(v) if v == v.to_integral_value() else float(v)

@@ -24,3 +24,11 @@ def nfkc(text: str) -> str:
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     return text
+
+
+def squash(text: str) -> str:
+    """The one text normaliser of spec §3.2: NFKC with all whitespace deleted (``9 条`` → ``9条``).
+
+    Prose patterns, keyword tests and header lines are all matched on this form.
+    """
+    return "".join(nfkc(text).split())

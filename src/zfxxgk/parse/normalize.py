@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..model.text import nfkc
+from ..model.text import nfkc, squash  # noqa: F401  (squash: the readers' import path)
 
 MARKUP = re.compile(r"<\s*/?\s*(?:br|b|p|span|strong|em|td|th|font)\b[^>]*>", re.I)
 _SPACE = re.compile(r"[\s\u00a0\u3000]+")
@@ -53,9 +53,6 @@ def core_label(s: str) -> str:
     return found
 
 
-def squash(s: str) -> str:
-    """NFKC and no whitespace at all: the form prose patterns are matched on."""
-    return _SPACE.sub("", nfkc(s))
 
 
 def strip_heading(line: str) -> str:

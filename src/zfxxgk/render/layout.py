@@ -22,7 +22,7 @@ from ..model.ids import (
     row_cells,
     t2,
 )
-from ..model.report import json_number
+from ..model.numbers import number_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ def value_text(report: Report, cell_id: str) -> str:
     """What a cell shows: its number, else its raw text (a blank stays blank, never 0)."""
     cell = report.cells[cell_id]
     if cell.value is not None:
-        return str(json_number(cell.value))
+        return number_text(cell.value)
     return cell.raw or ""
 
 

@@ -26,7 +26,7 @@ from ..model.ids import (
     t3,
     t4,
 )
-from ..model.report import json_number
+from ..model.numbers import json_number
 from ..model.template import COVER_FIELDS, COVER_SHEET, ID_SHEET, TABLE_SHEETS, TEXT_INTRO, TEXT_SHEET
 from .layout import LAYOUT_BUILDERS
 

@@ -18,16 +18,16 @@ units without a region.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from ..model import CELL_IDS
 from ..model.ids import OUTCOME_ROWS, T3_COLUMNS, T3_GROUP_LABELS, T3_ROW_GROUP, T3_ROWS, t3
+from ..model.numbers import json_number, number_text
 from .db import Store, StoreError
 from .queries import (
     _LIGHT,
@@ -41,16 +41,15 @@ from .queries import (
     RegionTotals,
     ReportView,
     _chunks,
-    _json_number,
     _sum,
     _views,
     evaluate,
     evaluate_all,
     findings,
-    region_paths,
     rollup,
     unit_reports,
 )
+from .regions import region_paths, region_subtree, resolve_region
 from .schema import Region, ReportRow, Unit
 
 ALL_REGIONS = "全部地区"
@@ -119,46 +118,6 @@ def available_years(store: Store) -> list[int]:
         return sorted(cast(int, y) for y in s.scalars(q))  # NULL years filtered out above
 
 
-def _split_path(path: str) -> list[str]:
-    return [p.strip() for p in re.split(r"[/>＞、]", path) if p.strip()]
-
-
-def resolve_region(s: Session, region: int | str, paths: Mapping[int, str] | None = None) -> int:
-    """A region id from an id, a path (``山东省/潍坊市``) or a name that is unique (else a StoreError in Chinese)."""
-    paths = region_paths(s) if paths is None else paths
-    if isinstance(region, int) or region.strip().isdigit():
-        rid = int(region)
-        if rid not in paths:
-            raise StoreError(f"没有编号为 {rid} 的地区")
-        return rid
-    parts = _split_path(region)
-    if not parts:
-        raise StoreError("请给出地区名称或路径")
-    wanted = "/".join(parts)
-    exact = [rid for rid, p in paths.items() if p == wanted]
-    if exact:
-        return exact[0]
-    tail = [rid for rid, p in paths.items() if p == wanted or p.endswith("/" + wanted)]
-    if len(tail) == 1:
-        return tail[0]
-    if not tail:
-        raise StoreError(f"库中没有地区“{region}”")
-    raise StoreError(f"“{region}”对应多个地区：{'、'.join(sorted(paths[r] for r in tail)[:10])}，请写完整路径")
-
-
-def _subtree(s: Session, root: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for rid, parent in s.execute(select(Region.id, Region.parent_id)):
-        if parent is not None:
-            children.setdefault(parent, []).append(rid)
-    out, todo = set(), [root]
-    while todo:
-        r = todo.pop()
-        out.add(r)
-        todo.extend(children.get(r, ()))
-    return out
-
-
 @dataclass(slots=True)
 class _Loaded:
     scope: Scope
@@ -174,7 +133,7 @@ def _load(store: Store, year: int, region: int | str | None) -> _Loaded:
         paths = region_paths(s)
         regions = {r.id: r for r in s.scalars(select(Region))}
         rid = resolve_region(s, region, paths) if region is not None else None
-        subtree = _subtree(s, rid) if rid is not None else None
+        subtree = region_subtree(s, rid) if rid is not None else None
         current = (
             select(Unit.region_id, ReportRow.id)
             .join(ReportRow, ReportRow.unit_id == Unit.id)
@@ -214,7 +173,7 @@ class CellSum:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"cell": self.cell, "total": _json_number(self.total), "blanks": self.blanks}
+        return {"cell": self.cell, "total": json_number(self.total), "blanks": self.blanks}
 
 
 @dataclass(slots=True)
@@ -244,7 +203,7 @@ class OutcomeGroup:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"label": self.label, "rows": list(self.rows), "total": _json_number(self.total), "blanks": self.blanks}
+        return {"label": self.label, "rows": list(self.rows), "total": json_number(self.total), "blanks": self.blanks}
 
 
 @dataclass(slots=True)
@@ -315,13 +274,9 @@ def explain(value: MetricValue, metric: Metric, min_denominator: int | None = No
         return f"{MISSING}：{value.excluded}份报告所需单元格均有空白" if value.excluded else f"{MISSING}：没有报告"
     if value.reason == TOO_FEW:
         minimum = metric.min_denominator if min_denominator is None else min_denominator
-        return f"{TOO_FEW}：分母{_show(value.denominator)}（{value.reports}份报告）不足{minimum}{left_out}"
-    return (f"{metric.name} = {_show(value.numerator)} ÷ {_show(value.denominator)} = {value.display}"
+        return f"{TOO_FEW}：分母{number_text(value.denominator)}（{value.reports}份报告）不足{minimum}{left_out}"
+    return (f"{metric.name} = {number_text(value.numerator)} ÷ {number_text(value.denominator)} = {value.display}"
             f"（{value.reports}份报告{left_out}）")
-
-
-def _show(v: Number | None) -> str:
-    return "空白" if v is None else str(_json_number(v))
 
 
 @dataclass(slots=True)
@@ -453,8 +408,8 @@ def _rankings(loaded: _Loaded, limit: int | None, min_denominator: int | None) -
     ranked, unranked = [], []
     for v in views:
         mv = evaluate(rate, [v.cells], min_denominator)
-        row = _row(v, mv.value, mv.display, numerator=_json_number(mv.numerator),
-                   denominator=_json_number(mv.denominator))
+        row = _row(v, mv.value, mv.display, numerator=json_number(mv.numerator),
+                   denominator=json_number(mv.denominator))
         if mv.value is None:
             unranked.append(row)
         else:
@@ -463,7 +418,7 @@ def _rankings(loaded: _Loaded, limit: int | None, min_denominator: int | None) -
     counted, blank = [], []
     for v in views:
         n = v.cells[NEW_RECEIVED]
-        row = _row(v, n, "空白" if n is None else f"{_json_number(n)}件")
+        row = _row(v, n, "空白" if n is None else f"{json_number(n)}件")
         if n is None:
             blank.append(row)
         else:
@@ -506,7 +461,7 @@ class RegionRow:
                              "units": self.units, "reports": self.reports, "direct": self.direct,
                              "metrics": {k: v.to_dict() for k, v in self.metrics.items()}}
         if cells:
-            d["sums"] = {c: _json_number(self.sums.get(c)) for c in CELL_IDS}
+            d["sums"] = {c: json_number(self.sums.get(c)) for c in CELL_IDS}
             d["nulls"] = {c: self.nulls.get(c, 0) for c in CELL_IDS}
         return d
 
@@ -554,7 +509,7 @@ class RegionRollup:
     def to_dict(self, cells: bool = False) -> dict[str, Any]:
         """JSON form."""
         return {"scope": self.scope.to_dict(), "rows": [r.to_dict(cells) for r in self.rows],
-                "outcomes": {k: [_json_number(v) for v in vs] for k, vs in self.outcome_series().items()},
+                "outcomes": {k: [json_number(v) for v in vs] for k, vs in self.outcome_series().items()},
                 "outcomes_incomplete": self.outcome_incomplete()}
 
 
@@ -677,7 +632,7 @@ class YearSeries:
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {"name": self.name, "kind": self.kind, "years": self.years, "reports": self.reports,
-                "cells": {c: [_json_number(v) for v in vs] for c, vs in self.cells.items()},
+                "cells": {c: [json_number(v) for v in vs] for c, vs in self.cells.items()},
                 "nulls": {c: list(vs) for c, vs in self.nulls.items()},
                 "metrics": {m: [v.to_dict() for v in vs] for m, vs in self.metrics.items()}}
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +41,8 @@ from ..model import (
 from ..model.codec import pack, unpack
 from ..model.ids import CELL
 from ..model.limits import MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS, value_fits
+from ..model.numbers import normal
+from ..model.regions import canonical_path, region_level, split_path, unit_region_path
 from ..model.units import infer_unit_type, normalise_unit
 from ..model.versions import VersionStatus, current_rank
 from .schema import (
@@ -239,7 +240,7 @@ class Store:
         units = {u.key: u for u in s.scalars(select(Unit).where(Unit.key.in_(wanted)))}
         new: list[dict] = []
         for key, name in wanted.items():
-            region_id = self._region(s, region or _region_path(name))
+            region_id = self._region(s, region or _guessed_path(name))
             unit = units.get(key)
             if unit is None:
                 kind = infer_unit_type(name)
@@ -270,7 +271,11 @@ class Store:
             self._region_ids = {(p, n): i for i, n, p in s.execute(select(Region.id, Region.name, Region.parent_id))}
         staged: dict[tuple[int | None, str], int] = s.info.setdefault("regions_staged", {})
         parent = None
-        for name in [p.strip() for p in re.split(r"[/>＞、]", path) if p.strip()]:
+        try:
+            names = split_path(canonical_path(path))
+        except ValueError as e:
+            raise StoreError(str(e)) from None
+        for name in names:
             key = (parent, name)
             rid = staged.get(key) or self._region_ids.get(key)
             if rid is None:
@@ -284,7 +289,7 @@ class Store:
         """Id of a region not in the cache: another writer may have added it since it was read."""
         conn = s.connection()
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        level = _region_level(name)
+        level = region_level(name)
         if parent is not None:  # the (parent, name) unique key settles a race; NULL parents never conflict
             rid = conn.exec_driver_sql(f"INSERT INTO regions (name, level, parent_id) VALUES ({mark}, {mark}, {mark}) "
                                        "ON CONFLICT DO NOTHING RETURNING id", (name, level, parent)).scalar()
@@ -340,11 +345,7 @@ class Store:
                 sec_span = Span(sec.line, 0, sec.line, 0)
                 report.sections[sec.number] = Section(sec.number, sec.number, sec.heading, sec.heading, False, sec.text, sec_span)
             for c in s.scalars(select(CellRow).where(CellRow.report_id == report_id, CellRow.version == v)):
-                span = None  # line 0 / col 0 stand for "no line" (formats with locators only)
-                if c.line is not None or c.locator:
-                    line, col = (c.line, c.col) if c.line is not None else (0, 0)
-                    span = Span(line, col if col is not None else 0, line, col if col is not None else 0, c.locator)
-                report.cells[c.cell_id] = Cell(c.cell_id, CellState(c.state), _number(c.value, c.cell_id), c.raw, span)
+                report.cells[c.cell_id] = _row_cell(c)
             return report
 
     @staticmethod
@@ -354,8 +355,7 @@ class Store:
         if version:
             for c in s.scalars(select(CellRow).where(CellRow.report_id == report_id, CellRow.version == version,
                                                      CellRow.locator.like("correction:%"))):
-                span = Span(0, 0, 0, 0, c.locator)
-                report.cells[c.cell_id] = Cell(c.cell_id, CellState(c.state), _number(c.value, c.cell_id), c.raw, span)
+                report.cells[c.cell_id] = _row_cell(c)
         return report
 
     def find_reports(self, wanted: Sequence[tuple[str, int]]) -> dict[tuple[str, int], int]:
@@ -757,6 +757,15 @@ def _cell_tuples(version: int, report: Report) -> list[tuple]:
     return rows
 
 
+def _row_cell(c: CellRow) -> Cell:
+    """The cell a row of ``_cell_tuples`` holds (its inverse: both are the cells table's one codec)."""
+    span = None  # line 0 / col 0 stand for "no line" (formats with locators only, corrections)
+    if c.line is not None or c.locator:
+        line, col = (c.line, c.col if c.col is not None else 0) if c.line is not None else (0, 0)
+        span = Span(line, col, line, col, c.locator)
+    return Cell(c.cell_id, CellState(c.state), normal(c.value), c.raw, span)
+
+
 def _finding_tuples(version: int, findings: Sequence[Finding]) -> list[tuple]:
     """Finding rows without the report id; JSON columns as text (the JSON type reads them back)."""
     import json
@@ -766,32 +775,10 @@ def _finding_tuples(version: int, findings: Sequence[Finding]) -> list[tuple]:
              json.dumps(f.evidence, ensure_ascii=False, default=str)) for f in findings]
 
 
-def _number(v, cell_id: str) -> int | Decimal | None:
-    if v is None:
+def _guessed_path(unit: str) -> str | None:
+    """The region path a unit's name suggests, when it is a possible path (a name's guess never fails a write)."""
+    path = unit_region_path(unit)
+    try:
+        return canonical_path(path) if path else None
+    except ValueError:
         return None
-    d = Decimal(v)
-    return int(d) if d == d.to_integral_value() else d.normalize()
-
-
-_LEVELS = (("省", "province"), ("自治区", "province"), ("市", "city"), ("州", "city"), ("盟", "city"),
-           ("县", "county"), ("区", "county"), ("旗", "county"), ("镇", "township"), ("乡", "township"),
-           ("街道", "township"))
-
-
-def _region_level(name: str) -> str:
-    for suffix, level in _LEVELS:
-        if name.endswith(suffix):
-            return level
-    return "other"
-
-
-_PATH = re.compile(r"^(.+?(?:省|自治区))?(.+?(?:市|州|盟))?(.+?(?:县|区|旗))?(.+?(?:镇|乡|街道))?")
-
-
-def _region_path(unit: str | None) -> str | None:
-    """A region path from a unit's name (昌乐县乔官镇人民政府 → 昌乐县/乔官镇)."""
-    if not unit:
-        return None
-    m = _PATH.match("".join(unit.split()))
-    parts = [p for p in (m.groups() if m else ()) if p]
-    return "/".join(parts) or None

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement, SQLColumnExpression
 
 from .db import Store
+from .regions import region_paths, region_subtree
 from .schema import FindingRow, Region, ReportRow, ReviewDecision, Unit
-from .users import Account, region_subtree, report_scope, visible_regions
+from .users import Account, report_scope, visible_regions
 
 STATUSES = {"error": "有错误", "warning": "有警告", "clean": "无问题", "pending": "待复核"}
 UNASSIGNED = "none"  # region filter value: units without a region, or reports without a unit
@@ -145,8 +146,6 @@ def _conditions(s: Session, account: Account, f: Filters) -> list[SQLColumnExpre
 
 def list_reports(store: Store, account: Account, f: Filters) -> Page:
     """One page of the reports the account may see, matching the filters."""
-    from .queries import region_paths
-
     with store.session() as s:
         cond = _conditions(s, account, f)
         total = int(cast(int, s.scalar(select(func.count(ReportRow.id)).where(*cond))))  # COUNT: always a row
@@ -247,7 +246,6 @@ class UnitChoice:
 def units_in_scope(store: Store, account: Account) -> list[UnitChoice]:
     """Units with at least one report the account may see, by name."""
     with store.session() as s:
-        from .queries import region_paths
 
         paths = region_paths(s)
         rows = s.execute(select(Unit.id, Unit.name, Unit.region_id, ReportRow.year)

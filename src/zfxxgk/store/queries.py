@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session, defer
 
 from ..model import CELL_IDS, DECISION_CN, Finding, Report
 from ..model.ids import T3_ROWS, T4_BLOCKS, cell_label, t3, t4
+from ..model.numbers import Number, json_number, normal
 from ..model.units import normalise_unit
 from .db import Store, StoreError
+from .regions import region_paths
 from .schema import CellRow, FindingRow, Region, ReportRow, ReviewDecision, Unit
-
-Number = int | Decimal
 
 LEVELS = ("province", "city", "county", "township")
 LEVEL_CN = {"province": "省级", "city": "市级", "county": "县级", "township": "乡级", "other": "其他"}
@@ -41,23 +41,11 @@ MISSING = "数据缺失"
 MIN_DENOMINATOR = 5
 
 
-def _num(v: Any) -> Number | None:
-    """A stored Numeric as the model's number: int when integral, else a normalised Decimal."""
-    if v is None:
-        return None
-    return _normal(Decimal(v))
-
-
-def _normal(d: Decimal) -> Number:
-    """A Decimal as the model's number: int when integral, else normalised."""
-    return int(d) if d == d.to_integral_value() else d.normalize()
-
-
 def _sum(values: Iterable[Number]) -> Number:
     total: Number = 0
     for v in values:
         total += v
-    return _normal(total) if isinstance(total, Decimal) else total
+    return normal(total)
 
 
 # --- metrics -----------------------------------------------------------------------------------
@@ -110,8 +98,8 @@ class MetricValue:
             "metric": self.metric,
             "value": float(self.value) if self.value is not None else None,
             "display": self.display,
-            "numerator": _json_number(self.numerator),
-            "denominator": _json_number(self.denominator),
+            "numerator": json_number(self.numerator),
+            "denominator": json_number(self.denominator),
             "reports": self.reports,
             "excluded": self.excluded,
             "reason": self.reason,
@@ -271,24 +259,8 @@ class ReportView:
             "findings": {s: self.counts.get(s, 0) for s in SEVERITIES},
         }
         if cells:
-            d["cells"] = {c: _json_number(self.cells.get(c)) for c in CELL_IDS}
+            d["cells"] = {c: json_number(self.cells.get(c)) for c in CELL_IDS}
         return d
-
-
-def region_paths(s: Session) -> dict[int, str]:
-    """Region id → path from the root (``山东省/潍坊市/昌乐县``)."""
-    regions = {r.id: (r.name, r.parent_id) for r in s.execute(select(Region.id, Region.name, Region.parent_id))}
-    paths: dict[int, str] = {}
-
-    def path(rid: int) -> str:
-        if rid not in paths:
-            name, parent = regions[rid]
-            paths[rid] = name if parent is None else f"{path(parent)}/{name}"
-        return paths[rid]
-
-    for rid in regions:
-        path(rid)
-    return paths
 
 
 def _unit_info(unit: Unit, paths: Mapping[int, str]) -> UnitInfo:
@@ -340,7 +312,7 @@ def _current_cells(s: Session, report_ids: Sequence[int]) -> dict[int, dict[str,
             .where(CellRow.report_id.in_(chunk))
         )
         for rid, cid, value, state in s.execute(q):
-            out[rid][cid] = (_num(value), state)
+            out[rid][cid] = (normal(value), state)
     return out
 
 
@@ -493,8 +465,8 @@ class CellChange:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"id": self.id, "label": self.label, "previous": _json_number(self.previous),
-                "value": _json_number(self.value), "change": _json_number(self.change)}
+        return {"id": self.id, "label": self.label, "previous": json_number(self.previous),
+                "value": json_number(self.value), "change": json_number(self.change)}
 
 
 @dataclass(slots=True)
@@ -554,7 +526,7 @@ def _diff(a: Number | None, b: Number | None) -> Number | None:
     if a is None or b is None:
         return None
     d = a - b
-    return _num(d) if isinstance(d, Decimal) else d
+    return normal(d)
 
 
 def year_over_year(store: Store, unit: str | int, year: int, checker: Checker | None = None,
@@ -606,8 +578,8 @@ class CellDiff:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"id": self.id, "label": self.label, "a": _json_number(self.a), "b": _json_number(self.b),
-                "difference": _json_number(self.difference)}
+        return {"id": self.id, "label": self.label, "a": json_number(self.a), "b": json_number(self.b),
+                "difference": json_number(self.difference)}
 
 
 @dataclass(slots=True)
@@ -696,7 +668,7 @@ class RegionTotals:
                              "units": self.units, "reports": self.reports,
                              "metrics": {k: v.to_dict() for k, v in self.metrics.items()}}
         if cells:
-            d["sums"] = {c: _json_number(self.sums.get(c)) for c in CELL_IDS}
+            d["sums"] = {c: json_number(self.sums.get(c)) for c in CELL_IDS}
             d["nulls"] = {c: self.nulls.get(c, 0) for c in CELL_IDS}
         return d
 
@@ -771,13 +743,6 @@ def rollup(store: Store, year: int, level: str | None = None, min_denominator: i
 
 def _iso(d: Any) -> str | None:
     return d.isoformat() if d is not None else None
-
-
-def _json_number(v: Number | None) -> int | float | None:
-    """A number for JSON: ints stay ints; a Decimal becomes a float (read back with ``parse_float=Decimal``)."""
-    if v is None or isinstance(v, int):
-        return v
-    return float(v)
 
 
 def state_counts(view: ReportView) -> Counter[str]:

@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from ..model.units import normalise_unit
 from .db import Store
-from .queries import region_paths
+from .regions import region_paths, region_subtree
 from .schema import Unit
-from .users import Account, region_subtree
+from .users import Account
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,8 +24,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..model.units import infer_unit_type, normalise_unit
 from .db import Store, StoreError
-from .queries import region_paths
-from .schema import Base, Region, ReportRow, Unit
+from .regions import checked_path, find_region, region_paths, region_subtree, resolve_region
+from .schema import Base, ReportRow, Unit
 
 ROLES = ("admin", "reviewer", "filer")
 ROLE_CN = {"admin": "管理员", "reviewer": "审核人员", "filer": "填报单位"}
@@ -158,43 +158,17 @@ def _stamp(password_hash: str) -> str:
 # --- regions and units -------------------------------------------------------------------------
 
 
-def region_subtree(s: Session, region_id: int) -> set[int]:
-    """A region and all regions below it."""
-    children: dict[int | None, list[int]] = {}
-    for rid, parent in s.execute(select(Region.id, Region.parent_id)):
-        children.setdefault(parent, []).append(rid)
-    found, todo = set(), [region_id]
-    while todo:
-        rid = todo.pop()
-        if rid not in found:
-            found.add(rid)
-            todo += children.get(rid, [])
-    return found
-
-
-def resolve_region(store: Store, s: Session, region: str | int, create: bool = False) -> int:
-    """A region id from an id, a full path or a path suffix that names one region; ``create`` adds a new path."""
-    text = str(region).strip()
-    if text.isdigit():
-        if len(text) > 18 or s.get(Region, int(text)) is None:  # no id that long: never send it to the database
-            raise StoreError(f"没有编号为 {text} 的地区")
-        return int(text)
-    parts = [p.strip() for p in re.split(r"[/>＞、]", text) if p.strip()]
-    if not parts:
-        raise StoreError("请给出地区")
-    wanted = "/".join(parts)
+def resolve_or_create_region(store: Store, s: Session, region: str | int, create: bool = False) -> int:
+    """A region id from an id, a full path or a unique path ending; ``create`` adds a new path (else the
+    resolver's error, with suggestions).
+    """
     paths = region_paths(s)
-    exact = [rid for rid, p in paths.items() if p == wanted]
-    if exact:
-        return exact[0]
-    suffix = [rid for rid, p in paths.items() if p.endswith("/" + wanted)]
-    if len(suffix) == 1:
-        return suffix[0]
-    if len(suffix) > 1:
-        raise StoreError(f"“{text}”对应多个地区：{'、'.join(sorted(paths[r] for r in suffix))}，请写完整路径")
-    if not create:
-        raise StoreError(f"库中没有地区“{text}”")
-    rid = store._region(s, wanted)  # the store's own way of adding a path (levels from the names)
+    found = find_region(paths, region)
+    if found is not None:
+        return found
+    if not create or str(region).strip().isdigit():
+        return resolve_region(s, region, paths)  # raises, with the nearest paths
+    rid = store._region(s, checked_path(str(region)))  # the store's own way of adding a path (levels from the names)
     assert rid is not None
     return rid
 
@@ -259,7 +233,7 @@ def add_user(
         raise StoreError("用户名应为 2–64 个字母、数字、汉字或 . _ - @")
     check_password_policy(password)
     with store.session() as s:
-        region_id = resolve_region(store, s, region, create_scope) if region not in (None, "") and role == "reviewer" else None
+        region_id = resolve_or_create_region(store, s, region, create_scope) if region not in (None, "") and role == "reviewer" else None
         unit_id = resolve_unit_id(s, unit, create_scope) if unit not in (None, "") and role == "filer" else None
         _validate_scope(role, region_id, unit_id)
         if s.scalar(select(UserRow.id).where(UserRow.name == name)) is not None:
@@ -289,7 +263,7 @@ def update_user(
         region_id = row.region_id
         unit_id = row.unit_id
         if region not in (None, ""):
-            region_id = resolve_region(store, s, region)
+            region_id = resolve_region(s, region)
         if unit not in (None, ""):
             unit_id = resolve_unit_id(s, unit)
         region_id = region_id if new_role == "reviewer" else None

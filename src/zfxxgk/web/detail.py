@@ -18,8 +18,9 @@ from .. import api
 from ..check import RULES
 from ..check.registry import Rule
 from ..model import CELL, CellState, Report, Severity, Table
+from ..model.evidence import EVIDENCE_CN, spans
 from ..model.ids import cell_label
-from ..model.report import json_number
+from ..model.numbers import number_text
 from ..parse import ParseError, decode_text
 from ..parse.rows import split_lines
 from ..render.layout import LAYOUT_BUILDERS, LCell
@@ -189,7 +190,7 @@ def cell_text(report: Report, cell_id: str) -> str:
     """What a value cell shows: its number, else its state in words (a blank is never 0)."""
     c = report.cells[cell_id]
     if c.state is CellState.NUMBER and c.value is not None:
-        return str(json_number(c.value))
+        return number_text(c.value)
     if c.state in (CellState.DASH, CellState.NONE_WORD, CellState.TEXT) and c.raw:
         return c.raw
     return STATE_CN[c.state]
@@ -229,24 +230,10 @@ def worst_severity(findings: Iterable[FindingItem]) -> dict[str, str]:
     return worst
 
 
-def _spans(value: Any) -> Iterable[dict[str, Any]]:
-    """Every ``span`` dict anywhere in a finding's evidence."""
-    if isinstance(value, dict):
-        span = value.get("span")
-        if isinstance(span, dict) and isinstance(span.get("line"), int):
-            yield span
-        for k, v in value.items():
-            if k != "span":
-                yield from _spans(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _spans(v)
-
-
 def _anchor(report: Report, cells: Sequence[str], evidence: dict[str, Any]) -> tuple[list[int], list[str]]:
     lines: set[int] = set()
     locators: list[str] = []
-    for span in _spans(evidence):
+    for span in spans(evidence):
         start = span["line"]
         end = span.get("end_line") if isinstance(span.get("end_line"), int) else start
         if start > 0:
@@ -280,14 +267,11 @@ def finding_items(store: Store, report_id: int, report: Report) -> list[FindingI
 
 
 def evidence_items(evidence: dict[str, Any]) -> list[tuple[str, str]]:
-    """The evidence as short (key, text) pairs for reading (spans and bookkeeping left out)."""
-    hidden = {"rule_id", "severity", "span"}
-    out = []
-    for k, v in evidence.items():
-        if k in hidden:
-            continue
-        out.append((k, _short(v)))
-    return out
+    """The evidence as short (Chinese name, text) pairs for reading (spans, bookkeeping and the message's own
+    values left out).
+    """
+    hidden = {"rule_id", "severity", "span", "fields"}
+    return [(EVIDENCE_CN.get(k, k), _short(v)) for k, v in evidence.items() if k not in hidden]
 
 
 def _short(v: Any, limit: int = 300) -> str:

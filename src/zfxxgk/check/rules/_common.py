@@ -8,20 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from ...model import Finding, NoteKind, ParseNote, Report, Table
+from ...model.evidence import CellJSON, Evidence
 from ...model.ids import (
-    CELL,
     SECTION_ORDINALS,
-    T3_GROUP_LABELS,
-    T3_ROW_GROUP,
-    TABLE_ROWS,
     row_cells,
 )
-from ...model.text import nfkc
 from ...model.units import UnitType, infer_unit_type
 from ..context import CheckContext
 from ..registry import Emit, run_memo
@@ -40,25 +34,7 @@ def section_cn(n: int) -> str:
     return SECTION_ORDINALS[n - 1] if 1 <= n <= len(SECTION_ORDINALS) else str(n)
 
 
-def row_label(table: Table, key: str) -> str:
-    """Standard label of a row; a numbered t3 leaf carries its group (“（五）不予处理·2.重复申请”)."""
-    label = next(r.label for r in TABLE_ROWS[table] if r.key == key)
-    group = T3_ROW_GROUP.get(key, "") if table is Table.T3 else ""
-    if group and group != T3_GROUP_LABELS[0]:
-        return f"{group}·{label}"
-    return label
-
-
-def cell_label(cell_id: str, with_table: bool = True) -> str:
-    """Name a cell in words: 表三“（一）予以公开”行“自然人”栏, 表四“行政复议”“结果维持”栏."""
-    spec = CELL[cell_id]
-    prefix = spec.table.cn if with_table else ""
-    if spec.table is Table.T4:
-        return f"{prefix}“{spec.row_label}”“{spec.column_label}”栏"
-    return f"{prefix}“{row_label(spec.table, spec.row)}”行“{spec.column_label}”栏"
-
-
-def cells_evidence(report: Report, ids: Iterable[str]) -> list[dict[str, Any]]:
+def cells_evidence(report: Report, ids: Iterable[str]) -> list[CellJSON]:
     """``Cell.to_dict()`` of each cell (id, raw, value, state, span)."""
     return [report.cells[i].to_dict() for i in ids]
 
@@ -68,9 +44,9 @@ def notes_of(report: Report, kind: NoteKind) -> list[ParseNote]:
     return [n for n in report.notes if n.kind is kind]
 
 
-def note_evidence(report: Report, note: ParseNote, cells: Iterable[str] = ()) -> dict[str, Any]:
+def note_evidence(report: Report, note: ParseNote, cells: Iterable[str] = ()) -> Evidence:
     """Evidence of a note-based finding: table, source span, the note's data and its cells."""
-    ev: dict[str, Any] = {
+    ev: Evidence = {
         "table": note.table.value if note.table is not None else None,
         "span": note.span.to_dict() if note.span is not None else None,
         "note": dict(note.data),
@@ -118,15 +94,9 @@ def no_table_found(report: Report, emit: Emit) -> Finding | None:
 
 # --- Prose and header helpers (spec §3.2, §4.7–§4.9) -------------------------------------------
 
-_WHITESPACE = re.compile(r"\s+")
 
 
 @functools.lru_cache(maxsize=256)
-def squash_text(s: str) -> str:
-    """NFKC and no whitespace at all (spec §3.2): the form keyword tests run on (cached per string)."""
-    return _WHITESPACE.sub("", nfkc(s))
-
-
 def cn_date(d: dt.date) -> str:
     """A date as printed in messages: 2025年1月31日."""
     return f"{d.year}年{d.month}月{d.day}日"

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ...model import Finding, Outcome, Report
-from ...model.report import json_number
+from ...model.evidence import Evidence
+from ...model.numbers import json_number
 from ..identity import IdentityResult, evaluate
 from ..registry import Emit, run_memo, show
 
@@ -54,7 +55,7 @@ def side_sum(total: object, known: object) -> str:
     return show(total) if total is not None else f"≥{known}"
 
 
-def identity_evidence(report: Report, lhs: tuple[str, ...], rhs: tuple[str, ...], res: IdentityResult) -> dict[str, Any]:
+def identity_evidence(report: Report, lhs: tuple[str, ...], rhs: tuple[str, ...], res: IdentityResult) -> Evidence:
     """Formula (ids and values), expected/actual/diff, bound flag and every operand cell."""
     def values(ids: tuple[str, ...]) -> str:
         return " + ".join(cell_value(report, i) for i in ids)

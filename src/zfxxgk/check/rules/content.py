@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from ...model import Finding, Report, Section, Severity
+from ...model.evidence import Evidence
+from ...model.text import squash
 from ...model.units import UnitType
 from ..context import CheckContext
 from ..prose_text import prose_of
 from ..registry import Emit, rule
-from ._common import SECTION_MISSING, has_any, squash_text, unit_type_of
+from ._common import SECTION_MISSING, has_any, unit_type_of
 
 # Keyword lists are plain substrings (tested with ``in``, much cheaper than a regex alternation).
 # §一 topics (S1 一(一)): key → (name in messages, keywords)
@@ -60,8 +62,8 @@ def _absent(report: Report, emit: Emit, n: int) -> Finding | None:
     return emit.not_assessable(missing=[SECTION_MISSING % n], reason="缺少该部分")
 
 
-def _section_evidence(sec: Section, **extra: Any) -> dict[str, Any]:
-    return {"section": sec.number, "span": sec.span.to_dict(), **extra}
+def _section_evidence(sec: Section, **extra: Any) -> Evidence:
+    return cast(Evidence, {"section": sec.number, "span": sec.span.to_dict(), **extra})
 
 
 @rule("SEC1-TOPIC-MISSING-{topic}", Severity.INFO, "总体情况未涉及“%(topic)s”。", params=tuple(SEC1_TOPICS))
@@ -96,7 +98,7 @@ def rule_sec1_topic_missing(report: Report, emit: Emit, topic: str) -> Iterator[
         return
     sec = report.sections[1]
     name, words = SEC1_TOPICS[topic]
-    if not has_any(squash_text(sec.text), words):
+    if not has_any(squash(sec.text), words):
         yield emit.fail(
             excerpt=topic,
             evidence=_section_evidence(sec, keywords=list(words), expected=name, actual=None),
@@ -144,7 +146,7 @@ def rule_sec1_gov_accountability(report: Report, emit: Emit, ctx: CheckContext) 
         yield na
         return
     sec = report.sections[1]
-    text = squash_text(sec.text)
+    text = squash(sec.text)
     missing = [name for name, words in ACCOUNTABILITY_ITEMS if not has_any(text, words)]
     if missing:
         yield emit.fail(
@@ -187,7 +189,7 @@ def rule_sec5_empty(report: Report, emit: Emit) -> Iterator[Finding]:
         yield na
         return
     sec = report.sections[5]
-    text = squash_text(sec.text)
+    text = squash(sec.text)
     if len(text) < SEC5_MIN_CHARS:
         yield emit.fail(
             excerpt="sec5",
@@ -221,7 +223,7 @@ def rule_sec5_problems_missing(report: Report, emit: Emit) -> Iterator[Finding]:
         yield na
         return
     sec = report.sections[5]
-    if not has_any(squash_text(sec.text), PROBLEMS):
+    if not has_any(squash(sec.text), PROBLEMS):
         yield emit.fail(excerpt="problems", evidence=_section_evidence(sec, keywords=list(PROBLEMS)))
 
 
@@ -252,13 +254,13 @@ def rule_sec5_improvements_missing(report: Report, emit: Emit) -> Iterator[Findi
         yield na
         return
     sec = report.sections[5]
-    if not has_any(squash_text(sec.text), IMPROVEMENTS):
+    if not has_any(squash(sec.text), IMPROVEMENTS):
         yield emit.fail(excerpt="improvements", evidence=_section_evidence(sec, keywords=list(IMPROVEMENTS)))
 
 
 def _rectification_years(report: Report, sec: Section) -> list[tuple[int, int, str]]:
     """(year, source line, clause) of every “YYYY年…问题整改” statement in §五."""
-    if "问题整改" not in squash_text(sec.text):
+    if "问题整改" not in squash(sec.text):
         return []
     return [
         (int(m.group(1)), line, clause)
@@ -355,7 +357,7 @@ def rule_sec5_prev_rectification(report: Report, emit: Emit) -> Iterator[Finding
     sec = report.sections[5]
     if _rectification_years(report, sec):
         return
-    if "整改" not in squash_text(sec.text):
+    if "整改" not in squash(sec.text):
         yield _no_rectification(report, emit, sec)
         return
     prev = f"{report.year - 1}年" if report.year is not None else None
@@ -391,7 +393,7 @@ def rule_sec6_empty(report: Report, emit: Emit) -> Iterator[Finding]:
         yield na
         return
     sec = report.sections[6]
-    text = squash_text(sec.text)
+    text = squash(sec.text)
     first = _WORD.search(text)  # letters, digits and CJK, punctuation skipped
     if first is None or (first.group() == "无" and _WORD.search(text, first.end()) is None):
         yield emit.fail(excerpt="sec6", evidence=_section_evidence(sec, actual=text))
@@ -424,7 +426,7 @@ def rule_sec6_fee_missing(report: Report, emit: Emit) -> Iterator[Finding]:
         yield na
         return
     sec = report.sections[6]
-    if not has_any(squash_text(sec.text), FEE):
+    if not has_any(squash(sec.text), FEE):
         yield emit.fail(excerpt="fee", evidence=_section_evidence(sec, keywords=list(FEE)))
 
 
@@ -458,7 +460,7 @@ def rule_sec6_item_missing(report: Report, emit: Emit, key: str) -> Iterator[Fin
         return
     sec = report.sections[6]
     name, words = SEC6_ITEMS[key]
-    if not has_any(squash_text(sec.text), words):
+    if not has_any(squash(sec.text), words):
         yield emit.fail(
             excerpt=key,
             evidence=_section_evidence(sec, keywords=list(words), expected=name, actual=None),

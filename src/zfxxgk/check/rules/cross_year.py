@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...model import Finding, Report, Severity
+from ...model.evidence import Evidence
 from ...model.ids import T2_ROWS, T3_COLUMNS, t2, t3
+from ...model.numbers import json_number
 from ...model.units import normalise_unit
 from ..context import CheckContext
 from ..registry import Emit, rule
@@ -34,7 +36,7 @@ def previous_of(report: Report, ctx: CheckContext | None) -> Report | None:
     return prev
 
 
-def _pair_evidence(report: Report, prev: Report) -> dict:
+def _pair_evidence(report: Report, prev: Report) -> Evidence:
     return {
         "report": {"source": report.source, "unit": report.unit, "year": report.year},
         "previous": {"source": prev.source, "unit": prev.unit, "year": prev.year},
@@ -88,10 +90,10 @@ def rule_xy_carry(report: Report, emit: Emit, c: str, ctx: CheckContext | None =
         yield emit.passed(cells=[now_id])
         return
     ev = _pair_evidence(report, prev)
-    ev.update(
-        formula=f"previous.{prev_id} = {now_id}", expected=f, actual=b, diff=b - f,
-        cells=cells_evidence(report, [now_id]), previous_cells=cells_evidence(prev, [prev_id]),
-    )
+    ev.update({
+        "formula": f"previous.{prev_id} = {now_id}", "expected": json_number(f), "actual": json_number(b), "diff": json_number(b - f),
+        "cells": cells_evidence(report, [now_id]), "previous_cells": cells_evidence(prev, [prev_id]),
+    })
     yield emit.fail(
         cells=[now_id], excerpt=f"{prev.year}-{report.year}", evidence=ev,
         year=report.year, col=COLUMN_LABEL[c], b=b, prev=prev.year, f=f,
@@ -145,10 +147,10 @@ def rule_t2_rollforward(report: Report, emit: Emit, k: str, ctx: CheckContext | 
         yield emit.passed(cells=ids)
         return
     ev = _pair_evidence(report, prev)
-    ev.update(
-        formula=f"{ids[0]} = previous.{ids[0]} + {ids[1]} − {ids[2]}", expected=expected, actual=v, diff=v - expected,
-        cells=cells_evidence(report, ids), previous_cells=cells_evidence(prev, ids[:1]),
-    )
+    ev.update({
+        "formula": f"{ids[0]} = previous.{ids[0]} + {ids[1]} − {ids[2]}", "expected": json_number(expected), "actual": json_number(v),
+        "diff": json_number(v - expected), "cells": cells_evidence(report, ids), "previous_cells": cells_evidence(prev, ids[:1]),
+    })
     yield emit.fail(
         cells=ids, excerpt=f"{prev.year}-{report.year}", evidence=ev,
         label=ROW_LABEL[k], v=v, p=p, i=i, r=r, e=expected, d=abs(v - expected),
@@ -216,7 +218,7 @@ def rule_xy_text_duplicate(report: Report, emit: Emit, ctx: CheckContext | None 
         rate = copied_share(now.text, before.text)
         if rate > DUPLICATE_THRESHOLD:
             ev = _pair_evidence(report, prev)
-            ev.update(section=n, rate=round(rate, 4), threshold=DUPLICATE_THRESHOLD, min_run=DUPLICATE_MIN_RUN)
+            ev.update({"section": n, "rate": round(rate, 4), "threshold": DUPLICATE_THRESHOLD, "min_run": DUPLICATE_MIN_RUN})
             yield emit.fail(
                 excerpt=f"{prev.year}-{report.year}-{n}", evidence=ev,
                 year=report.year, n=section_cn(n), prev=prev.year, rate=f"{rate:.0%}",

@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from typing import Any, TypeGuard
 
 from ...model import Finding, Report, Severity
+from ...model.evidence import Evidence
+from ...model.text import squash
 from ...model.units import UnitType, normalise_unit
 from ..context import DEFAULT_SETTINGS, CheckContext, Deadline
 from ..registry import Emit, rule
-from ._common import SECTION_MISSING, cn_date, has_any, squash_text, unit_type_of
+from ._common import SECTION_MISSING, cn_date, has_any, unit_type_of
 
 BASIS_PUBLISHED = "published_on"
 BASIS_SIGNATURE = "signature_date"
@@ -51,7 +53,7 @@ def _title_year(title: str | None) -> int | None:
     """The first year printed in the title (Arabic or 二〇二四 digits)."""
     if not title:
         return None
-    m = _TITLE_YEAR.search(squash_text(title))
+    m = _TITLE_YEAR.search(squash(title))
     return int(m.group(1).translate(_CN_DIGITS)) if m else None
 
 
@@ -267,7 +269,7 @@ def rule_date_deadline(report: Report, emit: Emit, ctx: CheckContext) -> Iterato
     if due is None:
         yield emit.not_assessable(missing=["year"], reason=f"报告年度{report.year}超出日期范围")
         return
-    evidence: dict[str, Any] = {
+    evidence: Evidence = {
         "basis": basis,
         "date": date.isoformat(),
         "deadline": due.isoformat(),
@@ -483,7 +485,7 @@ def rule_hdr_contact_missing(report: Report, emit: Emit) -> Iterator[Finding]:
     if 6 in report.sections:
         places.append((SECTION_MISSING % 6, report.sections[6].text))
     for _name, text in places:
-        squashed = squash_text(text) if text else ""
+        squashed = squash(text) if text else ""
         if (
             has_any(squashed, CONTACT_WORDS)
             or ("-" in squashed and PHONE.search(squashed))
@@ -521,8 +523,8 @@ def rule_hdr_title(report: Report, emit: Emit) -> Iterator[Finding]:
         missing = [name for name, v in (("title", report.title), ("unit", unit), ("year", report.year)) if not v]
         yield emit.not_assessable(missing=missing, reason="标题、单位或年度缺失")
         return
-    title = squash_text(report.title)
-    name = squash_text(unit)
+    title = squash(report.title)
+    name = squash(unit)
     rest = title[len(name):] if title.startswith(name) else None
     year = str(report.year)
     ok = False

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...model import Finding, NoteKind, Report, Severity
+from ...model.ids import cell_phrase
 from ..registry import Emit, rule
 from ._common import (
-    cell_label,
     label_note_findings,
     no_table_found,
     note_evidence,
@@ -90,7 +90,7 @@ def rule_parse_row_ambiguous(report: Report, emit: Emit) -> Iterator[Finding]:
         cells = [str(c) for c in note.data.get("cells", ())] or note_row_cells(note)
         label = str(note.data.get("label", ""))
         ev = note_evidence(report, note, cells)
-        ev.update(expected=note.data.get("expected"), actual=note.data.get("k"))
+        ev.update({"expected": note.data.get("expected"), "actual": note.data.get("k")})
         yield emit.fail(
             cells=cells, excerpt=label, evidence=ev, table=table_name(note.table), label=label, k=note.data.get("k")
         )
@@ -278,5 +278,5 @@ def rule_parse_ocr_low_confidence(report: Report, emit: Emit) -> Iterator[Findin
             excerpt=",".join(cells),
             evidence={**note_evidence(report, note, cells), "threshold": note.data.get("threshold")},
             k=len(cells),
-            cell_list="、".join(cell_label(c) for c in cells[:10]) + ("等" if len(cells) > 10 else ""),
+            cell_list="、".join(cell_phrase(c) for c in cells[:10]) + ("等" if len(cells) > 10 else ""),
         )

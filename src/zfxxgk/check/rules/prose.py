@@ -19,8 +19,9 @@ from math import ceil, floor
 from typing import Any
 
 from ...model import Finding, Report, Severity
+from ...model.evidence import Evidence
 from ...model.ids import t2, t3, t4
-from ...model.report import json_number
+from ...model.numbers import json_number
 from ..context import CheckContext
 from ..prose_text import (
     CARRIED,
@@ -173,7 +174,7 @@ def _claim_failure(
         template = _bound_template(emit.rule.message)
         if severity is Severity.ERROR:
             severity = Severity.WARNING
-    evidence = {
+    evidence: Evidence = {
         "text": [claim.evidence()],
         "cells": cells_evidence(report, cells),
         "formula": " + ".join(cells) + f" {number.kind.value} {number.text}",
@@ -660,7 +661,7 @@ def rule_txt_growth_new(report: Report, emit: Emit, ctx: CheckContext | None = N
         n = g.number.value
         fields: dict[str, Any] = {"act": g.act, "n": show(n), "cmp": g.compared, "verb": g.verb, "p": str(g.percent)}
         possible, implied = _growth_prior(n, g.percent, g.up)
-        evidence: dict[str, Any] = {"text": [g.hit.evidence(g.number, percent=str(g.percent), verb=g.verb)]}
+        evidence: Evidence = {"text": [g.hit.evidence(g.number, percent=str(g.percent), verb=g.verb)]}
         prior = previous.cells[NEW_TOTAL].value if previous is not None else None
         if prior is not None and g.hit.year in (None, report.year):
             assert previous is not None  # prior was read from it

@@ -5,19 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...model import CellState, Finding, NoteKind, Report, Severity, Table
-from ...model.ids import SECTION_TITLES, TABLE_ROWS, TABLE_SECTION, row_cells, section_heading
+from ...model.ids import (
+    SECTION_TITLES,
+    TABLE_ROWS,
+    TABLE_SECTION,
+    cell_phrase,
+    row_cells,
+    row_label,
+    section_heading,
+)
 from ..registry import Emit, rule
 from ._cells import cell_facts
 from ._common import (
     SECTION_MISSING,
-    cell_label,
     cells_evidence,
     label_note_findings,
     no_table_found,
     note_evidence,
     note_row_cells,
     notes_of,
-    row_label,
     section_cn,
     table_name,
 )
@@ -386,7 +392,7 @@ def rule_struct_cell_blank(report: Report, emit: Emit, t: str) -> Iterator[Findi
             table=table.cn,
             k=len(blank),
             # the message names at most ten cells; the evidence and ``cells`` hold them all
-            cell_list="、".join(cell_label(i, with_table=False) for i in blank[:10]) + ("等" if len(blank) > 10 else ""),
+            cell_list="、".join(cell_phrase(i, with_table=False) for i in blank[:10]) + ("等" if len(blank) > 10 else ""),
         )
 
 
@@ -426,7 +432,7 @@ def rule_struct_label_variant(report: Report, emit: Emit) -> Iterator[Finding]:
         found = str(note.data.get("found", ""))
         standard = str(note.data.get("standard", ""))
         ev = note_evidence(report, note)
-        ev.update(expected=standard, actual=found)
+        ev.update({"expected": standard, "actual": found})
         yield emit.fail(excerpt=f"{note.table}:{found}", evidence=ev, found=found, standard=standard)
 
 

@@ -7,10 +7,9 @@ from functools import cache
 
 from ...model import Finding, Outcome, Report, Severity, Table
 from ...model.identities import balance_identity, outcomes_identity, rowsum_identity
-from ...model.ids import T3_COLUMNS, T3_ROWS
+from ...model.ids import T3_COLUMNS, T3_ROWS, cell_phrase
 from ..registry import Emit, rule
 from ._cells import cell_facts
-from ._common import cell_label
 from ._identity_rule import cell_value, family_results, implied_findings, judge_identity, judge_total, settled
 
 COLUMN_KEYS = tuple(c.key for c in T3_COLUMNS)
@@ -164,4 +163,4 @@ def rule_t3_implied(report: Report, emit: Emit) -> Iterator[Finding]:
     """
     if not cell_facts(report).nulls[Table.T3]:
         return  # a value is implied only for a null operand, and the table has none
-    yield from implied_findings(report, emit, "T3", identities(), lambda cell_id: cell_label(cell_id, with_table=False))
+    yield from implied_findings(report, emit, "T3", identities(), lambda cell_id: cell_phrase(cell_id, with_table=False))

@@ -7,10 +7,10 @@ from functools import cache
 
 from ...model import Finding, Outcome, Report, Severity, Table
 from ...model.identities import sum_identity
-from ...model.ids import T4_BLOCKS, t3, t4
+from ...model.ids import T4_BLOCKS, cell_phrase, t3, t4
 from ..registry import Emit, rule, show
 from ._cells import cell_facts
-from ._common import cell_label, cells_evidence
+from ._common import cells_evidence
 from ._identity_rule import cell_value, family_results, implied_findings, judge_total
 
 BLOCK_KEYS = tuple(b.key for b in T4_BLOCKS)
@@ -89,7 +89,7 @@ def rule_t4_implied(report: Report, emit: Emit) -> Iterator[Finding]:
     """
     if not cell_facts(report).nulls[Table.T4]:
         return  # a value is implied only for a null operand, and the table has none
-    yield from implied_findings(report, emit, "T4", identities(), lambda cell_id: cell_label(cell_id, with_table=False))
+    yield from implied_findings(report, emit, "T4", identities(), lambda cell_id: cell_phrase(cell_id, with_table=False))
 
 
 @rule(

@@ -11,10 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 from ...model import CellState, Finding, NoteKind, Report, Severity
-from ...model.ids import CELL, t2
+from ...model.ids import CELL, cell_phrase, t2
 from ..registry import Emit, rule
 from ._cells import cell_facts
-from ._common import cell_label, no_table_found, note_evidence, notes_of
+from ._common import no_table_found, note_evidence, notes_of
 
 FEE = t2("fee", "amount")
 
@@ -26,7 +26,7 @@ def _cell_finding(report: Report, emit: Emit, cell_id: str, **fields: Any) -> Fi
         excerpt=cell_id,
         evidence={"cells": [cell.to_dict()], "span": cell.span.to_dict() if cell.span else None,
                   "actual": cell.raw},
-        cell=cell_label(cell_id),
+        cell=cell_phrase(cell_id),
         raw=cell.raw if cell.raw is not None else "",
         **fields,
     )
@@ -208,5 +208,5 @@ def rule_val_fee_unit(report: Report, emit: Emit) -> Iterator[Finding]:
     for note in notes:
         unit = str(note.data.get("unit", ""))
         ev = note_evidence(report, note, [FEE])
-        ev.update(expected="万元", actual=unit)
+        ev.update({"expected": "万元", "actual": unit})
         yield emit.fail(cells=[FEE], excerpt=unit, evidence=ev, unit=unit)

@@ -18,10 +18,11 @@ from ...app import review as review_app
 from ...check import RULES
 from ...model import CELL_IDS
 from ...model.ids import cell_label
-from ...model.report import json_number
+from ...model.numbers import json_number
 from ...store import StoreError, listing
 from ...store.queries import report_views, unit_info, unit_reports
-from ...store.users import can_see_unit, resolve_region
+from ...store.regions import resolve_region
+from ...store.users import can_see_unit
 from .. import detail as detail_mod
 from ..auth import CurrentUser, ReviewerUser, store_of
 from .common import DbId, parse_int, visible_report
@@ -212,7 +213,7 @@ def list_reports(
         else:
             try:
                 with store.session() as s:
-                    region_id = str(resolve_region(store, s, region))
+                    region_id = str(resolve_region(s, region))
             except StoreError as e:  # a region that does not exist: nothing to list under it
                 raise HTTPException(404, str(e)) from None
     f = listing.Filters(year, region_id, unit, status, page, per_page)

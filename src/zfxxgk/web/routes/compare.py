@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -11,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ...app.compare import year_over_year
 from ...model import OUTCOME_CN, SEVERITY_CN
+from ...model.numbers import number_text
 from ...store import StoreError
 from ...store import queries as q
 from ...store.listing import units_in_scope
@@ -24,11 +24,7 @@ router = APIRouter(include_in_schema=False)
 
 def show(v: Any) -> str:
     """A cell value for the page: blank stays “空白”, never 0."""
-    if v is None:
-        return "空白"
-    if isinstance(v, Decimal):
-        return format(v.normalize(), "f")
-    return str(v)
+    return number_text(v)
 
 
 def signed(v: Any) -> str:

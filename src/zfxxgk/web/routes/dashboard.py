@@ -19,12 +19,14 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from ...model import SEVERITY_CN
+from ...model.numbers import number_text
 from ...render import charts
 from ...store import Store, listing
 from ...store import dashboard as dash
 from ...store.export import neutralise
 from ...store.queries import METRIC
-from ...store.users import Account, region_subtree
+from ...store.regions import region_subtree
+from ...store.users import Account
 from ..auth import ReviewerUser, store_of
 from ..templating import render
 from .common import attachment, parse_int
@@ -117,7 +119,7 @@ async def stats_page(request: Request, account: ReviewerUser) -> Response:
     d = await run_in_threadpool(dash.dashboard, store_of(request), sc.year, sc.region_id, 20)
     crumbs = _crumbs(sc, account)
     return render(request, "stats.html", title=f"{sc.year}年度统计", sc=sc, d=d, charts=build_charts(d), crumbs=crumbs,
-                  severity_cn=SEVERITY_CN, decision_cn=DECISION_CN, pct=_pct, num=_num)
+                  severity_cn=SEVERITY_CN, decision_cn=DECISION_CN, pct=_pct, num=number_text)
 
 
 def _crumbs(sc: StatsScope, account: Account) -> list[tuple[str, int | None]]:
@@ -133,15 +135,6 @@ def _crumbs(sc: StatsScope, account: Account) -> list[tuple[str, int | None]]:
     if account.role == "admin":
         out.append((dash.ALL_REGIONS, None))
     return out[::-1]
-
-
-def _num(v: Any) -> str:
-    """A sum for a table cell: blank stays “空白”, never 0."""
-    if v is None:
-        return "空白"
-    if isinstance(v, Decimal):
-        return format(v.normalize(), "f") if v == v.to_integral_value() else str(v)
-    return str(v)
 
 
 def stat_tables(d: dash.Dashboard) -> list[tuple[str, list[str], list[list[Any]]]]:

@@ -12,7 +12,8 @@ from starlette.concurrency import run_in_threadpool
 
 from ...store import StoreError
 from ...store import users as users_mod
-from ...store.queries import region_paths, unit_names
+from ...store.queries import unit_names
+from ...store.regions import region_paths
 from ...store.users import ROLE_CN, Account
 from ..auth import AdminUser, CurrentUser, read_form, sign_in, store_of
 from ..templating import render
