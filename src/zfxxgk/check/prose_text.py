@@ -27,22 +27,28 @@ from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
+from itertools import islice
 from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar
 
 from ..model import Report, Span
+from ..model.limits import LIMITS
 from ..model.numbers import json_number
 from ..model.text import nfkc, squash
 from .registry import run_memo
 
 T = TypeVar("T")
 
+# A clause longer than any real sentence (pages without a full stop) is cut to this many characters
+# around a match: every hit holds its clause, and findings show it.
+CLAUSE_CHARS = 2_000
 HEADER_SECTION = 0  # the ``section`` of the title and of the intro (the text before the first heading)
 
 # §3.2 NUM: Arabic, or Chinese numerals read positionally. A number never starts inside another one.
+# Arabic is [0-9], not \d: the prose is NFKC (full-width digits are ASCII); other scripts' digits are no counts.
 CN_DIGITS = "零〇一二两三四五六七八九十百千万"
 NUM = (
-    r"(?:(?<![\d.])\d+(?:\.\d+)?"
+    r"(?:(?<![0-9.])[0-9]+(?:\.[0-9]+)?"
     r"|(?<![" + CN_DIGITS + r"])[零〇一二两三四五六七八九十][" + CN_DIGITS + r"]*)"
 )
 # §4.7: “件 also accepts 个|份|起|宗” (but “3个工作日” is a time limit, not a count)
@@ -56,8 +62,8 @@ _OTHER_SPACE = tuple(
     ch for ch in map(chr, range(0x3001)) if ch.isspace() and ch not in " \n" and unicodedata.normalize("NFKC", ch) == ch
 )
 _LEAD_YEAR = re.compile(
-    r"(?:\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十\d]{1,2}[、.])?"
-    r"(\d{4}|[〇零一二三四五六七八九]{4})年(?:度)?"
+    r"(?:\([一二三四五六七八九十0-9]{1,3}\)|[一二三四五六七八九十0-9]{1,2}[、.])?"
+    r"([0-9]{4}|[〇零一二三四五六七八九]{4})年(?:度)?"
 )
 _CN_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 
@@ -281,7 +287,7 @@ class Hit:
         flat_pos = self.clause_pos + start
         line_start = flat.rfind("\n", 0, flat_pos) + 1
         index = flat.count("\n", 0, flat_pos)
-        lines = self.part.raw.split("\n")
+        lines = _raw_lines(self.part.raw)
         if index >= len(lines):
             return None
         raw_line = lines[index]
@@ -289,6 +295,18 @@ class Hit:
         end_col = raw_column(raw_line, flat_pos - line_start + (end - start) - 1) + 1 if end > start else col
         line = self.part.first_line + index
         return Span(line, col, line, end_col)
+
+    def spaced(self, start: int, end: int) -> bool:
+        """Whether ``clause[start:end]`` (a number) has whitespace inside it in the source: the prose
+        is read with whitespace deleted, and “12 345 678件” must not become 12345678.
+        """
+        if end - start < 2 or not self.clause[start:end].isascii():
+            return False  # one character; a Chinese numeral is read whole even when spaced
+        span = self.source_span(start, end)
+        if span is None:
+            return False
+        line = _raw_lines(self.part.raw)[span.line - self.part.first_line]
+        return any(ch.isspace() for ch in line[span.col:span.end_col])
 
     def evidence(self, number: ProseNumber | None = None, **extra: Any) -> dict[str, Any]:
         """The ``text[]`` evidence entry: section, line, clause, offsets, parsed number and kind."""
@@ -307,24 +325,46 @@ class Hit:
         return ev
 
 
-def raw_column(raw_line: str, flat_index: int) -> int:
-    """Column in the source line of the character at ``flat_index`` of its normalised form."""
+@lru_cache(maxsize=8)
+def _raw_lines(raw: str) -> list[str]:
+    # once per text, not once per finding (a text of one long line with many findings)
+    return raw.split("\n")
+
+
+@lru_cache(maxsize=64)
+def _column_map(raw_line: str) -> tuple[bool, list[int]]:
+    """(NFKC keeps the length, keys): for a line NFKC keeps, ``p - j`` of its j-th whitespace at p;
+    else the normalised index where each non-space character starts, with its column after it.
+    Built once per line: a long line with many findings would be walked once per finding.
+    """
     if len(nfkc(raw_line)) == len(raw_line):
-        # NFKC kept one character per character (the usual case): only deleted whitespace shifts it.
-        col = flat_index
-        for m in _SPACE.finditer(raw_line):
-            if m.start() > col:
-                break
-            col += 1
-        return min(col, len(raw_line))
+        return True, [m.start() - j for j, m in enumerate(_SPACE.finditer(raw_line))]
+    starts: list[int] = []
     k = 0
     for col, ch in enumerate(raw_line):
         if ch.isspace():
             continue
-        if k >= flat_index:
-            return col
+        starts += (k, col)
         k += len(squash(ch)) if not ch.isascii() else 1
-    return len(raw_line)
+    return False, starts
+
+
+def raw_column(raw_line: str, flat_index: int) -> int:
+    """Column in the source line of the character at ``flat_index`` of its normalised form."""
+    same, keys = _column_map(raw_line)
+    if same:
+        # NFKC kept one character per character (the usual case): only deleted whitespace shifts it.
+        # The j-th whitespace (at p) shifts the column while p <= flat_index + j, i.e. p - j <= flat_index.
+        return min(flat_index + bisect_right(keys, flat_index), len(raw_line))
+    # the first non-space character whose normalised index reaches flat_index
+    lo, hi = 0, len(keys) // 2
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if keys[2 * mid] >= flat_index:
+            hi = mid
+        else:
+            lo = mid + 1
+    return keys[2 * lo + 1] if lo < len(keys) // 2 else len(raw_line)
 
 
 class _Clauses(NamedTuple):
@@ -365,10 +405,10 @@ class Prose:
         """
         if keys is None:
             text = self.search
-            return [self._hit(text, m) for m in pattern.finditer(text)]
+            return [self._hit(text, m) for m in islice(pattern.finditer(text), LIMITS.rule_hits)]
         found = self._clauses(keys)
         out = []
-        for m in pattern.finditer(found.text):
+        for m in islice(pattern.finditer(found.text), LIMITS.rule_hits):
             i = bisect_right(found.starts, m.start()) - 1
             origin = found.origins[i]
             part = self.parts[bisect_right(self._starts, origin) - 1]
@@ -417,7 +457,7 @@ class Prose:
         if self.title is None:
             return []
         part, text = self.title
-        return [self._hit(text, m, part) for m in pattern.finditer(text)]
+        return [self._hit(text, m, part) for m in islice(pattern.finditer(text), LIMITS.rule_hits)]
 
     def _hit(self, text: str, m: re.Match[str], part: Part | None = None) -> Hit:
         """The :class:`Hit` of a match in the search string (or, with ``part``, in the title)."""
@@ -425,7 +465,11 @@ class Prose:
             part = self.parts[bisect_right(self._starts, m.start()) - 1]
         start = text.rfind("。", 0, m.start()) + 1
         end = text.find("。", m.end())
-        return Hit(part, text[start:end if end >= 0 else len(text)], start, m, start - part.offset)
+        end = end if end >= 0 else len(text)
+        if end - start > CLAUSE_CHARS:  # no sentence: a window around the match (each hit would copy it)
+            start = max(start, m.start() - CLAUSE_CHARS // 2)
+            end = min(end, m.end() + CLAUSE_CHARS // 2)
+        return Hit(part, text[start:end], start, m, start - part.offset)
 
 
 def _flatten(text: str) -> str:
@@ -523,7 +567,7 @@ def _last_or_build(report: Report) -> Prose:
 _APPLICATION = r"(?:政府信息公开申请|依申请公开(?:申请|事项)?|信息公开申请)"
 NEW_RECEIVED = (
     re.compile(r"(?:收到|接到|受理|新收|接收)[^。;,]{0,10}?" + _APPLICATION
-               + r"[^。;,\d]{0,4}?(?P<num>" + NUM + r")(?:余|多)?(?P<unit>" + UNIT + ")"),
+               + r"[^。;,0-9]{0,4}?(?P<num>" + NUM + r")(?:余|多)?(?P<unit>" + UNIT + ")"),
     re.compile(r"(?:收到|受理|新收)(?P<num>" + NUM + r")(?:余|多)?(?P<unit>" + UNIT + r")[^。;]{0,6}?"
                r"(?:政府信息公开申请|依申请公开)"),
 )
@@ -553,11 +597,11 @@ ZERO_DISPUTES = re.compile(r"(?:未|没有|无)(?:发生|出现|收到|涉及|�
 _MORE_DISPUTES = re.compile(r"(?:(?:、|和|及|与|或|以及)[^。;,、和及与或]{0,4}?(?:复议|诉讼))+")
 ZERO_CORRECTED = (
     re.compile(r"(?:未|没有|无)(?:发生|出现|涉及|产生|被)[^。;,]{0,30}?(?:纠正|纠错|败诉|撤销|确认违法)"),
-    re.compile(r"(?:纠正|纠错|败诉|撤销|确认违法)[^。;,\d]{0,6}?(?<![\d.])(?:0|零)" + UNIT),
+    re.compile(r"(?:纠正|纠错|败诉|撤销|确认违法)[^。;,0-9]{0,6}?(?<![0-9.])(?:0|零)" + UNIT),
 )
 GROWTH_NEW = re.compile(
     r"(?P<act>收到|受理)[^。;]{0,15}?(?P<num>" + NUM + r")件,?(?P<cmp>同比|较上年)"
-    r"(?P<verb>增长|增加|上升|下降|减少)(?P<p>\d+(?:\.\d+)?)%"
+    r"(?P<verb>增长|增加|上升|下降|减少)(?P<p>[0-9]+(?:\.[0-9]+)?)%"
 )
 FEE = (
     re.compile(r"信息(?:公开)?处理费[^。;]{0,10}?(?P<num>" + NUM + r")(?P<unit>元|万元)"),
@@ -620,7 +664,7 @@ def _counts(
             if pos in found:
                 continue  # the same number read by two alternatives
             s, e = h.span_of("num")
-            number = read_number(h.clause, s, e, h.span_of("unit")[1])
+            number = None if h.spaced(s, e) else read_number(h.clause, s, e, h.span_of("unit")[1])
             if number is not None:
                 found[pos] = Claim(h, number, h.text, quantity)
     return tuple(found[k] for k in sorted(found))
@@ -745,7 +789,7 @@ def fee_statements(prose: Prose) -> tuple[Claim, ...]:
                     continue
                 s, e = h.span_of("num")
                 unit_end = h.span_of("unit")[1]
-                number = read_number(h.clause, s, e, unit_end)
+                number = None if h.spaced(s, e) else read_number(h.clause, s, e, unit_end)
                 if number is not None:
                     if h.m.group("unit") == "万元":
                         number = number.scaled(10000)
@@ -787,7 +831,7 @@ def growth_claims(prose: Prose) -> tuple[Growth, ...]:
         out = []
         for h in p.hits(GROWTH_NEW, ("同比", "较上年")):
             s, e = h.span_of("num")
-            number = read_number(h.clause, s, e, e + 1)
+            number = None if h.spaced(s, e) else read_number(h.clause, s, e, e + 1)
             if number is not None:
                 out.append(Growth(h, number, h.m.group("act"), h.m.group("cmp"), h.m.group("verb"), Decimal(h.m.group("p"))))
         return tuple(out)
@@ -835,15 +879,18 @@ def _repeat_starts(text: str) -> list[tuple[int, int]]:
 
 
 def _dup_matches(text: str) -> list[re.Match[str]]:
+    """Back-to-back repeats in the first ``LIMITS.rule_text_chars`` characters, at most ``LIMITS.rule_hits``."""
     matches: list[re.Match[str]] = []
     end = 0
-    for start, n in _repeat_starts(text):
+    for start, n in _repeat_starts(text[:LIMITS.rule_text_chars]):
         if start < end:
             continue  # inside a repeat already reported (公开公开公开公开 is one finding of 公开)
         m = DUP_WORD[n].match(text, start)
         if m is not None:  # both halves are Chinese characters (not 2020, ----, 。。)
             matches.append(m)
             end = m.end()
+            if len(matches) >= LIMITS.rule_hits:
+                break
     return matches
 
 

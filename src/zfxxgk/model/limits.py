@@ -48,10 +48,15 @@ class Limits:
     page_points: int = 14_400  # a PDF page side in points (200 inches): beyond, the page is not rendered
     image_pixels: int = 60_000_000
     image_frames: int = 50  # frames of a TIFF/GIF read, counted before any is decoded
+    # names: the longest real organ name is ~40 characters; a longer "name" is a misread line
+    name_chars: int = 100
     # checking: prose read by one rule
     rule_text_chars: int = 400_000
+    # matches of one pattern a text rule reads (a real report has a handful): each costs a pass over
+    # its line, so 60,000 repeated words would cost 60,000 passes over one long line
+    rule_hits: int = 200
     # one file's budget in a worker (batch, import, upload, collection)
-    file_seconds: float = 120.0
+    file_seconds: float = 300.0  # a 40-page scan takes ~80 s of OCR on one core
     worker_memory: int = 2048 * MB
 
 
@@ -93,7 +98,13 @@ MAX_RAW = 40  # characters of an over-long number kept as the cell's text (the s
 
 
 def enforce(report: Report) -> Report:
-    """Cells whose number is beyond the limits become text (VAL-TEXT), whichever reader filled them."""
+    """Cells whose number is beyond the limits become text (VAL-TEXT), whichever reader filled them; a
+    unit name longer than any organ's is not a unit name (HDR-UNIT-MISSING rather than a garbage unit).
+    """
+    if report.unit is not None and len(report.unit) > LIMITS.name_chars:
+        report.unit = None
+    if report.signed_unit is not None and len(report.signed_unit) > LIMITS.name_chars:
+        report.signed_unit = None
     for cid, cell in report.cells.items():
         if cell.state is CellState.NUMBER and cell.value is not None and not value_fits(cell.value):
             raw = cell.raw or ""

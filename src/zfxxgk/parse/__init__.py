@@ -11,11 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..model import Report
-from ..model.limits import enforce
+from ..model.limits import LIMITS, enforce
 
-MAX_BYTES = 64 * 1024 * 1024
-MAX_UNZIPPED = 512 * 1024 * 1024  # a Word or Excel file is a zip: its parts, unpacked
-MAX_ZIP_RATIO = 100  # unpacked / packed; real DOCX/XLSX stay far below (text compresses ~5-10x)
+MAX_BYTES = LIMITS.file_bytes
+MAX_UNZIPPED = LIMITS.unzipped_bytes  # a Word or Excel file is a zip: its parts, unpacked
+MAX_ZIP_RATIO = LIMITS.zip_ratio  # unpacked / packed; real DOCX/XLSX stay far below (text compresses ~5-10x)
 
 
 class ParseError(Exception):
@@ -93,7 +93,8 @@ def detect_format(data: bytes, name: str = "") -> str:
 def decode_text(data: bytes, source: str) -> str:
     """Text of a file: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        # A truncated last byte or a lone surrogate is one unreadable character, not an unreadable file.
+        return data.decode("utf-16", errors="replace")
     if data.find(b"\x00", 0, 4096) >= 0:
         raise ParseError(source, "文件包含二进制内容，不是文本格式的年度报告")
     try:
@@ -104,6 +105,18 @@ def decode_text(data: bytes, source: str) -> str:
         return data.decode("gb18030")
     except UnicodeDecodeError as e:
         raise ParseError(source, f"无法识别文件编码（既不是 UTF-8 也不是 GB18030）：{e.reason}") from None
+
+
+def check_text_size(text: str, source: str) -> None:
+    """Refuse text beyond the limits on characters and lines (checked before it is split into rows:
+    every line becomes an object, so 16 MB of empty lines would take gigabytes).
+    """
+    if len(text) > LIMITS.text_chars:
+        raise ParseError(source, f"文件文字过多（{len(text)} 个字符，上限 {LIMITS.text_chars} 个），超出正常年度报告的范围，未读取")
+    # every line end of rows.split_lines: \r\n, \r, \n and \f (page breaks)
+    lines = text.count("\n") + text.count("\r") - text.count("\r\n") + text.count("\f") + 1
+    if lines > LIMITS.lines:
+        raise ParseError(source, f"文件行数过多（{lines} 行，上限 {LIMITS.lines} 行），超出正常年度报告的范围，未读取")
 
 
 _LOADED: dict[tuple[str, str], Callable[..., Report]] = {}
@@ -129,6 +142,7 @@ def parse_bytes(data: bytes, source: str = "<bytes>") -> Report:
     if PARSERS[fmt][2]:
         return enforce(_parser(fmt)(data, source))
     text = decode_text(data, source)
+    check_text_size(text, source)
     if not text.strip():
         raise ParseError(source, "文件没有文字内容")
     return enforce(_parser(fmt)(text, source))

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..model import Cell, CellState, PeriodStatement, Report, Section, Span, Table, TableInfo
 from ..model.ids import CELL, SECTION_TITLES, TABLE_ROWS, TABLE_SECTION, row_cells, section_heading
-from ..model.limits import MAX_RAW, value_fits
+from ..model.limits import LIMITS, MAX_RAW, value_fits
 from . import ParseError
 
 
@@ -65,7 +65,7 @@ class ReportData(BaseModel):
 def parse_data(text: str, source: str = "<data>") -> Report:
     """A report from JSON or YAML text."""
     try:
-        raw = json.loads(text) if text.lstrip().startswith("{") else _yaml(text)
+        raw = _json(text) if text.lstrip().startswith("{") else _yaml(text)
         data = ReportData.model_validate(raw)
     except ValidationError as e:
         first = e.errors()[0]
@@ -112,10 +112,62 @@ def mark_tables(report: Report, layout: str) -> None:
             report.tables[table] = TableInfo(table, Span(0, 0, 0, 0, f"{table.value}"), layout, TABLE_SECTION[table], rows)
 
 
+_TOO_DEEP = f"嵌套超过 {LIMITS.nesting} 层，不是年度报告数据"
+
+
+def _json_int(digits: str) -> int | str:
+    # int() is slow on a long digit run and raises beyond 4,300 digits: kept as written, the value
+    # becomes a text cell (a string is what validation reads without converting it)
+    return digits if len(digits) > LIMITS.digits_read else int(digits)
+
+
+def _json_float(text: str) -> Decimal | str:
+    # exact (0.1, 1.00000000000000000000000000001 are not rounded); a Decimal beyond the limits is
+    # kept as written: validating Decimal("1E999999999") as an int would build a billion-digit integer
+    d = Decimal(text)
+    return d if value_fits(d) else text
+
+
+def _json(text: str) -> Any:
+    """JSON with exact numbers (see :func:`_json_float`)."""
+    try:
+        return json.loads(text, parse_float=_json_float, parse_int=_json_int)
+    except RecursionError:  # the C decoder recurses per nesting level
+        raise ValueError(_TOO_DEEP) from None
+
+
 def _yaml(text: str) -> Any:
     import yaml
 
+    class Loader(yaml.SafeLoader):
+        """Numbers kept exact (floats as Decimals, long digit runs never converted to int)."""
+
+    def decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+        value = str(loader.construct_scalar(node)).replace("_", "")
+        try:
+            return _json_float(value)
+        except ArithmeticError:  # .inf, .nan, sexagesimal 1:30.5: YAML's own reading
+            return loader.construct_yaml_float(node)
+
+    def integer(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+        value = str(loader.construct_scalar(node)).replace("_", "")
+        if len(value) > LIMITS.digits_read:
+            return value  # kept as written: a text cell, never converted
+        return loader.construct_yaml_int(node)
+
+    Loader.add_constructor("tag:yaml.org,2002:float", decimal)
+    Loader.add_constructor("tag:yaml.org,2002:int", integer)
     try:
-        return yaml.safe_load(text)
+        # The composer recurses per nesting level (and the scanner slows down with it): the event
+        # stream is read first, and a document nested deeper than the limit is refused before that.
+        depth = 0
+        for event in yaml.parse(text, Loader=Loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > LIMITS.nesting:
+                    raise ValueError(_TOO_DEEP)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+        return yaml.load(text, Loader=Loader)  # noqa: S506  (a SafeLoader subclass)
     except yaml.YAMLError as e:
         raise ValueError(str(e).splitlines()[0]) from None

@@ -6,10 +6,11 @@ import datetime as dt
 import re
 
 from ..model import PeriodStatement, Span
-from .normalize import squash, strip_heading
+from .normalize import nfkc, squash, strip_heading
 
-_Y = r"(\d{4}|[〇○零一二三四五六七八九]{4})"
-_MD = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
+# [0-9], not \d: the texts are NFKC (full-width digits are ASCII); other scripts' digits are no dates
+_Y = r"([0-9]{4}|[〇○零一二三四五六七八九]{4})"
+_MD = r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})"
 DATE = re.compile(_Y + r"年" + _MD + r"月" + _MD + r"日")
 _PERIOD = re.compile(
     r"(?:统计期间|统计期限|统计时段|统计时限|统计周期|统计区间|统计时间|所列数据|数据期间)(?:的?统计期限|的?统计期间)?(?:为|是|均为)?(?:自|从)?"
@@ -22,7 +23,10 @@ _DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + 
 
 def cn_int(s: str) -> int:
     """Integer from Arabic or Chinese numerals (``二〇二四`` → 2024, ``十二`` → 12)."""
+    s = nfkc(s)  # full-width digits (a portal's 发布日期) are ASCII after it
     if s.isdigit():
+        if not s.isascii():
+            raise ValueError(f"not a numeral of a Chinese report: {s!r}")  # ١٢, १२: no date
         return int(s)
     if len(s) == 4 and all(ch in "〇○零一二三四五六七八九" for ch in s):
         return int(s.translate(_DIGITS))

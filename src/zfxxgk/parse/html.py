@@ -9,15 +9,18 @@ Cells get a locator ``html:表{t}行{r}列{c}``.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
+from bisect import bisect_left
 
 from ..model import Report
+from ..model.limits import LIMITS
 from . import ParseError
 from .header import to_date
 from .text import parse_text, relocate_grid
 
-_PUBLISHED = re.compile(r"(?:发布日期|发布时间|发文日期)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_PUBLISHED = re.compile(r"(?:发布日期|发布时间|发文日期)\s*[:：]\s*([0-9０-９]{4})\s*[-/.年]\s*([0-9０-９]{1,2})\s*[-/.月]\s*([0-9０-９]{1,2})")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.I)
 _WS = re.compile(r"\s+")
 _BLOCKS = {
@@ -27,8 +30,15 @@ _BLOCKS = {
 _SKIP = {"script", "style", "noscript", "head", "iframe", "select", "option", "button", "svg", "template"}
 _TABLE_HINTS = ("第二十条", "申请人情况", "勾稽关系", "行政复议", "本年新收")
 _CONTENT_HINTS = ("总体情况", "年度报告")
-MAX_SPAN = 60
-MAX_GRID_CELLS = 200_000
+# Layout tags dropped from a page nested too deep to parse (block ones still end a line).
+_LAYOUT_BLOCK = re.compile(
+    r"<\s*/?\s*(?:div|section|article|main|header|footer|nav|aside|center|blockquote|form|ul|ol|li|dl|dd|dt|p|h[1-6])\b[^>]*>",
+    re.I,
+)
+_LAYOUT_INLINE = re.compile(r"<\s*/?\s*(?:span|font|b|strong|em|i|u|a|small|big|label)\b[^>]*>", re.I)
+# Codecs a page may name but is never written in: decoding with them would turn "\\u0031" or bytes
+# into characters (numbers) the page does not show.
+_NOT_PAGE_CODECS = ("utf-16", "utf-32", "utf-7", "unicode-escape", "raw-unicode-escape", "punycode", "idna")
 
 
 def decode_html(data: bytes, source: str) -> str:
@@ -41,8 +51,10 @@ def decode_html(data: bytes, source: str) -> str:
     for enc in candidates:
         enc = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030"}.get(enc, enc)
         try:
+            if codecs.lookup(enc).name.startswith(_NOT_PAGE_CODECS):
+                continue  # the declaration was read as ASCII bytes: no 2- or 4-byte encoding, no escape codec
             return data.decode(enc)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):  # unknown names, and codecs that always fail ("undefined")
             continue
     return data.decode("gb18030", errors="replace")
 
@@ -59,13 +71,56 @@ def _main_content(root):
     ancestors = [set(t.iterancestors()) for t in tables]
     common = set.intersection(*ancestors) if len(ancestors) > 1 else ancestors[0] | {tables[0]}
     node = next((a for a in tables[0].iterancestors() if a in common), root)
-    while node.getparent() is not None and not all(h in _text(node) for h in _CONTENT_HINTS[:1]):
-        node = node.getparent()
-    return node
+    chain = [node, *node.iterancestors()]
+    # The lowest one whose text holds the hint. Joining each ancestor's text anew costs depth × size
+    # (hundreds of nested <div>s around a large page): one pass records where each one's text lies.
+    hint = _CONTENT_HINTS[0]
+    text, spans = _text_spans(root, set(chain))
+    found = []  # where the hint starts in text, in order
+    at = text.find(hint)
+    while at >= 0:
+        found.append(at)
+        at = text.find(hint, at + 1)
+    for node in chain[:-1]:
+        start, end = spans[node]
+        k = bisect_left(found, start)
+        if k < len(found) and found[k] + len(hint) <= end:
+            return node
+    return chain[-1]
 
 
-def _grid(table, source: str) -> list[list[str]]:
-    """A data table as a full grid (spans filled; the text at each span's first position only)."""
+def _text_spans(root, wanted: set) -> tuple[str, dict]:
+    """``"".join(root.itertext())`` and, for each element in ``wanted``, where its own itertext() lies in it.
+
+    The same walk as lxml's itertext (text at an element's start; the tail of a comment, PI or
+    closed element, except the root's own tail).
+    """
+    from lxml import etree
+
+    parts: list[str] = []
+    pos = 0
+    spans: dict = {}
+    for event, el in etree.iterwalk(root, events=("start", "comment", "pi", "end")):
+        if event == "start":
+            if el in wanted:
+                spans[el] = [pos, pos]
+            piece = el.text
+        else:
+            if event == "end" and el in wanted:
+                spans[el][1] = pos
+            piece = el.tail if el is not root else None
+        if piece:
+            parts.append(piece)
+            pos += len(piece)
+    return "".join(parts), spans
+
+
+def _grid(table, source: str, left: int) -> list[list[str]]:
+    """A data table as a full grid (spans filled; the text at each span's first position only).
+
+    ``left``: grid cells the page may still fill (a page's tables share one budget: a few hundred
+    bytes of rowspan/colspan make ~200,000 cells, and a page may hold many such tables).
+    """
     grid: dict[tuple[int, int], str] = {}
     rows = [tr for tr in table.iter("tr")]
     width = 0
@@ -81,17 +136,26 @@ def _grid(table, source: str) -> list[list[str]]:
             for dr in range(rs):
                 for dc in range(cs):
                     grid[(r + dr, c + dc)] = text if (dr, dc) == (0, 0) else ""
-            if len(grid) > MAX_GRID_CELLS:
-                raise ParseError(source, "网页表格过大，无法处理")
+            if len(grid) > left:
+                raise _too_large(source)
             c += cs
             width = max(width, c)
     height = len(rows)
+    if height * width > left:  # spans to the right of short rows fill the whole width
+        raise _too_large(source)
     return [[grid.get((r, c), "") for c in range(width)] for r in range(height)]
 
 
+def _too_large(source: str) -> ParseError:
+    return ParseError(source, f"网页表格过大（合并单元格展开后超过 {LIMITS.grid_cells} 个单元格），超出正常年度报告的范围，无法处理")
+
+
 def _span(v: str | None) -> int:
+    text = str(v).strip()
+    if len(text) > 9:  # int() of a long digit run is slow (and raises beyond 4,300 digits)
+        return LIMITS.span if text.isdigit() else 1
     try:
-        return max(1, min(MAX_SPAN, int(str(v).strip() or 1)))
+        return max(1, min(LIMITS.span, int(text or 1)))
     except ValueError:  # a malformed span is read as 1, never a crash
         return 1
 
@@ -124,17 +188,32 @@ def _lines(el) -> list[str]:
     return [x for x in out if x.strip()]
 
 
+def _parse(text: str, source: str):
+    """The page's element tree, or None when the parser dropped elements nested too deep."""
+    import lxml.html
+
+    parser = lxml.html.HTMLParser()
+    try:
+        root = lxml.html.document_fromstring(text, parser=parser)
+    except (ValueError, lxml.etree.ParserError) as e:
+        raise ParseError(source, f"无法解析网页：{e}") from None
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        return None
+    return root
+
+
 def html_lines(
     data: bytes, source: str
 ) -> tuple[list[str], dict[int, tuple[int, int]], str | None, dt.date | None]:
     """The page as text lines, the (table, row) of each table line, the page's title and its 发布日期."""
-    import lxml.html
-
     text = decode_html(data, source)
-    try:
-        root = lxml.html.document_fromstring(text)
-    except (ValueError, lxml.etree.ParserError) as e:
-        raise ParseError(source, f"无法解析网页：{e}") from None
+    root = _parse(text, source)
+    if root is None:
+        # libxml2 drops whatever lies deeper than 256 elements (layout <div>s nested by a broken CMS):
+        # without the layout tags the tables are within reach again.
+        root = _parse(_LAYOUT_BLOCK.sub("<br>", _LAYOUT_INLINE.sub("", text)), source)
+        if root is None:
+            raise ParseError(source, "网页元素嵌套层级过深（表格多层相互嵌套），其中的表格无法完整读取")
     page_title = next((_text(t) for t in root.iter("title")), None)
     m = _PUBLISHED.search(_text(root))
     published = to_date(*m.groups()) if m else None
@@ -142,6 +221,7 @@ def html_lines(
     lines: list[str] = []
     where: dict[int, tuple[int, int]] = {}
     tables = 0
+    cells_left = LIMITS.grid_cells
     current = [""]
 
     def flush() -> None:
@@ -150,7 +230,7 @@ def html_lines(
         current[0] = ""
 
     def walk(node) -> None:
-        nonlocal tables
+        nonlocal tables, cells_left
         tag = node.tag.lower() if isinstance(node.tag, str) else ""
         if tag in _SKIP:
             if node.tail:
@@ -160,7 +240,9 @@ def html_lines(
             flush()
             tables += 1
             lines.append("")
-            for r, row in enumerate(_grid(node, source), 1):
+            grid = _grid(node, source, cells_left)
+            cells_left -= sum(map(len, grid))
+            for r, row in enumerate(grid, 1):
                 where[len(lines) + 1] = (tables, r)
                 lines.append("| " + " | ".join(row) + " |")
             lines.append("")

@@ -13,11 +13,10 @@ from __future__ import annotations
 import re
 
 from ..model import Report
+from ..model.limits import LIMITS
 from . import ParseError
 from .positions import Token, place_blanks
 from .text import parse_text
-
-MAX_PAGES = 500
 
 
 def pdf_pages(data: bytes, source: str) -> list[list[tuple[str, list[Token], list[Box]]]]:
@@ -34,15 +33,19 @@ def pdf_pages(data: bytes, source: str) -> list[list[tuple[str, list[Token], lis
     try:
         if len(pdf) == 0:
             raise ParseError(source, "PDF 文件没有页面")
-        if len(pdf) > MAX_PAGES:
-            raise ParseError(source, f"PDF 页数过多（{len(pdf)} 页，上限 {MAX_PAGES} 页）")
+        if len(pdf) > LIMITS.pdf_pages:
+            raise ParseError(source, f"PDF 页数过多（{len(pdf)} 页，上限 {LIMITS.pdf_pages} 页）")
         pages = []
         for i in range(len(pdf)):
             page = pdf[i]
-            textpage = page.get_textpage()
-            pages.append(_lines_with_positions(textpage))
-            textpage.close()
-            page.close()
+            try:
+                textpage = page.get_textpage()
+                pages.append(_lines_with_positions(textpage))
+                textpage.close()
+            except pdfium.PdfiumError as e:
+                raise ParseError(source, f"PDF 第 {i + 1} 页无法读取：{e}") from None
+            finally:
+                page.close()
         return pages
     finally:
         pdf.close()
@@ -119,8 +122,11 @@ def _ocr_pdf(data: bytes, source: str) -> Report:
 
     from .ocr import parse_images, render_pdf_pages
 
-    pdf = pdfium.PdfDocument(data)
     try:
-        return parse_images(render_pdf_pages(pdf), source, "pdf-scan")
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        raise ParseError(source, f"PDF 文件已损坏或格式不正确：{e}") from None
+    try:
+        return parse_images(render_pdf_pages(pdf, source), source, "pdf-scan")
     finally:
         pdf.close()

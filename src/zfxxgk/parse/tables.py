@@ -227,7 +227,7 @@ def split_glued(table: Table, cells: Sequence[RCell], k: int) -> list[tuple[str,
     check = _row_identity(table, k)
     tokens = [c for c in cells if c.clean]
     # plain digit runs only, as printed (no spaces or markup inside: each piece keeps an exact span)
-    if check is None or not tokens or len(tokens) >= k or not all(c.clean.isdigit() and c.text.strip() == c.clean
+    if check is None or not tokens or len(tokens) >= k or not all(c.clean.isascii() and c.clean.isdigit() and c.text.strip() == c.clean
                                                                   and c.line == c.end_line for c in tokens):
         return None
     texts = [c.clean for c in tokens]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from ..model import Cell, NoteKind, ParseNote, Report, Section, Span, Table
 from ..model.ids import CELL_IDS
+from . import check_text_size
 from .header import find_periods, find_signature, find_title, unit_and_year
 from .rows import Row, most_common, read_rows, split_lines
 from .sections import HeadingMatch, match_heading
@@ -15,7 +16,8 @@ _MAPPERS = {Table.T2: map_t2, Table.T3: map_t3, Table.T4: map_t4}
 
 
 def parse_text(text: str, source: str = "<text>") -> Report:
-    """Parse the text of one report into a :class:`Report`."""
+    """Parse the text of one report into a :class:`Report` (:class:`ParseError` beyond the size limits)."""
+    check_text_size(text, source)  # every reader's text comes here: one place for the limit
     text = text.lstrip("\ufeff")
     lines = split_lines(text)
     rows = read_rows(lines)

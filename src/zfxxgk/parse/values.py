@@ -9,8 +9,12 @@ from ..model import CellState
 from ..model.limits import readable_digits
 from .normalize import has_cjk, make_room, nfkc
 
-_INT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)$")
-_DEC = re.compile(r"^-?\d+\.\d+$")
+# ASCII digits only ([0-9], not \d): after NFKC full-width digits are ASCII; other scripts' digits
+# (١٢, १२) are no numbers a Chinese report prints.
+_INT = re.compile(r"^-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)$")
+_DEC = re.compile(r"^-?[0-9]+\.[0-9]+$")
+# Digits apart (“12 345”, “1<br>2”): two numbers or one, nobody can tell — never joined into one.
+_SPLIT_DIGITS = re.compile(r"[0-9.,][\s\u00a0\u3000]+[0-9.,]")
 _BLANK_MARKUP = re.compile(r"<\s*/?\s*(?:br|p|span|b)\b[^>]*>|&nbsp;", re.I)
 DASHES = frozenset({"/", "-", "—", "——", "–", "－", "─", "━", "不适用", "N/A", "n/a", "NA", "\\", "／", "…", "……"})
 
@@ -49,6 +53,8 @@ def _read_value(raw: str, fractional: bool) -> tuple[CellState, int | Decimal | 
         return CellState.BLANK, None
     if not readable_digits(s) and (_INT.match(s) or _DEC.match(s)):
         return CellState.TEXT, None  # no number at all (cells beyond the store's limits: parse.enforce)
+    if (_INT.match(s) or _DEC.match(s)) and (_foreign_digits(raw) or _SPLIT_DIGITS.search(nfkc(_BLANK_MARKUP.sub(" ", raw)))):
+        return CellState.TEXT, None
     if _INT.match(s):
         return CellState.NUMBER, int(s.replace(",", ""))
     if _DEC.match(s):
@@ -67,6 +73,15 @@ def _read_value(raw: str, fractional: bool) -> tuple[CellState, int | Decimal | 
         if _INT.match(inner) or _DEC.match(inner):
             return read_value(inner, fractional)
     return CellState.TEXT, None
+
+
+def _foreign_digits(raw: str) -> bool:
+    """Whether NFKC made digits of characters no report writes as numbers (①, ², ⑴).
+
+    Full-width digits (０-９) are common in Chinese reports and read as numbers; the circled,
+    parenthesised and superscript forms mark notes and list items.
+    """
+    return not raw.isascii() and any(ch.isdigit() and not ("0" <= ch <= "9" or "０" <= ch <= "９") for ch in raw)
 
 
 def is_value_text(raw: str) -> bool:

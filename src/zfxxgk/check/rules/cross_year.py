@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from ...model import Finding, Report, Severity
 from ...model.evidence import Evidence
 from ...model.ids import T2_ROWS, T3_COLUMNS, t2, t3
+from ...model.limits import LIMITS
 from ...model.numbers import json_number
 from ...model.units import normalise_unit
 from ..context import CheckContext
@@ -163,8 +164,9 @@ def copied_share(text: str, previous: str, min_run: int = DUPLICATE_MIN_RUN) -> 
     Whitespace is ignored. Every common substring of length ≥ n is a union of common n-grams,
     so marking the windows of the n-grams of ``text`` found in ``previous`` measures it exactly.
     """
-    a = "".join(text.split())
-    b = "".join(previous.split())
+    # Only the first LIMITS.rule_text_chars characters: the n-gram set holds one string per character.
+    a = "".join(text.split())[:LIMITS.rule_text_chars]
+    b = "".join(previous.split())[:LIMITS.rule_text_chars]
     if len(a) < min_run or len(b) < min_run:
         return 0.0
     grams = {b[i : i + min_run] for i in range(len(b) - min_run + 1)}
