@@ -202,3 +202,18 @@ class AuditEvent(Base):
     year: Mapped[int | None] = mapped_column(Integer)
     source_name: Mapped[str | None] = mapped_column(String(500))
     reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class WebSessionRow(Base):
+    """A signed-in browser session of the web app (only the hash of its random id is kept).
+
+    The cookie carries the id; the server decides whether it still counts, so signing out, a new
+    password or a deactivation ends a session even when someone kept a copy of the cookie.
+    """
+
+    __tablename__ = "web_sessions"
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie's id
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, index=True)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # set: the session no longer counts

@@ -17,7 +17,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, false, func, select, true
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    delete,
+    false,
+    func,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
@@ -25,13 +38,16 @@ from sqlalchemy.sql.elements import ColumnElement
 from ..model.units import infer_unit_type, normalise_unit
 from .db import Store, StoreError
 from .regions import checked_path, find_region, region_paths, region_subtree, resolve_region
-from .schema import Base, ReportRow, Unit
+from .schema import Base, ReportRow, Unit, WebSessionRow
 
 ROLES = ("admin", "reviewer", "filer")
 ROLE_CN = {"admin": "管理员", "reviewer": "审核人员", "filer": "填报单位"}
 MIN_PASSWORD = 8
 TOKEN_PREFIX = "zfx_"
 SESSION_SECRET_KEY = "session_secret"
+SESSION_LIFETIME = dt.timedelta(hours=12)  # a session ends this long after sign-in, however busy (the cookie's age too)
+SESSION_IDLE = dt.timedelta(hours=4)  # ... or after this long without a request
+_SEEN_EVERY = dt.timedelta(minutes=1)  # last_seen_at is written at most this often (not on every request)
 _NAME = re.compile(r"^[\w.@-]{2,64}$")
 
 
@@ -274,6 +290,8 @@ def update_user(
             raise StoreError("不能停用或降级最后一个管理员")
         row.role, row.region_id, row.unit_id = new_role, region_id, unit_id
         if active is not None:
+            if row.active and not active:  # a deactivated account keeps no way in
+                _revoke_credentials(s, row.id)
             row.active = active
         return _account(s, row)
 
@@ -285,12 +303,24 @@ def _active_admins(s: Session) -> int:
 
 
 def set_password(store: Store, user: int | str, password: str) -> Account:
-    """Set a new password (signed-in sessions of the old one end)."""
+    """Set a new password: every session of the user ends and every API token is revoked.
+
+    A password change is what a user does when a credential may have leaked; a token made with the
+    old password is such a credential too, so it goes with it (the user makes new ones).
+    """
     check_password_policy(password)
     with store.session() as s:
         row = _row(s, user)
         row.password_hash = hash_password(password)
+        _revoke_credentials(s, row.id)
         return _account(s, row)
+
+
+def _revoke_credentials(s: Session, user_id: int) -> None:
+    """End all of a user's sessions and delete all of their API tokens."""
+    s.execute(update(WebSessionRow).where(WebSessionRow.user_id == user_id, WebSessionRow.revoked_at.is_(None))
+              .values(revoked_at=_now()))
+    s.execute(delete(ApiTokenRow).where(ApiTokenRow.user_id == user_id))
 
 
 def _row(s: Session, user: int | str) -> UserRow:
@@ -350,6 +380,80 @@ def ensure_admin(store: Store, password: str | None = None) -> tuple[str, str] |
             return None
         raise
     return "admin", password
+
+
+# --- web sessions ------------------------------------------------------------------------------
+#
+# Why a row per session rather than a per-user "session epoch" stamped into the cookie: an epoch
+# can only end all of a user's sessions at once, so signing out on one computer would sign the user
+# out everywhere; a row ends exactly the session that signs out, still lets a new password or a
+# deactivation end all of them, and enforces the lifetime and idle limits on the server, whatever
+# the cookie says. Only the SHA-256 of the random id is stored, so a database dump holds no session.
+
+
+def open_session(store: Store, user: int | str, now: dt.datetime | None = None) -> str:
+    """Start a session for the user; returns its id (for the cookie), stored as a hash only.
+
+    Sessions past their lifetime are cleared out here, so that the table stays small.
+    """
+    now = now or _now()
+    sid = secrets.token_urlsafe(32)
+    with store.session() as s:
+        row = _row(s, user)
+        s.execute(delete(WebSessionRow).where(WebSessionRow.created_at < now - SESSION_LIFETIME - dt.timedelta(days=1)))
+        s.add(WebSessionRow(id_hash=_token_hash(sid), user_id=row.id, created_at=now, last_seen_at=now))
+    return sid
+
+
+def session_user(store: Store, sid: str, now: dt.datetime | None = None) -> Account | None:
+    """The active account of a live session (not revoked, not past its lifetime or idle limit), else None."""
+    if not sid:
+        return None
+    now = now or _now()
+    with store.session() as s:
+        found = s.execute(select(WebSessionRow, UserRow).join(UserRow, UserRow.id == WebSessionRow.user_id)
+                          .where(WebSessionRow.id_hash == _token_hash(sid))).first()
+        if found is None:
+            return None
+        session, row = found
+        if session.revoked_at is not None or not row.active:
+            return None
+        if now - session.created_at > SESSION_LIFETIME or now - session.last_seen_at > SESSION_IDLE:
+            session.revoked_at = now
+            return None
+        if now - session.last_seen_at > _SEEN_EVERY:
+            session.last_seen_at = now
+        return _account(s, row)
+
+
+def revoke_session(store: Store, sid: str) -> bool:
+    """End one session (signing out); whether it was live."""
+    with store.session() as s:
+        found = s.scalar(select(WebSessionRow).where(WebSessionRow.id_hash == _token_hash(sid)))
+        if found is None or found.revoked_at is not None:
+            return False
+        found.revoked_at = _now()
+        return True
+
+
+def revoke_sessions(store: Store, user: int | str) -> int:
+    """End all of a user's sessions (not their API tokens); how many were live."""
+    with store.session() as s:
+        row = _row(s, user)
+        result = s.execute(update(WebSessionRow)
+                           .where(WebSessionRow.user_id == row.id, WebSessionRow.revoked_at.is_(None))
+                           .values(revoked_at=_now()))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+def live_sessions(store: Store, user: int | str, now: dt.datetime | None = None) -> int:
+    """How many sessions of the user still count."""
+    now = now or _now()
+    with store.session() as s:
+        row = _row(s, user)
+        return int(cast(int, s.scalar(select(func.count()).select_from(WebSessionRow).where(
+            WebSessionRow.user_id == row.id, WebSessionRow.revoked_at.is_(None),
+            WebSessionRow.created_at >= now - SESSION_LIFETIME, WebSessionRow.last_seen_at >= now - SESSION_IDLE))))
 
 
 # --- API tokens --------------------------------------------------------------------------------

@@ -48,13 +48,23 @@ def csrf_token(request: Request) -> str:
 
 
 def sign_in(request: Request, account: Account) -> None:
-    """Start a fresh session for the account (a new CSRF token too: no session fixation)."""
+    """Start a fresh session for the account (a new CSRF token too: no session fixation).
+
+    The cookie carries a random session id that the server keeps (``store.users.open_session``):
+    signing out, a new password or a deactivation revoke it there, so a copied cookie stops working.
+    """
+    store = store_of(request)
+    if sid := request.session.get("sid"):
+        users_mod.revoke_session(store, str(sid))  # the session this browser had before ends
     request.session.clear()
-    request.session.update({"uid": account.id, "stamp": account.stamp, "csrf": secrets.token_urlsafe(32)})
+    sid = users_mod.open_session(store, account.id)
+    request.session.update({"sid": sid, "stamp": account.stamp, "csrf": secrets.token_urlsafe(32)})
 
 
 def sign_out(request: Request) -> None:
-    """End the session."""
+    """End the session, on the server too."""
+    if sid := request.session.get("sid"):
+        users_mod.revoke_session(store_of(request), str(sid))
     request.session.clear()
 
 
@@ -67,11 +77,13 @@ def authenticate(request: Request) -> Account | None:
     if header[:7].lower() == "bearer ":
         request.state.via_token = True
         account = users_mod.token_user(store, header[7:].strip())
-    elif (uid := request.session.get("uid")) is not None:
-        found = users_mod.get_user(store, int(uid))
-        if found is not None and found.active and hmac.compare_digest(found.stamp, str(request.session.get("stamp", ""))):
+    elif request.session:
+        sid = str(request.session.get("sid") or "")
+        found = users_mod.session_user(store, sid) if sid else None
+        # the stamp too: a password set behind the store's back (not through set_password) still ends it
+        if found is not None and hmac.compare_digest(found.stamp, str(request.session.get("stamp", ""))):
             account = found
-        else:  # deactivated, or the password changed since: the session ends
+        elif sid or "uid" in request.session:  # revoked, expired, deactivated, or an old-style cookie: it ends
             sign_out(request)
     request.state.user = account
     route = request.scope.get("route")
@@ -127,37 +139,131 @@ AdminUser = Annotated[Account, Depends(require_admin)]  # administrators
 
 
 class LoginLimiter:
-    """Failed logins per client address and per user name in a sliding window (in memory)."""
+    """Failed password checks, counted so that nobody can lock someone else out (in memory).
 
-    def __init__(self, attempts: int = 5, window: float = 300.0, per_address: int = 30) -> None:
-        self.attempts, self.window, self.per_address = attempts, window, per_address
-        self._failures: dict[str, deque[float]] = {}
+    Failures are counted per (user name, client address): after ``attempts`` of them that pair
+    waits ``window`` seconds, then twice as long after each further failure (up to ``max_delay``);
+    a success clears the pair. An address is also capped across all names: ``per_address``
+    failures within ``window`` block that address for every name (one machine trying many names).
+    A stranger's failures therefore delay only the stranger: the owner of the name, signing in from
+    their own address, is never held up. The same counters guard the current-password check of the
+    password-change form (see :meth:`LoginLimiter.blocked`).
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        q = self._failures.setdefault(key, deque())
-        while q and now - q[0] > self.window:
+    The counters live in the web process (a restart clears them, several worker processes count
+    separately): an administrator clears a name's counters from the 用户管理 page (:meth:`unlock`).
+    """
+
+    def __init__(self, attempts: int = 5, window: float = 300.0, per_address: int = 30,
+                 max_delay: float = 3600.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.attempts, self.window, self.per_address, self.max_delay = attempts, window, per_address, max_delay
+        self.clock = clock
+        self._pairs: dict[tuple[str, str], tuple[int, float]] = {}  # (name, address) → (failures, last failure)
+        self._addresses: dict[str, deque[float]] = {}  # address → times of its recent failures, any name
+
+    def _delay(self, failures: int) -> float:
+        """How long a pair waits after its last failure (0 below the threshold, then doubling)."""
+        if failures < self.attempts:
+            return 0.0
+        return min(self.max_delay, self.window * 2 ** min(failures - self.attempts, 32))
+
+    def _pair(self, name: str, address: str, now: float) -> int:
+        """The pair's failure count (forgotten once it has been quiet for a window after its wait)."""
+        key = (name.strip().lower(), address)
+        found = self._pairs.get(key)
+        if found is None:
+            return 0
+        failures, last = found
+        if now - last >= self._delay(failures) + self.window:
+            del self._pairs[key]
+            return 0
+        return failures
+
+    def _recent(self, address: str, now: float) -> deque[float]:
+        q = self._addresses.setdefault(address, deque())
+        while q and now - q[0] >= self.window:
             q.popleft()
         return q
 
     def blocked(self, address: str, name: str) -> int:
-        """Seconds until another try is allowed (0: allowed now)."""
-        now = time.monotonic()
-        waits = []
-        for key, limit in ((f"n:{name.lower()}", self.attempts), (f"a:{address}", self.per_address)):
-            q = self._recent(key, now)
-            if len(q) >= limit:
-                waits.append(int(self.window - (now - q[0])) + 1)
-        return max(waits, default=0)
+        """Seconds until this address may try this name again (0: allowed now)."""
+        now = self.clock()
+        waits = [0.0]
+        failures = self._pair(name, address, now)
+        if failures >= self.attempts:
+            waits.append(self._pairs[(name.strip().lower(), address)][1] + self._delay(failures) - now)
+        q = self._recent(address, now)
+        if len(q) >= self.per_address:
+            waits.append(q[0] + self.window - now)
+        wait = max(waits)
+        return int(wait) + 1 if wait > 0 else 0
 
     def failed(self, address: str, name: str) -> None:
-        """Count a failed login."""
-        now = time.monotonic()
-        for key in (f"n:{name.lower()}", f"a:{address}"):
-            self._recent(key, now).append(now)
-        if len(self._failures) > 10_000:  # forget idle keys so that the table stays small
-            for key in [k for k, q in self._failures.items() if not q or now - q[-1] > self.window]:
-                del self._failures[key]
+        """Count a failed password check."""
+        now = self.clock()
+        failures = self._pair(name, address, now)
+        self._pairs[(name.strip().lower(), address)] = (failures + 1, now)
+        q = self._recent(address, now)
+        q.append(now)
+        if len(q) > self.per_address:  # only the newest ones matter for the cap
+            q.popleft()
+        if len(self._pairs) + len(self._addresses) > 10_000:  # forget idle entries so that the tables stay small
+            for n, a in list(self._pairs):
+                self._pair(n, a, now)
+            for a in [a for a in self._addresses if not self._recent(a, now)]:
+                del self._addresses[a]
 
-    def succeeded(self, name: str) -> None:
-        """A correct login clears the name's failures."""
-        self._failures.pop(f"n:{name.lower()}", None)
+    def succeeded(self, address: str, name: str) -> None:
+        """A correct password clears that pair (not the address's count: one good account must not
+        let a machine go on guessing others).
+        """
+        self._pairs.pop((name.strip().lower(), address), None)
+
+    def locked(self) -> list[tuple[str, str, int]]:
+        """(name, address, seconds left) of everything waiting now, for the administrator; a name of
+        "" is an address blocked for every name.
+        """
+        now = self.clock()
+        out = []
+        for name, address in list(self._pairs):
+            failures = self._pair(name, address, now)
+            if failures >= self.attempts:
+                left = self._pairs[(name, address)][1] + self._delay(failures) - now
+                if left > 0:
+                    out.append((name, address, int(left) + 1))
+        for address in list(self._addresses):
+            q = self._recent(address, now)
+            if len(q) >= self.per_address:
+                out.append(("", address, int(q[0] + self.window - now) + 1))
+        return sorted(out)
+
+    def unlock(self, name: str = "", address: str = "") -> int:
+        """Clear the counters of a user name (from every address, or one) or of an address (an
+        administrator's action); how many entries were cleared.
+
+        Clearing a name clears the addresses it was tried from too: the owner, who is the one
+        asking, is usually the one who mistyped, from their own machine.
+        """
+        key = name.strip().lower()
+        pairs = [p for p in self._pairs if (not key or p[0] == key) and (not address or p[1] == address)]
+        if not key and not address:
+            return 0
+        if key:
+            for p in pairs:
+                del self._pairs[p]
+        addresses = {address} if address else {a for _, a in pairs}
+        cleared = len(pairs) if key else 0
+        for a in addresses:
+            if self._addresses.pop(a, None):
+                cleared += 1
+        return cleared
+
+
+def wait_message(wait: int, what: str = "登录") -> str:
+    """The Chinese refusal of a rate-limited attempt."""
+    minutes = max(1, (wait + 59) // 60)
+    return f"{what}失败次数过多，请 {minutes} 分钟后再试。"
+
+
+def client_address(request: Request) -> str:
+    """The client's address as the server sees it (behind a proxy: run uvicorn with --proxy-headers)."""
+    return request.client.host if request.client else "?"

@@ -5,7 +5,9 @@ A .zip is opened in memory and never written to disk: directories, hidden files 
 path, a drive letter) is refused; archives with too many entries or too large an uncompressed
 size are refused whole, and an entry with a suspicious compression ratio (a zip bomb) is
 refused before it is inflated; reading stops at the size limit whatever the header claims.
-A zip inside a zip is not expanded. Each file then goes through :func:`zfxxgk.api.import_bytes`
+All archives of one request share one :class:`Budget` (total unpacked bytes, total entries): an
+entry beyond it is refused with its own reason, the others are imported. A zip inside a zip is not
+expanded. Names are cut to a storable length (:func:`fit_name`), keeping the extension. Each file then goes through :func:`zfxxgk.api.import_bytes`
 (one transaction per file; duplicates by content hash; the cross-year re-check of the next
 year's report), so a bad file gives its reason and the others are imported.
 """
@@ -40,6 +42,23 @@ class UploadLimits:
     zip_max_entries: int = 2000  # entries in one archive
     zip_max_total: int = 512 * MB  # uncompressed size of one archive
     zip_max_ratio: int = 100  # uncompressed ÷ compressed size of an entry larger than 1 MB
+    request_max_unpacked: int = 512 * MB  # uncompressed size of all archive entries of one request together
+    request_max_entries: int = 2000  # archive entries of one request together
+
+
+@dataclass(slots=True)
+class Budget:
+    """What one request may still unpack: the per-archive limits alone let many small archives
+    together inflate without bound (four 730 KB zips once took 2.1 GB of memory).
+    """
+
+    bytes_left: int
+    entries_left: int
+
+    @classmethod
+    def of(cls, limits: UploadLimits) -> Budget:
+        """The whole allowance of a new request."""
+        return cls(limits.request_max_unpacked, limits.request_max_entries)
 
 
 @dataclass(slots=True)
@@ -78,9 +97,22 @@ class UploadResult:
         return self.errors + self.warnings + self.infos
 
 
+MAX_NAME = 200  # characters of one name part kept (the database column holds 500; "archive/entry" must fit)
+
+
+def fit_name(name: str, limit: int = MAX_NAME) -> str:
+    """A name cut to ``limit`` characters in the middle, keeping its extension (the file's type is read from it)."""
+    if len(name) <= limit:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext) > 16:
+        return name[: limit - 1] + "…"
+    return stem[: limit - len(ext) - 2] + "…." + ext
+
+
 def base_name(name: str) -> str:
-    """The last part of an uploaded file's name (browsers may send a full Windows path)."""
-    return PurePosixPath((name or "").replace("\\", "/")).name or "未命名文件"
+    """The last part of an uploaded file's name (browsers may send a full Windows path), cut to a storable length."""
+    return fit_name(PurePosixPath((name or "").replace("\\", "/")).name or "未命名文件")
 
 
 def _entry_name(info: zipfile.ZipInfo) -> str:
@@ -112,8 +144,13 @@ def _ignored(name: str) -> bool:
     return not parts or any(p.startswith(".") or p == "__MACOSX" for p in parts)
 
 
-def expand(name: str, data: bytes, limits: UploadLimits) -> list[Item]:
-    """The files of one upload: the file itself, or the entries of a .zip archive."""
+def expand(name: str, data: bytes, limits: UploadLimits, budget: Budget | None = None) -> list[Item]:
+    """The files of one upload: the file itself, or the entries of a .zip archive.
+
+    ``budget`` is the request's allowance across all its archives (:class:`Budget`, used up here);
+    an entry beyond it is refused with its own reason and the entries within it are still imported.
+    """
+    budget = budget if budget is not None else Budget.of(limits)
     name = base_name(name)
     if detect_format(data, name) != "zip":
         if len(data) > limits.max_file:
@@ -134,8 +171,8 @@ def expand(name: str, data: bytes, limits: UploadLimits) -> list[Item]:
     total = 0
     for info in infos:
         inner = _entry_name(info)
-        shown = f"{name} › {inner}"
-        source = f"{name}/{PurePosixPath(inner.replace(chr(92), '/')).name}"
+        shown = f"{name} › {fit_name(inner, 2 * MAX_NAME)}"
+        source = f"{name}/{fit_name(PurePosixPath(inner.replace(chr(92), '/')).name or '未命名文件')}"
         if _unsafe(inner):  # before the hidden-file check: “..” starts with a dot too
             items.append(Item(shown, source, error="文件名含有不安全的路径（如“../”或绝对路径），已拒绝"))
             continue
@@ -154,15 +191,30 @@ def expand(name: str, data: bytes, limits: UploadLimits) -> list[Item]:
         if inner.lower().endswith(".zip"):
             items.append(Item(shown, source, error="压缩包中的压缩包不会展开，请解压后单独上传"))
             continue
+        if budget.entries_left <= 0:
+            items.append(Item(shown, source, error=f"本次上传的压缩包中文件总数超过上限（{limits.request_max_entries} 个），"
+                                                   "此文件未导入，请分批上传"))
+            continue
+        over_budget = (f"本次上传的压缩包解压后总大小超过上限（{limits.request_max_unpacked / MB:.0f} MB），"
+                       "此文件未导入，请分批上传")
+        if info.file_size > budget.bytes_left:
+            items.append(Item(shown, source, error=over_budget))
+            continue
+        cap = min(limits.max_file, budget.bytes_left)
         try:
             with archive.open(info) as fh:
-                content = fh.read(limits.max_file + 1)  # never more than the limit, whatever the header says
+                content = fh.read(cap + 1)  # never more than the limits, whatever the header says
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error) as e:
             items.append(Item(shown, source, error=f"无法解压此文件：{e}"))
             continue
         if len(content) > limits.max_file:
             items.append(Item(shown, source, error=f"文件过大（超过 {limits.max_file // MB} MB）"))
             continue
+        if len(content) > budget.bytes_left:  # the header lied about the size
+            items.append(Item(shown, source, error=over_budget))
+            continue
+        budget.bytes_left -= len(content)
+        budget.entries_left -= 1
         total += len(content)
         if total > limits.zip_max_total:
             items.append(Item(shown, source, error=f"压缩包解压后超过 {limits.zip_max_total // MB} MB，其余文件未导入"))
@@ -176,9 +228,16 @@ def expand(name: str, data: bytes, limits: UploadLimits) -> list[Item]:
     return items
 
 
+OUTSIDE_SCOPE = "该报告不在您的管辖范围内，未导入"
+
+
 def import_items(store: Store, account: Account, items: list[Item], region: str | None = None) -> list[UploadResult]:
     """Import each file (one transaction per file) and describe the outcome; reports outside the
     account's scope are refused (``store.scope``), and nothing is said about stored ones it cannot see.
+
+    A file whose bytes are already stored as a report outside the scope is answered as refused
+    (:data:`OUTSIDE_SCOPE`), not as 已存在: no unit, year, findings count or link, and not even the
+    confirmation that someone else's region holds that very file.
     """
     scope = admission(store, account, region)
     results: list[UploadResult] = []
@@ -198,6 +257,8 @@ def import_items(store: Store, account: Account, items: list[Item], region: str 
         visible = visible_report_ids(store, account, ids)
         for r in results:
             if r.report_id not in visible:  # a duplicate of a report outside the scope: say nothing about it
+                if r.status == "duplicate":
+                    r.status, r.reason = "failed", OUTSIDE_SCOPE
                 r.report_id = None
                 continue
             if r.report_id in views:

@@ -9,7 +9,7 @@ from starlette.datastructures import UploadFile
 
 from ..auth import ReviewerUser, read_form, store_of
 from ..templating import render
-from ..uploads import Item, UploadLimits, expand, import_items
+from ..uploads import Budget, Item, UploadLimits, UploadResult, expand, import_items
 
 router = APIRouter(include_in_schema=False)
 
@@ -35,13 +35,18 @@ async def upload_submit(request: Request, account: ReviewerUser) -> Response:
     if len(uploads) > limits.max_files:
         return render(request, template, status_code=400, title="上传报告", results=[], limits=limits,
                       message=f"一次最多上传 {limits.max_files} 个文件，请分批上传。")
-    items: list[Item] = []
-    for upload in uploads:
-        data = await upload.read()
-        items += await run_in_threadpool(expand, upload.filename or "", data, limits)
-        await upload.close()
     if region is not None and account.role != "admin":
         region = None  # only an administrator places reports in regions by hand
-    results = await run_in_threadpool(import_items, store_of(request), account, items, region)
+    # One budget for the whole request, and each upload imported before the next is unpacked: memory
+    # holds one archive's files at a time, and all archives together never unpack beyond the budget.
+    budget = Budget.of(limits)
+    results: list[UploadResult] = []
+    for upload in uploads:
+        data = await upload.read()
+        await upload.close()
+        items: list[Item] = await run_in_threadpool(expand, upload.filename or "", data, limits, budget)
+        del data
+        results += await run_in_threadpool(import_items, store_of(request), account, items, region)
+        del items
     tally = {k: sum(1 for r in results if r.status == k) for k in ("imported", "duplicate", "failed")}
     return render(request, template, title="上传报告", results=results, tally=tally, limits=limits, message=None)

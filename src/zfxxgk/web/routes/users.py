@@ -15,7 +15,7 @@ from ...store import users as users_mod
 from ...store.queries import unit_names
 from ...store.regions import region_paths
 from ...store.users import ROLE_CN, Account
-from ..auth import AdminUser, CurrentUser, read_form, sign_in, store_of
+from ..auth import AdminUser, CurrentUser, client_address, read_form, sign_in, store_of, wait_message
 from ..templating import render
 from .common import DbId
 
@@ -38,7 +38,7 @@ def _choices(request: Request) -> dict:
 def _users_page(request: Request, status_code: int = 200, **context) -> Response:
     store = store_of(request)
     return render(request, "users.html", status_code=status_code, title="用户管理", users=users_mod.list_users(store),
-                  **_choices(request), **context)
+                  locked=request.app.state.limiter.locked(), **_choices(request), **context)
 
 
 @router.get("/users", name="user_list")
@@ -62,6 +62,17 @@ async def user_add(request: Request, account: AdminUser) -> Response:
     except StoreError as e:
         return _users_page(request, status_code=400, error=str(e), created=None, form=dict(form))
     return _users_page(request, error=None, created={"name": new.name, "password": password if generated else None})
+
+
+@router.post("/users/unlock", name="user_unlock")
+async def user_unlock(request: Request, account: AdminUser) -> Response:
+    """Clear the failed-login counters of a user name and/or a client address (the user may try again at once)."""
+    form = await read_form(request)
+    name = str(form.get("name") or "").strip()[:64]
+    address = str(form.get("address") or "").strip()[:100]
+    request.app.state.limiter.unlock(name, address)
+    flash(request, f"已解除“{name or address}”的登录限制。" if name or address else "请指定用户名或地址。")
+    return RedirectResponse("/users", status_code=303)
 
 
 def _target(request: Request, user_id: int) -> Account:
@@ -96,7 +107,8 @@ async def user_update(user_id: DbId, request: Request, account: AdminUser) -> Re
             form.get("active") == "1")
     except StoreError as e:
         return _user_page(request, target, status_code=400, error=str(e))
-    flash(request, f"已保存用户“{target.name}”的设置。")
+    flash(request, f"已保存用户“{target.name}”的设置。" + ("该账号已停用，其登录会话和 API 令牌均已失效。"
+                                                       if target.active and form.get("active") != "1" else ""))
     return RedirectResponse(f"/users/{user_id}", status_code=303)
 
 
@@ -115,10 +127,10 @@ async def user_reset_password(user_id: DbId, request: Request, account: AdminUse
     if target.id == account.id:  # keep the administrator's own session alive
         me = users_mod.get_user(store_of(request), user_id)
         assert me is not None  # set_password just found this account (it raises StoreError otherwise)
-        sign_in(request, me)
+        await run_in_threadpool(sign_in, request, me)
     secret = {"label": "新密码", "value": password} if generated else None
     if not generated:
-        flash(request, f"已重设用户“{target.name}”的密码。")
+        flash(request, f"已重设用户“{target.name}”的密码，其登录会话和 API 令牌均已失效。")
         return RedirectResponse(f"/users/{user_id}", status_code=303)
     return _user_page(request, _target(request, user_id), secret=secret)
 
@@ -159,21 +171,28 @@ def account_page(request: Request, account: CurrentUser) -> Response:
 
 @router.post("/account/password", name="account_password")
 async def account_password(request: Request, account: CurrentUser) -> Response:
-    """Change one's own password (the current one is asked for)."""
+    """Change one's own password (the current one is asked for, rate limited as logins are: a stolen
+    session must not become a way to guess the password). All other sessions and the API tokens end.
+    """
     form = await read_form(request)
     store = store_of(request)
     current = str(form.get("current") or "")
     new, again = str(form.get("password") or ""), str(form.get("password2") or "")
+    limiter, address = request.app.state.limiter, client_address(request)
+    if wait := limiter.blocked(address, account.name):
+        return _account_page(request, account, status_code=429, error=wait_message(wait, "当前密码验证"))
     if await run_in_threadpool(users_mod.authenticate, store, account.name, current) is None:
+        limiter.failed(address, account.name)
         return _account_page(request, account, status_code=400, error="当前密码不正确。")
+    limiter.succeeded(address, account.name)
     if new != again:
         return _account_page(request, account, status_code=400, error="两次输入的新密码不一致。")
     try:
         updated = await run_in_threadpool(users_mod.set_password, store, account.id, new)
     except StoreError as e:
         return _account_page(request, account, status_code=400, error=str(e))
-    sign_in(request, updated)
-    flash(request, "密码已修改。")
+    await run_in_threadpool(sign_in, request, updated)  # a new session: the old one was revoked with the others
+    flash(request, "密码已修改；其他设备上的登录和您的 API 令牌均已失效。")
     return RedirectResponse("/account", status_code=303)
 
 
