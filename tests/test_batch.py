@@ -51,6 +51,29 @@ def test_bad_files_never_lose_the_good_ones(tmp_path):
     assert sorted(e.source_name.rsplit("/", 1)[-1] for e in store.import_errors()) == ["broken.pdf", "noise.docx", "zero.txt"]
     again = batch_import([folder], store, workers=2, chunk=5)
     assert (again.imported, again.skipped) == (0, 25)  # resumption skips everything stored (incl. the copy)
+    assert len(store.import_errors()) == 3  # a file failing again for the same reason is recorded once
+
+
+def test_a_report_the_database_refuses_fails_alone(tmp_path, monkeypatch):
+    """One report whose write fails (a value or name beyond a column on PostgreSQL) is that file's error;
+    every other report of its chunk is stored, and a re-run records the failure once."""
+    folder = corpus(tmp_path)
+    store = Store(str(tmp_path / "a.db"))
+    write_rows = Store._write_rows
+
+    def refuse_one(conn, written):
+        if any(p.source_name == "r003.txt" for _, p in written):
+            raise OverflowError("numeric field overflow\nSQL: INSERT …")
+        return write_rows(conn, written)
+
+    monkeypatch.setattr(Store, "_write_rows", staticmethod(refuse_one))
+    for _ in range(2):
+        stats = batch_import([folder], store, workers=2, chunk=5)
+    assert store.count_reports() == 23
+    errors = {e.source_name.rsplit("/", 1)[-1]: e.reason for e in store.import_errors()}
+    assert errors["r003.txt"] == "写入数据库失败：numeric field overflow"
+    assert len(errors) == len(store.import_errors()) == 4
+    assert stats.failed == 4
 
 
 def test_interrupted_run_resumes_to_the_same_database(tmp_path):

@@ -15,6 +15,8 @@ from .app import Outcome as _IngestOutcome
 from .app import Source, ingest
 from .app import recheck as _recheck
 from .app.analyse import Outcome, analyse
+from .app.executor import Budget
+from .app.ingest import DEFAULT_BUDGET
 from .check import CheckResult, CheckSettings
 from .check import check as _check
 from .model import Report
@@ -75,14 +77,16 @@ def run(
 ImportOutcome = _IngestOutcome
 
 
-def import_paths(paths: Sequence[str | Path], store: Store, region: str | None = None) -> Iterator[ImportOutcome]:
+def import_paths(paths: Sequence[str | Path], store: Store, region: str | None = None,
+                 budget: Budget | None = DEFAULT_BUDGET) -> Iterator[ImportOutcome]:
     """Parse, check and store every report under the paths; one transaction per file.
 
     The same content imported again is the same report (nothing written); a bad file or one that is
     not an annual report is recorded with its reason and the rest go on. Each report is checked
     against the same unit's previous year, and a stored following year against it (cross-year rules).
+    Each file is read in a worker process held to ``budget`` (time and memory; None: in this process).
     """
-    return ingest(paths, store, region=region)
+    return ingest(paths, store, region=region, budget=budget)
 
 
 def import_bytes(data: bytes, source: str, store: Store, region: str | None = None,

@@ -18,10 +18,11 @@ from rich.table import Table as RichTable
 from . import api
 from . import render as render_mod
 from .app.analyse import analyse
-from .app.executor import default_workers
+from .app.executor import Budget, default_workers
 from .check import RULES, CheckResult, unknown_selectors
 from .model import CELL, CELL_IDS, CellState, Finding, Outcome, Report, Severity
 from .model.ids import CELLS, TABLE_CELLS, Table, cell_label
+from .model.limits import LIMITS, MB
 
 # Exit statuses (named once, used everywhere).
 EXIT_OK = 0  # no error-severity findings
@@ -245,13 +246,26 @@ def _open_store(db: str | None):
         raise typer.Exit(EXIT_INPUT) from None
 
 
+TimeoutOpt = Annotated[float, typer.Option("--timeout", min=1, help="每个文件的处理时间上限（秒），超时即终止并记为失败。")]
+MemoryOpt = Annotated[int, typer.Option("--memory", min=64, help="每个工作进程的内存上限（MB），超出即终止并记为失败。")]
+
+
+def _budget(timeout: float, memory: int) -> Budget:
+    return Budget(seconds=timeout, memory=memory * MB)
+
+
 @app.command(name="import")
 def import_(
     paths: PathsArg,
     db: DbOpt = None,
     region: Annotated[str | None, typer.Option("--region", help="所属地区，如“山东省/潍坊市/昌乐县”（默认从单位名称推断）。")] = None,
+    timeout: TimeoutOpt = LIMITS.file_seconds,
+    memory: MemoryOpt = LIMITS.worker_memory // MB,
 ) -> None:
-    """把报告导入数据库：同一文件重复导入只算一份；每个文件一个事务，坏文件记录原因后继续。"""
+    """把报告导入数据库：同一文件重复导入只算一份；每个文件一个事务，坏文件记录原因后继续。
+
+    每个文件在独立的工作进程中解析，超过时间或内存上限即终止并记为失败，其余文件照常导入。
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .parse import iter_report_files
@@ -263,7 +277,7 @@ def import_(
     with Progress(TextColumn("导入"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err,
                   transient=True) as progress:
         task = progress.add_task("import", total=len(files))
-        for o in api.import_paths(files, store, region):
+        for o in api.import_paths(files, store, region, _budget(timeout, memory)):
             progress.advance(task)
             if o.error is not None:
                 counts["failed"] += 1
@@ -286,7 +300,9 @@ def batch(
     workers: Annotated[int | None, typer.Option("--workers", help="并行进程数（默认为 CPU 核数）。")] = None,
     engine: Annotated[str, typer.Option("--engine", help="local（本机多进程）或 dask（Dask 分布式集群）。")] = "local",
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask 调度器地址，如 tcp://主机:8786（不填则在本机启动）。")] = None,
-    chunk: Annotated[int, typer.Option("--chunk", help="每个任务处理的文件数。")] = 64,
+    chunk: Annotated[int, typer.Option("--chunk", help="每批写入数据库的文件数。")] = 64,
+    timeout: TimeoutOpt = LIMITS.file_seconds,
+    memory: MemoryOpt = LIMITS.worker_memory // MB,
 ) -> None:
     """大批量导入：多核（或 Dask 集群）并行解析、校验，分批写入数据库；重新运行会跳过已导入的文件。"""
     from rich.progress import (
@@ -316,7 +332,8 @@ def batch(
             progress.update(task, completed=stats.total, rate=f"{stats.total / elapsed:,.0f} 份/秒")
 
         try:
-            stats = batch_import(paths, store, workers, chunk, engine, scheduler, on_progress=show)
+            stats = batch_import(paths, store, workers, chunk, engine, scheduler, on_progress=show,
+                                 budget=_budget(timeout, memory))
         except KeyboardInterrupt:
             err.print("[yellow]已中断[/]：已写入的批次保留在数据库中；重新运行同一命令会从中断处继续。")
             raise typer.Exit(130) from None

@@ -426,3 +426,46 @@ def test_same_dashboard_on_every_backend(fresh, tmp_path):
     assert dash.year_series(fresh.store, region="甲省").to_dict() == \
         dash.year_series(reference.store, region="甲省").to_dict()
     reference.store.close()
+
+
+def test_fifty_concurrent_dashboards_are_built_once_and_all_answered(fresh, monkeypatch):
+    """Fifty reviewers opening the page at once: every request answered, the dashboard computed once;
+    a write (a review decision, a new report) makes the next request compute it again."""
+    import threading
+
+    built_count = []
+    real = dash._dashboard
+
+    def counting(*args, **kwargs):
+        built_count.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dash, "_dashboard", counting)
+    store = fresh.store
+    results, errors = [], []
+    start = threading.Barrier(50)
+
+    def ask():
+        try:
+            start.wait()
+            results.append(dash.dashboard(store, YEAR).to_dict())
+        except Exception as e:  # noqa: BLE001 - collected and asserted below
+            errors.append(e)
+
+    threads = [threading.Thread(target=ask) for _ in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(results) == 50
+    assert all(r == results[0] for r in results)
+    assert len(built_count) == 1
+    rid = fresh.newer
+    fp = store.findings(rid)[0][0].fingerprint if store.findings(rid) else None
+    if fp is not None:
+        store.review(rid, fp, "confirmed", "审核员")
+    else:
+        fresh.add("101.json", make_report(101, "东县甲镇人民政府", YEAR - 1), "甲省/一市/东县")
+    again = dash.dashboard(store, YEAR).to_dict()
+    assert len(built_count) == 2
+    assert again["scope"] == results[0]["scope"]

@@ -25,16 +25,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from ..check import CheckResult, check
 from ..model import Finding, NoteKind, Report, Severity
 from ..model.units import normalise_unit
 from ..model.versions import current_rank
 from ..parse import ParseError, iter_report_files, parse_bytes
-from ..store import Prepared, Store, content_hash, prepare
-from .executor import default_workers, ordered_map
+from ..store import Imported, Prepared, Store, StoreError, content_hash, prepare
+from .executor import Budget, bounded_map, default_workers, ordered_map
 
 EXECUTORS = ("inline", "process", "dask")
+DEFAULT_BUDGET = Budget()
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -152,6 +155,20 @@ def rare_collections() -> Iterator[None]:
         gc.set_threshold(*old)
 
 
+def work_alone(source: Source) -> Parsed:
+    """:func:`work` in a bounded worker (one file per task: a file that overruns fails alone)."""
+    threshold = gc.get_threshold()
+    if threshold[0] < GC_THRESHOLD:
+        gc.set_threshold(GC_THRESHOLD, *threshold[1:])
+    return work(source)
+
+
+def overran(source: Source, reason: str) -> Parsed:
+    """The outcome of a file whose worker was stopped (too slow, too big, or crashed)."""
+    data = source.data or b""
+    return Parsed(source.name, content_hash(data) if data else "", data, error=reason)
+
+
 def work_chunk(sources: Sequence[Source]) -> list[Parsed]:
     """A chunk of inputs for one task (amortises per-task overhead on a cluster)."""
     with rare_collections():
@@ -168,8 +185,8 @@ def iter_sources(inputs: Iterable[str | Path | Source]) -> Iterator[Source]:
                 yield Source(str(f))
 
 
-def _chunks(items: Iterable[Source], size: int) -> Iterator[list[Source]]:
-    chunk: list[Source] = []
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
     for item in items:
         chunk.append(item)
         if len(chunk) == size:
@@ -187,6 +204,13 @@ def run_inline(chunks: Iterable[list[Source]]) -> Iterator[list[Parsed]]:
 def run_local(chunks: Iterable[list[Source]], workers: int) -> Iterator[list[Parsed]]:
     """Parse and check on a local process pool; results chunk by chunk in input order, bounded in flight."""
     return ordered_map(work_chunk, chunks, workers)
+
+
+def run_bounded(sources: Iterable[Source], workers: int, budget: Budget, size: int) -> Iterator[list[Parsed]]:
+    """Parse and check each file in a bounded worker (its own time and memory budget); results in input
+    order, in chunks of ``size`` for writing.
+    """
+    return _chunks(bounded_map(work_alone, sources, workers, budget, overran), size)
 
 
 def run_dask(chunks: Iterator[list[Source]], scheduler: str | None) -> Iterator[list[Parsed]]:
@@ -265,6 +289,7 @@ def ingest(
     scheduler: str | None = None,
     on_chunk: Callable[[], None] | None = None,
     admit: Callable[[str | None], str | None] | None = None,
+    budget: Budget | None = DEFAULT_BUDGET,
 ) -> Iterator[Outcome]:
     """Store every report among the inputs (paths, folders or :class:`Source`); one outcome per input.
 
@@ -273,18 +298,26 @@ def ingest(
     ``on_chunk`` is called after each chunk is written (progress; an exception there stops the run,
     leaving every written chunk complete). ``admit(unit name)`` returns why a parsed report may not be
     stored by this user (``store.scope``), or None.
+
+    ``budget``: each file is parsed and checked in a worker process that is stopped when it runs longer
+    or grows larger than the budget (the file is recorded as failed, the run goes on); None parses in
+    this process (``inline``) or on a plain process pool (``process``). Dask workers have the cluster's
+    own memory limits.
     """
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor {executor!r}")
     size = chunk or (1 if executor == "inline" else 64)
     unseen = _Unseen(store, per_file=executor == "inline")
-    chunks = _chunks(unseen.filter(iter_sources(inputs)), size)
-    if executor == "inline":
-        results = run_inline(chunks)
-    elif executor == "process":
-        results = run_local(chunks, workers or default_workers())
+    sources = unseen.filter(iter_sources(inputs))
+    results: Iterator[list[Parsed]]
+    if executor == "dask":
+        results = run_dask(_chunks(sources, size), scheduler)
+    elif budget is not None:
+        results = run_bounded(sources, 1 if executor == "inline" else workers or default_workers(), budget, size)
+    elif executor == "inline":
+        results = run_inline(_chunks(sources, size))
     else:
-        results = run_dask(chunks, scheduler)
+        results = run_local(_chunks(sources, size), workers or default_workers())
     for parsed in results:
         yield from _drain(unseen)
         yield from _write(store, parsed, region, admit)
@@ -313,8 +346,11 @@ def _write(store: Store, parsed: list[Parsed], region: str | None,
         if p.error is None:
             fresh.setdefault(p.digest, p)
     rechecked = _settle_years(store, list(fresh.values()))
-    done = store.import_prepared([p.rows for p in fresh.values() if p.rows is not None], region, rechecked)
-    written = dict(zip(fresh, done, strict=True))
+    written = _write_isolated(store, fresh, region, rechecked)
+    for o, p in zip(outcomes, parsed, strict=True):
+        if o.error is None and p.digest not in written:  # this report's write failed: the others are stored
+            p.error = o.error = fresh[p.digest].error
+            p.data = p.data or (p.rows.row["source_bytes"] if p.rows is not None else b"")
     store.record_errors([(p.source, p.data, p.error) for p in parsed if p.error is not None])
     for o, p in zip(outcomes, parsed, strict=True):
         if p.error is None:
@@ -322,6 +358,44 @@ def _write(store: Store, parsed: list[Parsed], region: str | None,
             o.report_id, o.errors = imported.report_id, p.errors
             o.created = imported.created and fresh[p.digest] is p
     return outcomes
+
+
+def _write_isolated(store: Store, fresh: dict[str, Parsed], region: str | None,
+                    rechecked: list[tuple[int, list[Finding]]]) -> dict[str, Imported]:
+    """Write the chunk in one transaction; when that fails, each report in its own, so one report the
+    database refuses (a value or name beyond a column) is recorded as that file's error and the rest
+    are stored. A refused region (the user's ``--region``) fails every report alike: it is raised.
+    """
+    items = [p for p in fresh.values() if p.rows is not None]
+    try:
+        return dict(zip(fresh, store.import_prepared([p.rows for p in items if p.rows is not None], region, rechecked), strict=True))
+    except StoreError:
+        raise
+    except Exception:  # noqa: BLE001 - any database refusal: find the report that causes it
+        if len(items) == 1 and not rechecked:
+            items[0].error = _write_error(sys.exc_info()[1])
+            return {}
+    written: dict[str, Imported] = {}
+    for p in items:
+        try:
+            written[p.digest] = store.import_prepared([p.rows], region)[0]  # type: ignore[list-item]
+        except StoreError:
+            raise
+        except Exception as e:  # noqa: BLE001
+            p.error = _write_error(e)
+    if rechecked:
+        try:
+            store.import_prepared([], region, rechecked)
+        except Exception:  # noqa: BLE001 - the neighbours keep their findings; `zfxxgk recheck` settles them
+            pass
+    return written
+
+
+def _write_error(e: BaseException | None) -> str:
+    """A database refusal in words (the driver's first line, without the SQL statement)."""
+    orig = getattr(e, "orig", None) or e
+    first = str(orig).strip().splitlines()[0][:200] if str(orig).strip() else type(orig).__name__
+    return f"写入数据库失败：{first}"
 
 
 def _settle_years(store: Store, fresh: list[Parsed]) -> list[tuple[int, list[Finding]]]:
@@ -398,11 +472,13 @@ def batch_import(
     engine: str = "local",
     scheduler: str | None = None,
     on_progress: Callable[[Stats], None] | None = None,
+    budget: Budget | None = DEFAULT_BUDGET,
 ) -> Stats:
     """:func:`ingest` on all cores (``engine="local"``) or a Dask cluster, counted; ``on_progress`` after each chunk."""
     stats = Stats()
     executor = "dask" if engine == "dask" else "process"
     progress = (lambda: on_progress(stats)) if on_progress is not None else None
-    for o in ingest(paths, store, executor=executor, workers=workers, chunk=chunk, scheduler=scheduler, on_chunk=progress):
+    for o in ingest(paths, store, executor=executor, workers=workers, chunk=chunk, scheduler=scheduler, on_chunk=progress,
+                    budget=budget):
         stats.add(o)
     return stats

@@ -18,12 +18,13 @@ units without a region.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from ..model import CELL_IDS
 from ..model.ids import OUTCOME_ROWS, T3_COLUMNS, T3_GROUP_LABELS, T3_ROW_GROUP, T3_ROWS, t3
@@ -50,7 +51,7 @@ from .queries import (
     unit_reports,
 )
 from .regions import region_paths, region_subtree, resolve_region
-from .schema import Region, ReportRow, Unit
+from .schema import AuditEvent, FindingRow, Region, ReportRow, ReviewDecision, Unit
 
 ALL_REGIONS = "全部地区"
 NEW_RECEIVED = t3("new_received", "total")
@@ -710,7 +711,52 @@ class Dashboard:
 
 def dashboard(store: Store, year: int, region: int | str | None = None, limit: int | None = 20,
               min_denominator: int | None = None) -> Dashboard:
-    """Outcome counts, key metrics, rankings (top ``limit``), sub-region roll-up and status of one scope."""
+    """Outcome counts, key metrics, rankings (top ``limit``), sub-region roll-up and status of one scope.
+
+    Computed once per state of the database: the same scope asked again (fifty reviewers opening the
+    page at once) is answered from memory until a write changes the data; at most
+    :data:`CONCURRENT_BUILDS` dashboards are computed at a time, so memory stays bounded under load.
+    """
+    key = (id(store), store.url, year, region, limit, min_denominator)
+    with _CACHE_LOCK:
+        lock = _KEY_LOCKS.setdefault(key, threading.Lock())
+    with lock:  # one computation per scope at a time: the others wait for its result
+        generation = data_generation(store)
+        cached = _CACHE.get(key)
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        with _BUILDS:
+            built = _dashboard(store, year, region, limit, min_denominator)
+        with _CACHE_LOCK:
+            _CACHE[key] = (generation, built)
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.pop(next(iter(_CACHE)))
+        return built
+
+
+CONCURRENT_BUILDS = 2
+_BUILDS = threading.BoundedSemaphore(CONCURRENT_BUILDS)
+_CACHE_SIZE = 64
+_CACHE: dict[tuple, tuple[tuple, Dashboard]] = {}
+_CACHE_LOCK = threading.Lock()
+_KEY_LOCKS: dict[tuple, threading.Lock] = {}
+
+
+def data_generation(store: Store) -> tuple:
+    """A fingerprint of everything a dashboard reads: it changes with every import, correction, version
+    change, review decision, re-check and region assignment (cheap: a few aggregates over keys).
+    """
+    with store.session() as s:
+        reports = s.execute(select(func.count(ReportRow.id), func.max(ReportRow.id), func.sum(ReportRow.current_version),
+                                   func.sum(case((ReportRow.is_current, ReportRow.id), else_=0)))).one()
+        others = tuple(s.scalar(select(func.max(col))) for col in (FindingRow.id, ReviewDecision.id, AuditEvent.id,
+                                                                   Region.id))
+        units = s.execute(select(func.count(Unit.id), func.sum(Unit.region_id))).one()
+    return (*reports, *others, *units)
+
+
+def _dashboard(store: Store, year: int, region: int | str | None, limit: int | None,
+               min_denominator: int | None) -> Dashboard:
     loaded = _load(store, year, region)
     regions = _rollup(store, loaded, min_denominator)
     return Dashboard(loaded.scope, _outcomes(loaded), _key_metrics(loaded, regions.rows, None, min_denominator),

@@ -105,7 +105,9 @@ class Store:
 
     def __init__(self, url: str | None = None, upgrade: bool = True) -> None:
         self.url = resolve_url(url)
-        self.engine = create_engine(self.url)
+        # the web server runs up to 40 requests in threads: enough connections that none waits for one
+        pool = {} if ":memory:" in self.url else {"pool_size": 10, "max_overflow": 30, "pool_timeout": 120}
+        self.engine = create_engine(self.url, **pool)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         if upgrade:
@@ -224,9 +226,19 @@ class Store:
         """Remember several files that could not be imported, in one transaction."""
         if not items:
             return
+        rows = {(fit_name(name), content_hash(data) if data else None, reason): None for name, data, reason in items}
         with self.session() as s:
-            s.add_all(ImportError_(source_name=name, source_hash=content_hash(data) if data else None, reason=reason)
-                      for name, data, reason in items)
+            # a file that failed before for the same reason is not recorded again (a resumed batch)
+            hashes = {h for _, h, _ in rows if h is not None}
+            known = set(s.execute(select(ImportError_.source_name, ImportError_.source_hash, ImportError_.reason)
+                                  .where(ImportError_.source_hash.in_(hashes))).all()) if hashes else set()
+            names = {n for n, h, _ in rows if h is None}
+            if names:
+                known |= set(s.execute(select(ImportError_.source_name, ImportError_.source_hash, ImportError_.reason)
+                                       .where(ImportError_.source_hash.is_(None), ImportError_.source_name.in_(names)))
+                             .all())
+            s.add_all(ImportError_(source_name=name, source_hash=digest, reason=reason)
+                      for name, digest, reason in rows if (name, digest, reason) not in known)
 
     def record_error(self, source_name: str, data: bytes | None, reason: str) -> None:
         """Remember a file that could not be imported (its own transaction)."""
@@ -698,8 +710,22 @@ class Prepared:
         self.findings = _finding_tuples(0, findings)
 
 
+MAX_NAME = 500  # characters of a stored file name (the columns' length on PostgreSQL)
+
+
+def fit_name(name: str) -> str:
+    """A file name short enough to store: cut in the middle, keeping the extension (the bytes keep all)."""
+    if len(name) <= MAX_NAME:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(ext) > 16:
+        return name[: MAX_NAME - 1] + "…"
+    return stem[: MAX_NAME - len(ext) - 2] + "…." + ext
+
+
 def prepare(source_name: str, data: bytes, report: Report, findings: Sequence[Finding], digest: str | None = None) -> Prepared:
     """The rows of one report version 0 (pure: no database)."""
+    source_name = fit_name(source_name)
     source_hash = digest or content_hash(data)
     row = dict(
         year=report.year, source_name=source_name, source_hash=source_hash,
@@ -711,7 +737,7 @@ def prepare(source_name: str, data: bytes, report: Report, findings: Sequence[Fi
         parser_version=PARSER_VERSION, notes=_notes_json(report), tables=_tables_json(report),
         signed_unit=report.signed_unit, document=pack(report),
     )
-    sections = [(n, sec.heading, sec.text, sec.span.line) for n, sec in report.sections.items()]
+    sections = [(n, sec.heading[:200], sec.text, sec.span.line) for n, sec in report.sections.items()]  # column width
     sections.append((0, "", report.intro, report.intro_line))
     return Prepared(source_name, source_hash, report.unit, row, sections,
                     _cell_tuples(0, report), _finding_tuples(0, findings))

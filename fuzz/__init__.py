@@ -1,0 +1,1 @@
+"""Fuzzing harness of zfxxgk's readers (see docs/fuzzing.md)."""
