@@ -89,3 +89,33 @@ def test_a_typo_in_select_is_refused_with_a_suggestion():
     assert ok.exit_code in (0, 1) and lines(ok)
     res = runner.invoke(app, ["check", str(api.samples()[0]), "--ignore", "NOPE"])
     assert res.exit_code == 2 and "没有这样的规则：NOPE" in res.stderr
+
+
+def test_a_pipe_among_the_files_is_refused_in_its_place_not_waited_for(tmp_path):
+    """A named pipe (a stuck network share looks the same) is refused with the reason, in its place, by
+    ``check DIR``, ``import`` and ``batch``; every other file is checked or stored."""
+    import os
+
+    from zfxxgk.app import batch_import
+    from zfxxgk.store import Store
+
+    folder = corpus(tmp_path / "in")
+    os.mkfifo(folder / "stuck.txt")
+    files = [str(p) for p in sorted(folder.rglob("*.txt"))]
+    outcomes = list(analyse(files, workers=2))
+    refused = [o for o in outcomes if o.error]
+    assert [o.source for o in outcomes] == files
+    assert [o.source for o in refused] == [str(folder / "stuck.txt")] and "不是普通文件" in refused[0].error
+    store = Store(str(tmp_path / "a.db"))
+    imported = list(api.import_paths([folder], store))
+    failed = [(o.source, o.error) for o in imported if o.error]
+    assert (str(folder / "stuck.txt"), refused[0].error) in failed
+    stats = batch_import([folder], Store(str(tmp_path / "b.db")), workers=2)
+    assert sorted(stats.errors) == sorted(failed) and stats.imported == store.count_reports()
+
+
+def test_a_task_that_overruns_gives_its_outcome_with_the_reason():
+    from zfxxgk.app.analyse import Job, _overran
+
+    key, o = _overran((Job(), "x.txt", None), "处理超时（超过 1 秒），已终止并跳过该文件")
+    assert key is None and o.source == "x.txt" and "超时" in o.error and o.report is None

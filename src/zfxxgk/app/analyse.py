@@ -23,7 +23,7 @@ from ..check import CheckResult, CheckSettings, check
 from ..model import Report
 from ..model.units import normalise_unit
 from ..parse import ParseError, iter_report_files, parse_file
-from .executor import ordered_map
+from .executor import Budget, bounded_map
 
 EMPTY_DIR = "目录中没有可识别的报告文件"
 
@@ -77,14 +77,19 @@ def _one(path: str, job: Job, previous: str | None = None) -> tuple[Key | None, 
     return key_of(o.report), (job.digest(o) if job.digest is not None else o)
 
 
-def _task(task: tuple[Job, list[tuple[str, str | None]]]) -> list[tuple[Key | None, Any]]:
-    job, files = task
-    return [_one(path, job, previous) for path, previous in files]
+Task = tuple[Job, str, str | None]  # what to do, the file, its previous year's file
 
 
-def _tasks(job: Job, files: list[tuple[str, str | None]], size: int) -> Iterator[tuple[Job, list[tuple[str, str | None]]]]:
-    for i in range(0, len(files), size):
-        yield job, files[i:i + size]
+def _task(task: Task) -> tuple[Key | None, Any]:
+    job, path, previous = task
+    return _one(path, job, previous)
+
+
+def _overran(task: Task, reason: str) -> tuple[Key | None, Any]:
+    """A file whose worker was stopped (too slow, too big, crashed): its outcome says why."""
+    job, path, _ = task
+    o = Outcome(path, error=reason)
+    return None, (job.digest(o) if job.digest is not None else o)
 
 
 def _inline(entries: list[str | Outcome], job: Job) -> Iterator[Any]:
@@ -114,12 +119,14 @@ def analyse(
     settings: CheckSettings | None = None,
     workers: int = 1,
     digest: Digest | None = None,
+    budget: Budget | None = None,
 ) -> Iterator[Any]:
     """One result per input file (or per folder without report files), in input order.
 
     A result is the :class:`Outcome`, or ``digest(outcome)`` when a digest is given (it must be a
     picklable, module-level function when ``workers`` > 1). A bad file gives an outcome with its
-    error; the run goes on.
+    error; the run goes on. With several workers each file is held to ``budget`` (time and memory,
+    default :class:`Budget`): a file that overruns gives an outcome with the reason.
     """
     job = Job(do_check, tuple(select) if select else None, tuple(ignore) if ignore else None, settings, digest)
     entries: list[str | Outcome] = []  # files, and the errors of folders without any
@@ -132,9 +139,9 @@ def analyse(
     if workers <= 1 or len(files) <= 1:
         yield from _inline(entries, job)
         return
-    size = max(1, min(16, len(files) // (max(workers, 1) * 4)))
-    workers = min(workers, -(-len(files) // size))
-    first = (r for chunk in ordered_map(_task, _tasks(job, [(f, None) for f in files], size), workers) for r in chunk)
+    budget = budget or Budget()
+    workers = min(workers, len(files))
+    first = bounded_map(_task, ((job, f, None) for f in files), workers, budget, _overran)
 
     def fixed(o: Outcome) -> Any:
         return digest(o) if digest is not None else o
@@ -147,8 +154,9 @@ def analyse(
     index = {k: i for i, (k, _) in enumerate(results) if k is not None}  # the last of a unit and year wins
     pairs = [(i, index[(k[0], k[1] - 1)]) for i, (k, _) in enumerate(results)
              if k is not None and (k[0], k[1] - 1) in index]
-    again = ordered_map(_task, _tasks(job, [(files[i], files[j]) for i, j in pairs], size), min(workers, len(pairs)))
-    for (i, _), (k, r) in zip(pairs, (r for chunk in again for r in chunk), strict=True):
+    again = bounded_map(_task, ((job, files[i], files[j]) for i, j in pairs), max(1, min(workers, len(pairs))),
+                        budget, _overran)
+    for (i, _), (k, r) in zip(pairs, again, strict=True):
         results[i] = (k, r)
     done = iter(results)
     for e in entries:

@@ -31,7 +31,7 @@ from ..check import CheckResult, check
 from ..model import Finding, NoteKind, Report, Severity
 from ..model.units import normalise_unit
 from ..model.versions import current_rank
-from ..parse import ParseError, iter_report_files, parse_bytes
+from ..parse import ParseError, iter_report_files, parse_bytes, read_file
 from ..store import Imported, Prepared, Store, StoreError, content_hash, prepare
 from .executor import Budget, bounded_map, default_workers, ordered_map
 
@@ -119,9 +119,9 @@ def work(source: Source) -> Parsed:
     data = source.data
     if data is None:
         try:
-            data = Path(source.name).read_bytes()
-        except OSError as e:
-            return Parsed(source.name, "", error=f"无法读取文件：{e.strerror or e}")
+            data = read_file(source.name)
+        except ParseError as e:
+            return Parsed(source.name, "", error=e.reason)
     digest = content_hash(data)
     name = Path(source.name).name
     try:
@@ -261,8 +261,8 @@ class _Unseen:
             data = s.data
             if data is None:
                 try:
-                    data = Path(s.name).read_bytes()
-                except OSError:
+                    data = read_file(s.name)
+                except ParseError:
                     yield s  # the worker reports the error
                     continue
             digest = content_hash(data)

@@ -148,18 +148,32 @@ def parse_bytes(data: bytes, source: str = "<bytes>") -> Report:
     return enforce(_parser(fmt)(text, source))
 
 
-def parse_file(path: str | Path) -> Report:
-    """Parse one report file."""
+def read_file(path: str | Path) -> bytes:
+    """A report file's bytes; a ParseError with the reason for a folder, a missing file, a pipe or device
+    (reading one could wait forever) or a file beyond the size limit (refused before it is read).
+    """
+    import os
+    import stat
+
     p = Path(path)
     try:
-        data = p.read_bytes()
-    except IsADirectoryError:
-        raise ParseError(str(path), "这是一个目录，不是文件") from None
+        st = os.stat(p)
+        if stat.S_ISDIR(st.st_mode):
+            raise ParseError(str(path), "这是一个目录，不是文件")
+        if not stat.S_ISREG(st.st_mode):
+            raise ParseError(str(path), "不是普通文件（管道、设备等），未读取")
+        if st.st_size > MAX_BYTES:
+            raise ParseError(str(path), f"文件过大（{st.st_size // 1024 // 1024} MB，上限 {MAX_BYTES // 1024 // 1024} MB）")
+        return p.read_bytes()
     except FileNotFoundError:
         raise ParseError(str(path), "文件不存在") from None
     except OSError as e:
         raise ParseError(str(path), f"无法读取文件：{e.strerror or e}") from None
-    return parse_bytes(data, str(path))
+
+
+def parse_file(path: str | Path) -> Report:
+    """Parse one report file."""
+    return parse_bytes(read_file(path), str(path))
 
 
 def parse_text(text: str, source: str = "<text>") -> Report:
@@ -190,4 +204,5 @@ def iter_report_files(path: str | Path) -> list[Path]:
     return sorted(found)
 
 
-__all__ = ["IGNORE_MARKER", "ParseError", "detect_format", "iter_report_files", "parse_bytes", "parse_file", "parse_text"]
+__all__ = ["IGNORE_MARKER", "ParseError", "detect_format", "iter_report_files", "parse_bytes", "parse_file", "parse_text",
+           "read_file"]
