@@ -143,16 +143,25 @@ _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 class _Worker:
+    """A worker process and the tasks sent to it, in order; the first is the one it is running."""
+
     def __init__(self, ctx: BaseContext, fn: Callable[[Any], Any]) -> None:
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_serve, args=(fn, child), daemon=True)  # type: ignore[attr-defined]
         self.proc.start()
         child.close()
-        self.task: tuple[int, Any] | None = None
-        self.started = 0.0
+        self.tasks: deque[tuple[int, Any]] = deque()
+        self.started = 0.0  # when the first task began (its budget runs from there)
+        self.measured = 0.0  # when its memory was last read
+
+    def rss(self, now: float) -> int:
+        self.measured = now
+        return _rss(self.proc.pid)
 
     def give(self, index: int, task: Any) -> None:
-        self.task, self.started = (index, task), time.monotonic()
+        if not self.tasks:
+            self.started = time.monotonic()
+        self.tasks.append((index, task))
         self.conn.send((index, task))
 
     def stop(self, kill: bool = False) -> None:
@@ -170,17 +179,22 @@ class _Worker:
             self.proc.join()
 
 
+MEASURE_EVERY = 0.25  # seconds between two readings of a worker's memory (each costs a /proc read)
+QUEUED = 2  # tasks sent to a worker ahead: it starts the next one without waiting for this process
+
+
 def bounded_map(fn: Callable[[T], R], tasks: Iterable[T], workers: int, budget: Budget,
                 failed: Callable[[T, str], R], window: int | None = None) -> Iterator[R]:
     """``fn`` over ``tasks`` in worker processes, yielded in task order; a task that runs longer than
     ``budget.seconds``, grows beyond ``budget.memory`` or kills its worker gives ``failed(task, reason)``
-    (reason in Chinese), its worker is replaced and the run goes on. Workers die with this process.
+    (reason in Chinese), its worker is replaced (the tasks queued behind it go to the new one) and the run
+    goes on. Workers die with this process.
 
-    ``fn`` must be importable by name (module level); at most ``window`` (default ``workers × 2``)
+    ``fn`` must be importable by name (module level); at most ``window`` (default ``workers × 4``)
     tasks are in flight or waiting to be yielded.
     """
     ctx = _context()
-    limit = window or workers * 2
+    limit = window or workers * 2 * QUEUED
     pool = [_Worker(ctx, fn) for _ in range(max(1, workers))]
     source = iter(tasks)
     done: dict[int, R] = {}
@@ -188,18 +202,20 @@ def bounded_map(fn: Callable[[T], R], tasks: Iterable[T], workers: int, budget: 
     exhausted = False
     try:
         while True:
-            for w in pool:  # hand out work
-                if w.task is None and not exhausted and issued - yielded < limit:
-                    task = next(source, _END)
-                    if task is _END:
-                        exhausted = True
-                    else:
-                        w.give(issued, task)
-                        issued += 1
+            while not exhausted and issued - yielded < limit:  # hand out work, one task to the idlest
+                w = min(pool, key=lambda w: len(w.tasks))
+                if len(w.tasks) >= QUEUED:
+                    break
+                task = next(source, _END)
+                if task is _END:
+                    exhausted = True
+                else:
+                    w.give(issued, task)
+                    issued += 1
             while yielded in done:
                 yield done.pop(yielded)
                 yielded += 1
-            busy = [w for w in pool if w.task is not None]
+            busy = [w for w in pool if w.tasks]
             if not busy:
                 if exhausted:
                     return
@@ -207,34 +223,38 @@ def bounded_map(fn: Callable[[T], R], tasks: Iterable[T], workers: int, budget: 
             ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=0.2)
             now = time.monotonic()
             for i, w in enumerate(pool):
-                if w.task is None:
+                if not w.tasks:
                     continue
-                index, task = w.task
                 reason = None
                 if w.conn in ready:
                     try:
-                        got_index, result = w.conn.recv()
+                        while w.tasks and w.conn.poll():
+                            got_index, result = w.conn.recv()
+                            _, task = w.tasks.popleft()
+                            if isinstance(result, _Raised):
+                                result = failed(task, f"处理时发生内部错误：{result.message}")
+                            done[got_index] = result
+                            w.started = time.monotonic()  # the next queued task starts now
                     except (EOFError, OSError):
                         reason = "处理进程意外退出（可能是内存不足或解析库崩溃），已跳过该文件"
-                    else:
-                        if isinstance(result, _Raised):
-                            result = failed(task, f"处理时发生内部错误：{result.message}")
-                        done[got_index] = result
-                        w.task = None
+                    if reason is None:
                         continue
                 elif w.proc.sentinel in ready:
                     reason = "处理进程意外退出（可能是内存不足或解析库崩溃），已跳过该文件"
                 elif now - w.started > budget.seconds:
                     reason = f"处理超时（超过 {budget.seconds:g} 秒），已终止并跳过该文件"
-                elif (rss := _rss(w.proc.pid)) > budget.memory:
+                elif now - w.measured > MEASURE_EVERY and (rss := w.rss(now)) > budget.memory:
                     reason = f"处理时内存超限（{rss // 2**20} MB，上限 {budget.memory // 2**20} MB），已终止并跳过该文件"
                 if reason is not None:
+                    index, task = w.tasks.popleft()
                     done[index] = failed(task, reason)
                     w.stop(kill=True)
                     pool[i] = _Worker(ctx, fn)
+                    for queued in w.tasks:  # not started: the new worker runs them
+                        pool[i].give(*queued)
     finally:
         for w in pool:
-            w.stop(kill=w.task is not None)
+            w.stop(kill=bool(w.tasks))
 
 
 _END: Any = object()
