@@ -496,3 +496,45 @@ def test_xlsx_huge_merged_range_is_refused_before_openpyxl_fills_it():
         b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>'))
     result = outcome(data, "merged.xlsx")
     assert isinstance(result, ParseError) and "合并单元格" in result.reason
+
+
+# --- found by the fuzzing harness (docs/fuzzing.md) ------------------------------------------------
+
+
+def test_pdf_whose_page_cannot_be_loaded_is_refused_with_the_page_number():
+    from zfxxgk.parse import ParseError, parse_bytes
+
+    data = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+            b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    with pytest.raises(ParseError, match="第 1 页无法读取"):
+        parse_bytes(data, "broken-page.pdf")
+
+
+def test_zip_of_an_unsupported_version_is_refused():
+    import io
+    import zipfile
+
+    from zfxxgk.parse import ParseError, parse_bytes
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+    data = bytearray(buf.getvalue())
+    central = data.rfind(b"PK\x01\x02")
+    data[central + 6] = 189  # "version needed to extract": 18.9, beyond what Python reads
+    with pytest.raises(ParseError, match="压缩格式不受支持"):
+        parse_bytes(bytes(data), "odd.xlsx")
+
+
+@pytest.mark.parametrize("size", [(1653, 6), (6, 1653), (4000, 100)])
+def test_a_sliver_of_an_image_is_not_sent_to_the_ocr_engine(monkeypatch, size):
+    """A page 2 points high rendered to 1,653 × 6 pixels made the detector allocate 3.3 GB (fuzzing)."""
+    from PIL import Image
+
+    from zfxxgk.parse import ocr
+
+    def engine():
+        raise AssertionError("the OCR engine was called")
+
+    monkeypatch.setattr(ocr, "_engine", engine)
+    assert ocr.ocr_lines(Image.new("RGB", size, "white")) == ([], [])

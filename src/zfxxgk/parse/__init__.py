@@ -34,6 +34,8 @@ def check_archive(data: bytes, source: str, what: str) -> None:
 
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except NotImplementedError as e:  # a zip feature Python cannot read (e.g. "zip file version 18.9")
+        raise ParseError(source, f"{what}的压缩格式不受支持：{e}") from None
     except (zipfile.BadZipFile, ValueError, OSError):
         return  # not a readable zip: the reader says so in its own words
     unpacked = sum(i.file_size for i in infos)

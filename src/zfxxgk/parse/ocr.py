@@ -47,11 +47,21 @@ def _engine():
     return RapidOCR()
 
 
+OCR_MIN_SIDE = 16  # pixels: less holds no line of text
+OCR_MAX_ASPECT = 25  # a page or picture of a report is never 25 times longer than wide
+
+
 def ocr_lines(image) -> tuple[list[tuple[str, list[Token]]], list[tuple[int, str, float]]]:
     """Lines of an image (RGB array or PIL image): text + tokens with x-centres; and low-confidence numbers."""
     import numpy as np
 
-    result, _ = _engine()(np.asarray(image), use_cls=False)
+    pixels = np.asarray(image)
+    rows_px, cols_px = pixels.shape[:2]
+    if min(rows_px, cols_px) < OCR_MIN_SIDE or max(rows_px, cols_px) > OCR_MAX_ASPECT * min(rows_px, cols_px):
+        # a sliver (a 2-point-high page, a 1-pixel line): the detector scales its short side up to its
+        # input size, and 1,653 × 6 pixels became a 200,000-pixel-wide tensor (3.3 GB). No text fits there.
+        return [], []
+    result, _ = _engine()(pixels, use_cls=False)
     boxes = []
     for box, text, score in result or []:
         xs = [p[0] for p in box]

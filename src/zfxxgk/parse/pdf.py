@@ -37,7 +37,10 @@ def pdf_pages(data: bytes, source: str) -> list[list[tuple[str, list[Token], lis
             raise ParseError(source, f"PDF 页数过多（{len(pdf)} 页，上限 {LIMITS.pdf_pages} 页）")
         pages = []
         for i in range(len(pdf)):
-            page = pdf[i]
+            try:
+                page = pdf[i]  # a damaged page tree fails here, not at opening
+            except pdfium.PdfiumError as e:
+                raise ParseError(source, f"PDF 第 {i + 1} 页无法读取：{e}") from None
             try:
                 textpage = page.get_textpage()
                 pages.append(_lines_with_positions(textpage))
