@@ -520,10 +520,11 @@ def _from_totals(t: RegionTotals) -> RegionRow:
 
 
 def _rollup(store: Store, loaded: _Loaded, min_denominator: int | None) -> RegionRollup:
-    totals = {t.region_id: t for t in rollup(store, loaded.scope.year, None, min_denominator,
-                                             known={v.id: v.cells for v in loaded.views})}
-    rows = [_from_totals(totals[c]) for c in loaded.children if c in totals]
     rid = loaded.scope.region_id
+    totals = {t.region_id: t for t in rollup(store, loaded.scope.year, None, min_denominator,
+                                             known={v.id: v.cells for v in loaded.views},
+                                             only=[*loaded.children, rid])}
+    rows = [_from_totals(totals[c]) for c in loaded.children if c in totals]
     if rid is None:
         if None in totals:
             rows.append(_from_totals(totals[None]))
