@@ -71,7 +71,8 @@ def create_app(
             once and kept in the database (restarts keep users signed in).
         https_only: send the session cookie only over HTTPS (set it behind an HTTPS proxy).
         limits: upload limits (defaults: 64 MB per file, 256 MB per request, zip-bomb limits).
-        login_attempts: failed logins allowed per user name within ``login_window`` seconds.
+        login_attempts: failed logins allowed per user name and client address within ``login_window``
+            seconds, before that pair waits (doubling with each further failure; an administrator can unlock).
         login_window: the rate-limiting window in seconds.
 
     """
