@@ -10,11 +10,12 @@ from .db import (
     StoreError,
     VersionInfo,
     content_hash,
+    fit_name,
     prepare,
     resolve_url,
 )
 
 __all__ = ["AUDIT_ACTIONS", "DECISIONS", "AuditEntry", "Imported", "Prepared", "Store", "StoreError", "VersionInfo",
-           "content_hash", "prepare", "resolve_url"]
+           "content_hash", "fit_name", "prepare", "resolve_url"]
 
 from . import users as _users  # noqa: E402,F401  (registers the web app's tables on the schema metadata)

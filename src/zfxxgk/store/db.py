@@ -713,14 +713,16 @@ class Prepared:
 MAX_NAME = 500  # characters of a stored file name (the columns' length on PostgreSQL)
 
 
-def fit_name(name: str) -> str:
-    """A file name short enough to store: cut in the middle, keeping the extension (the bytes keep all)."""
-    if len(name) <= MAX_NAME:
+def fit_name(name: str, limit: int = MAX_NAME) -> str:
+    """A file name cut to ``limit`` characters, keeping its extension (the file's type is read from it;
+    the stored bytes keep everything).
+    """
+    if len(name) <= limit:
         return name
     stem, dot, ext = name.rpartition(".")
-    if not dot or len(ext) > 16:
-        return name[: MAX_NAME - 1] + "…"
-    return stem[: MAX_NAME - len(ext) - 2] + "…." + ext
+    if not dot or not stem or len(ext) > 16:
+        return name[: limit - 1] + "…"
+    return stem[: limit - len(ext) - 2] + "…." + ext
 
 
 def prepare(source_name: str, data: bytes, report: Report, findings: Sequence[Finding], digest: str | None = None) -> Prepared:

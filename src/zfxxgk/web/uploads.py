@@ -24,6 +24,7 @@ from pathlib import PurePosixPath
 from .. import api
 from ..parse import MAX_BYTES, detect_format
 from ..store import Store
+from ..store import fit_name as store_fit_name
 from ..store.queries import report_views
 from ..store.scope import admission
 from ..store.users import Account, visible_report_ids
@@ -101,13 +102,10 @@ MAX_NAME = 200  # characters of one name part kept (the database column holds 50
 
 
 def fit_name(name: str, limit: int = MAX_NAME) -> str:
-    """A name cut to ``limit`` characters in the middle, keeping its extension (the file's type is read from it)."""
-    if len(name) <= limit:
-        return name
-    stem, dot, ext = name.rpartition(".")
-    if not dot or not stem or len(ext) > 16:
-        return name[: limit - 1] + "…"
-    return stem[: limit - len(ext) - 2] + "…." + ext
+    """A name part cut to ``limit`` characters keeping its extension (the store's rule, a shorter limit:
+    "archive/entry" must fit the stored name's width).
+    """
+    return store_fit_name(name, limit)
 
 
 def base_name(name: str) -> str:
