@@ -113,7 +113,7 @@ def build_charts(d: dash.Dashboard) -> dict[str, Markup]:
 @router.get("/stats", name="stats_page")
 async def stats_page(request: Request, account: ReviewerUser) -> Response:
     """The dashboard of one year and region subtree."""
-    sc = scope_of(request, account)
+    sc = await run_in_threadpool(scope_of, request, account)  # database queries: off the event loop
     if sc.year is None:
         return render(request, "stats.html", title="统计", sc=sc, d=None, charts={})
     d = await run_in_threadpool(dash.dashboard, store_of(request), sc.year, sc.region_id, 20)
@@ -217,7 +217,7 @@ async def stats_export(fmt: str, request: Request, account: ReviewerUser) -> Res
     """The shown statistics (same year and region) as Excel or CSV."""
     if fmt not in ("xlsx", "csv"):
         raise HTTPException(404, "不支持的导出格式。")
-    sc = scope_of(request, account)
+    sc = await run_in_threadpool(scope_of, request, account)  # database queries: off the event loop
     if sc.year is None:
         raise HTTPException(404, "库中还没有报告，无法导出统计。")
     d = await run_in_threadpool(dash.dashboard, store_of(request), sc.year, sc.region_id, None)
