@@ -86,3 +86,16 @@ def _alive(pid: int) -> bool:
             return f.read().split()[2] != "Z"
     except OSError:
         return False
+
+
+def die(x: int) -> int:
+    if x % 3 == 0:
+        os._exit(3)  # dies at once: the parent is still queueing work for it
+    return x
+
+
+def test_workers_that_die_at_once_lose_only_their_own_task():
+    for _ in range(5):
+        out = list(bounded_map(die, range(30), 2, Budget(seconds=30), failed))
+        assert [o for i, o in enumerate(out) if i % 3] == [i for i in range(30) if i % 3]
+        assert all("意外退出" in out[i] for i in range(0, 30, 3))

@@ -152,6 +152,7 @@ class _Worker:
         child.close()
         self.tasks: deque[tuple[int, Any]] = deque()
         self.started = 0.0  # when the first task began (its budget runs from there)
+        self.unsent: set[int] = set()  # tasks it died before receiving
         self.measured = 0.0  # when its memory was last read
 
     def rss(self, now: float) -> int:
@@ -162,7 +163,10 @@ class _Worker:
         if not self.tasks:
             self.started = time.monotonic()
         self.tasks.append((index, task))
-        self.conn.send((index, task))
+        try:
+            self.conn.send((index, task))
+        except OSError:  # the worker died meanwhile: the task goes to its replacement, never ran here
+            self.unsent.add(index)
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -246,8 +250,10 @@ def bounded_map(fn: Callable[[T], R], tasks: Iterable[T], workers: int, budget: 
                 elif now - w.measured > MEASURE_EVERY and (rss := w.rss(now)) > budget.memory:
                     reason = f"处理时内存超限（{rss // 2**20} MB，上限 {budget.memory // 2**20} MB），已终止并跳过该文件"
                 if reason is not None:
-                    index, task = w.tasks.popleft()
-                    done[index] = failed(task, reason)
+                    index, task = w.tasks[0]
+                    if index not in w.unsent:  # the task it was running: that one failed
+                        w.tasks.popleft()
+                        done[index] = failed(task, reason)
                     w.stop(kill=True)
                     pool[i] = _Worker(ctx, fn)
                     for queued in w.tasks:  # not started: the new worker runs them
