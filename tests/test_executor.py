@@ -99,3 +99,27 @@ def test_workers_that_die_at_once_lose_only_their_own_task():
         out = list(bounded_map(die, range(30), 2, Budget(seconds=30), failed))
         assert [o for i, o in enumerate(out) if i % 3] == [i for i in range(30) if i % 3]
         assert all("意外退出" in out[i] for i in range(0, 30, 3))
+
+
+def length_or_hang(x: bytes) -> int:
+    if x == b"hang":
+        time.sleep(120)
+    return len(x)
+
+
+def test_a_large_task_behind_a_stuck_one_does_not_stop_the_budget_checks():
+    # an uploaded file travels in the task: sent to a busy worker it would fill the pipe and block the
+    # sender until the stuck task ends, and the stuck task is never stopped
+    tasks = [b"hang", b"x" * 300_000, b"y" * 300_000, b"ok"]
+    out = list(bounded_map(length_or_hang, tasks, 1, Budget(seconds=2), failed))
+    assert "超时" in out[0]
+    assert out[1:] == [300_000, 300_000, 2]
+
+
+def test_the_caller_may_stop_early_and_no_worker_is_left():
+    import multiprocessing as mp
+
+    results = bounded_map(square, range(1000), 2, Budget(), failed)
+    assert [next(results) for _ in range(5)] == [0, 1, 4, 9, 16]
+    results.close()
+    assert mp.active_children() == []

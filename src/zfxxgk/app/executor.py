@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import queue
 import signal
 import threading
 import time
@@ -19,6 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
+from multiprocessing.reduction import ForkingPickler
 from typing import Any, TypeVar
 
 from ..model.limits import LIMITS
@@ -150,7 +152,7 @@ class _Worker:
         self.proc = ctx.Process(target=_serve, args=(fn, child), daemon=True)  # type: ignore[attr-defined]
         self.proc.start()
         child.close()
-        self.tasks: deque[tuple[int, Any]] = deque()
+        self.tasks: deque[_Task] = deque()
         self.started = 0.0  # when the first task began (its budget runs from there)
         self.unsent: set[int] = set()  # tasks it died before receiving
         self.measured = 0.0  # when its memory was last read
@@ -159,14 +161,23 @@ class _Worker:
         self.measured = now
         return _rss(self.proc.pid)
 
-    def give(self, index: int, task: Any) -> None:
+    def takes(self, task: _Task) -> bool:
+        """Whether the task can be sent now without blocking: the worker is idle (it reads at once), or
+        what waits in the pipe stays within the pipe's buffer. A large task (an uploaded file's bytes)
+        waits for an idle worker: a send that blocks on a stuck worker would stop all budget checks.
+        """
+        if not self.tasks:
+            return True
+        return len(self.tasks) < QUEUED and sum(len(t.payload) for t in self.tasks) + len(task.payload) <= PIPE_ROOM
+
+    def give(self, task: _Task) -> None:
         if not self.tasks:
             self.started = time.monotonic()
-        self.tasks.append((index, task))
+        self.tasks.append(task)
         try:
-            self.conn.send((index, task))
+            self.conn.send_bytes(task.payload)
         except OSError:  # the worker died meanwhile: the task goes to its replacement, never ran here
-            self.unsent.add(index)
+            self.unsent.add(task.index)
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -183,8 +194,22 @@ class _Worker:
             self.proc.join()
 
 
+@dataclass(frozen=True, slots=True)
+class _Task:
+    index: int
+    task: Any
+    payload: bytes  # (index, task) pickled once, as the worker's ``recv`` reads it
+
+    @classmethod
+    def of(cls, index: int, task: Any) -> _Task:
+        return cls(index, task, bytes(ForkingPickler.dumps((index, task))))
+
+
 MEASURE_EVERY = 0.25  # seconds between two readings of a worker's memory (each costs a /proc read)
-QUEUED = 2  # tasks sent to a worker ahead: it starts the next one without waiting for this process
+# Tasks sent to a worker ahead, so it starts the next one without waiting for the dispatcher thread
+# (which may wait for the interpreter lock while the caller writes): 2 left workers idle ~10 % of a batch.
+QUEUED = 8
+PIPE_ROOM = 48 * 1024  # bytes of tasks waiting in a worker's pipe (Linux pipes buffer 64 KiB)
 
 
 def bounded_map(fn: Callable[[T], R], tasks: Iterable[T], workers: int, budget: Budget,
@@ -195,72 +220,147 @@ def bounded_map(fn: Callable[[T], R], tasks: Iterable[T], workers: int, budget: 
     goes on. Workers die with this process.
 
     ``fn`` must be importable by name (module level); at most ``window`` (default ``workers × 4``)
-    tasks are in flight or waiting to be yielded.
+    tasks are in flight or waiting to be yielded. ``tasks`` is read in the calling thread only (it may
+    use the caller's database connection); a dispatcher thread feeds the workers and collects their
+    results, so they keep working while the caller handles a result (e.g. writes it).
     """
-    ctx = _context()
     limit = window or workers * 2 * QUEUED
+    # the first workers fork from this process while it may still be single-threaded (cheapest);
+    # replacements start once the dispatcher runs, from the fork server
+    ctx = _context()
     pool = [_Worker(ctx, fn) for _ in range(max(1, workers))]
+    dispatcher = _Dispatcher(pool, fn, budget, failed)
+    thread = threading.Thread(target=dispatcher.run, name="zfxxgk-workers", daemon=True)
+    thread.start()
     source = iter(tasks)
-    done: dict[int, R] = {}
+    done: dict[int, Any] = {}
     issued = yielded = 0
     exhausted = False
     try:
         while True:
-            while not exhausted and issued - yielded < limit:  # hand out work, one task to the idlest
-                w = min(pool, key=lambda w: len(w.tasks))
-                if len(w.tasks) >= QUEUED:
-                    break
+            added = False
+            while not exhausted and issued - yielded < limit:
                 task = next(source, _END)
                 if task is _END:
                     exhausted = True
+                    dispatcher.inbox.put(_END)
                 else:
-                    w.give(issued, task)
+                    dispatcher.inbox.put((issued, task))
                     issued += 1
-            while yielded in done:
-                yield done.pop(yielded)
-                yielded += 1
-            busy = [w for w in pool if w.tasks]
-            if not busy:
-                if exhausted:
-                    return
-                continue
-            ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=0.2)
-            now = time.monotonic()
-            for i, w in enumerate(pool):
-                if not w.tasks:
-                    continue
-                reason = None
-                if w.conn in ready:
-                    try:
-                        while w.tasks and w.conn.poll():
-                            got_index, result = w.conn.recv()
-                            _, task = w.tasks.popleft()
-                            if isinstance(result, _Raised):
-                                result = failed(task, f"处理时发生内部错误：{result.message}")
-                            done[got_index] = result
-                            w.started = time.monotonic()  # the next queued task starts now
-                    except (EOFError, OSError):
-                        reason = "处理进程意外退出（可能是内存不足或解析库崩溃），已跳过该文件"
-                    if reason is None:
-                        continue
-                elif w.proc.sentinel in ready:
-                    reason = "处理进程意外退出（可能是内存不足或解析库崩溃），已跳过该文件"
-                elif now - w.started > budget.seconds:
-                    reason = f"处理超时（超过 {budget.seconds:g} 秒），已终止并跳过该文件"
-                elif now - w.measured > MEASURE_EVERY and (rss := w.rss(now)) > budget.memory:
-                    reason = f"处理时内存超限（{rss // 2**20} MB，上限 {budget.memory // 2**20} MB），已终止并跳过该文件"
-                if reason is not None:
-                    index, task = w.tasks[0]
-                    if index not in w.unsent:  # the task it was running: that one failed
-                        w.tasks.popleft()
-                        done[index] = failed(task, reason)
-                    w.stop(kill=True)
-                    pool[i] = _Worker(ctx, fn)
-                    for queued in w.tasks:  # not started: the new worker runs them
-                        pool[i].give(*queued)
+                added = True
+            if added:
+                dispatcher.wake()
+            if exhausted and yielded == issued:
+                return
+            while yielded not in done:
+                item = dispatcher.outbox.get()
+                if isinstance(item, BaseException):
+                    raise item
+                done[item[0]] = item[1]
+            yield done.pop(yielded)
+            yielded += 1
     finally:
-        for w in pool:
-            w.stop(kill=bool(w.tasks))
+        dispatcher.stop.set()
+        dispatcher.wake()
+        thread.join()
+
+
+class _Dispatcher:
+    """The thread that owns the workers: hands out tasks from ``inbox`` (at most ``QUEUED`` per worker),
+    watches budgets, and puts ``(index, result)`` into ``outbox`` as results arrive (any order).
+    """
+
+    def __init__(self, pool: list[_Worker], fn: Callable[[Any], Any], budget: Budget,
+                 failed: Callable[[Any, str], Any]) -> None:
+        self.pool = pool
+        self.fn = fn
+        self.budget = budget
+        self.failed = failed
+        self.inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.outbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.stop = threading.Event()
+        self.waiting: deque[_Task] = deque()  # received, not yet sent to a worker
+        self._bell, self._ring = mp.Pipe(duplex=False)  # wakes the dispatcher when tasks arrive
+
+    def wake(self) -> None:
+        try:
+            self._ring.send_bytes(b"")
+        except OSError:  # the dispatcher has already finished
+            pass
+
+    def run(self) -> None:
+        try:
+            self._loop()
+        except BaseException as e:  # noqa: BLE001 - raised again in the calling thread
+            self.outbox.put(e)
+        finally:
+            for w in self.pool:
+                w.stop(kill=bool(w.tasks))
+            self._bell.close()
+            self._ring.close()
+
+    def _loop(self) -> None:
+        closed = False
+        while not self.stop.is_set():
+            while not closed:
+                try:
+                    item = self.inbox.get_nowait()
+                except queue.Empty:
+                    break
+                if item is _END:
+                    closed = True
+                else:
+                    self.waiting.append(_Task.of(*item))
+            while self.waiting:  # one task to the idlest worker
+                w = min(self.pool, key=lambda w: len(w.tasks))
+                if not w.takes(self.waiting[0]):
+                    break
+                w.give(self.waiting.popleft())
+            busy = [w for w in self.pool if w.tasks]
+            if closed and not busy and not self.waiting:
+                return
+            ready = wait([self._bell] + [w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=0.2)
+            if self._bell in ready:
+                while self._bell.poll():
+                    self._bell.recv_bytes()
+            now = time.monotonic()
+            for i, w in enumerate(self.pool):
+                if w.tasks:
+                    self._watch(i, w, ready, now)
+
+    def _watch(self, i: int, w: _Worker, ready: list[Any], now: float) -> None:
+        """Collect a worker's results, or stop it when it died or overran its budget."""
+        budget = self.budget
+        died = "处理进程意外退出（可能是内存不足或解析库崩溃），已跳过该文件"
+        reason = None
+        if w.conn in ready:
+            try:
+                while w.tasks and w.conn.poll():
+                    got_index, result = w.conn.recv()
+                    task = w.tasks.popleft().task
+                    if isinstance(result, _Raised):
+                        result = self.failed(task, f"处理时发生内部错误：{result.message}")
+                    self.outbox.put((got_index, result))
+                    w.started = time.monotonic()  # the next queued task starts now
+            except (EOFError, OSError):
+                reason = died
+            if reason is None:
+                return
+        elif w.proc.sentinel in ready:
+            reason = died
+        elif now - w.started > budget.seconds:
+            reason = f"处理超时（超过 {budget.seconds:g} 秒），已终止并跳过该文件"
+        elif now - w.measured > MEASURE_EVERY and (rss := w.rss(now)) > budget.memory:
+            reason = f"处理时内存超限（{rss // 2**20} MB，上限 {budget.memory // 2**20} MB），已终止并跳过该文件"
+        if reason is None:
+            return
+        first = w.tasks[0]
+        if first.index not in w.unsent:  # the task it was running: that one failed
+            w.tasks.popleft()
+            self.outbox.put((first.index, self.failed(first.task, reason)))
+        w.stop(kill=True)
+        self.pool[i] = _Worker(_context(), self.fn)
+        self.waiting.extendleft(reversed(w.tasks))  # not started: handed out again first
 
 
 _END: Any = object()

@@ -33,7 +33,7 @@ from ..model.units import normalise_unit
 from ..model.versions import current_rank
 from ..parse import ParseError, iter_report_files, parse_bytes, read_file
 from ..store import Imported, Prepared, Store, StoreError, content_hash, prepare
-from .executor import Budget, bounded_map, default_workers, ordered_map
+from .executor import QUEUED, Budget, bounded_map, default_workers, ordered_map
 
 EXECUTORS = ("inline", "process", "dask")
 DEFAULT_BUDGET = Budget()
@@ -209,8 +209,11 @@ def run_local(chunks: Iterable[list[Source]], workers: int) -> Iterator[list[Par
 def run_bounded(sources: Iterable[Source], workers: int, budget: Budget, size: int) -> Iterator[list[Parsed]]:
     """Parse and check each file in a bounded worker (its own time and memory budget); results in input
     order, in chunks of ``size`` for writing.
+
+    The window covers two chunks: the workers go on with the next chunk while this process writes one.
     """
-    return _chunks(bounded_map(work_alone, sources, workers, budget, overran), size)
+    window = 2 * size + workers * QUEUED
+    return _chunks(bounded_map(work_alone, sources, workers, budget, overran, window), size)
 
 
 def run_dask(chunks: Iterator[list[Source]], scheduler: str | None) -> Iterator[list[Parsed]]:
