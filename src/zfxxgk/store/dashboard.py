@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
@@ -28,7 +28,7 @@ from sqlalchemy import case, func, select
 
 from ..model import CELL_IDS
 from ..model.ids import OUTCOME_ROWS, T3_COLUMNS, T3_GROUP_LABELS, T3_ROW_GROUP, T3_ROWS, t3
-from ..model.numbers import json_number, number_text
+from ..model.numbers import json_number, normal, number_text
 from .db import Store, StoreError
 from .queries import (
     _LIGHT,
@@ -36,6 +36,8 @@ from .queries import (
     METRICS,
     MISSING,
     TOO_FEW,
+    UNASSIGNED,
+    FindingView,
     Metric,
     MetricValue,
     Number,
@@ -47,11 +49,14 @@ from .queries import (
     evaluate,
     evaluate_all,
     findings,
+    metric_parts,
+    metric_value,
     rollup,
     unit_reports,
 )
 from .regions import region_paths, region_subtree, resolve_region
 from .schema import AuditEvent, FindingRow, Region, ReportRow, ReviewDecision, Unit
+from .summary import GROUP_DEPTH, NO_REGION, NO_UNIT, region_table, summaries
 
 ALL_REGIONS = "全部地区"
 NEW_RECEIVED = t3("new_received", "total")
@@ -320,12 +325,11 @@ def _metric_order(ids: Sequence[str] | None) -> list[Metric]:
     return [METRIC[i] for i in ids]
 
 
-def _key_metrics(loaded: _Loaded, rollup_rows: Sequence[RegionRow], ids: Sequence[str] | None,
+def _key_metrics(overall_of: dict[str, MetricValue], rollup_rows: Sequence[RegionRow], ids: Sequence[str] | None,
                  min_denominator: int | None) -> list[MetricSummary]:
-    cells = [v.cells for v in loaded.views]
     out = []
     for m in _metric_order(ids):
-        overall = evaluate(m, cells, min_denominator)
+        overall = overall_of[m.id]
         summary = MetricSummary(m, overall, explain(overall, m, min_denominator))
         for r in rollup_rows:
             v = r.metrics[m.id]
@@ -338,7 +342,9 @@ def key_metrics(store: Store, year: int, region: int | str | None = None, metric
                 min_denominator: int | None = None) -> list[MetricSummary]:
     """The metrics (公开率 and 复议纠错率 first, then the others of METRICS) overall and per sub-region."""
     loaded = _load(store, year, region)
-    return _key_metrics(loaded, _rollup(store, loaded, min_denominator).rows, metrics, min_denominator)
+    cells = [v.cells for v in loaded.views]
+    overall = {m.id: evaluate(m, cells, min_denominator) for m in _metric_order(metrics)}
+    return _key_metrics(overall, _rollup(store, loaded, min_denominator).rows, metrics, min_denominator)
 
 
 # --- rankings ------------------------------------------------------------------------------------
@@ -372,12 +378,13 @@ class Ranking:
     title: str
     measure: str  # what the value is, in Chinese
     rows: list[RankRow]
-    unranked: list[RankRow] = field(default_factory=list)
+    unranked: list[RankRow] = field(default_factory=list)  # the first ``limit`` by name
+    unranked_count: int = 0  # all of them
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {"id": self.id, "title": self.title, "measure": self.measure, "rows": [r.to_dict() for r in self.rows],
-                "unranked": [r.to_dict() for r in self.unranked]}
+                "unranked": [r.to_dict() for r in self.unranked], "unranked_count": self.unranked_count}
 
 
 def _ranked(items: list[tuple[tuple, RankRow]], limit: int | None) -> list[RankRow]:
@@ -397,8 +404,8 @@ def _row(v: ReportView, value: Number | Decimal | None, display: str, **detail: 
                    display, detail)
 
 
-def _rankings(loaded: _Loaded, limit: int | None, min_denominator: int | None) -> list[Ranking]:
-    views = sorted(loaded.views, key=lambda v: v.name)  # ties stay in name order (sort is stable)
+def _rankings(views: Sequence[ReportView], limit: int | None, min_denominator: int | None) -> list[Ranking]:
+    views = sorted(views, key=lambda v: v.name)  # ties stay in name order (sort is stable)
     by_findings = _ranked(
         [((v.counts.get("error", 0), v.counts.get("warning", 0)),
           _row(v, v.counts.get("error", 0) + v.counts.get("warning", 0),
@@ -427,15 +434,16 @@ def _rankings(loaded: _Loaded, limit: int | None, min_denominator: int | None) -
     by_new = _ranked(counted, limit)
     return [
         Ranking("findings", "问题最多的单位", "错误、警告数（先按错误数，再按警告数）", by_findings),
-        Ranking("disclosure_rate", "公开率排名", rate.formula, by_rate, unranked),
-        Ranking("new_received", "申请量排名", "本年新收政府信息公开申请数量（表三第一行·总计）", by_new, blank),
+        Ranking("disclosure_rate", "公开率排名", rate.formula, by_rate, unranked[:limit], len(unranked)),
+        Ranking("new_received", "申请量排名", "本年新收政府信息公开申请数量（表三第一行·总计）", by_new, blank[:limit],
+                len(blank)),
     ]
 
 
 def rankings(store: Store, year: int, region: int | str | None = None, limit: int | None = None,
              min_denominator: int | None = None) -> list[Ranking]:
     """Units ranked by error/warning findings, by 公开率 and by 申请量 (本年新收), highest first."""
-    return _rankings(_load(store, year, region), limit, min_denominator)
+    return _rankings(_load(store, year, region).views, limit, min_denominator)
 
 
 # --- region roll-up ------------------------------------------------------------------------------
@@ -586,6 +594,11 @@ def _status(store: Store, loaded: _Loaded) -> StatusCounts:
     ids = {v.id for v in loaded.views}
     # by year, filtered here: a province's report ids would overflow an IN (…) list
     found = [f for f in findings(store, year=loaded.scope.year) if f.report_id in ids]
+    return StatusCounts(loaded.scope, **_status_parts(loaded.views, found))
+
+
+def _status_parts(views: Sequence[ReportView], found: Iterable[FindingView]) -> dict[str, Any]:
+    """The numbers of :class:`StatusCounts` (they add up over groups of reports)."""
     undecided: dict[int, int] = {}
     decisions = {"confirmed": 0, "rejected": 0, "undecided": 0}
     for f in found:
@@ -597,14 +610,14 @@ def _status(store: Store, loaded: _Loaded) -> StatusCounts:
             decisions["undecided"] += 1
             undecided[f.report_id] = undecided.get(f.report_id, 0) + 1
     severities = {"error": 0, "warning": 0, "info": 0}
-    for v in loaded.views:
+    for v in views:
         for sev in severities:
             severities[sev] += v.counts.get(sev, 0)
-    errors = sum(1 for v in loaded.views if v.counts.get("error", 0))
-    warnings = sum(1 for v in loaded.views if not v.counts.get("error", 0) and v.counts.get("warning", 0))
-    pending = sum(1 for v in loaded.views if undecided.get(v.id))
-    return StatusCounts(loaded.scope, errors, warnings, len(loaded.views) - errors - warnings,
-                        errors + warnings - pending, pending, severities, decisions)
+    errors = sum(1 for v in views if v.counts.get("error", 0))
+    warnings = sum(1 for v in views if not v.counts.get("error", 0) and v.counts.get("warning", 0))
+    pending = sum(1 for v in views if undecided.get(v.id))
+    return {"with_errors": errors, "with_warnings": warnings, "clean": len(views) - errors - warnings,
+            "reviewed": errors + warnings - pending, "pending": pending, "findings": severities, "decisions": decisions}
 
 
 def status_counts(store: Store, year: int, region: int | str | None = None) -> StatusCounts:
@@ -758,10 +771,219 @@ def data_generation(store: Store) -> tuple:
 
 def _dashboard(store: Store, year: int, region: int | str | None, limit: int | None,
                min_denominator: int | None) -> Dashboard:
+    if limit is not None and limit <= SUMMARY_TOP and min_denominator is None:
+        return _summarised(store, year, region, limit)
+    return _computed(store, year, region, limit, min_denominator)
+
+
+def _computed(store: Store, year: int, region: int | str | None, limit: int | None,
+              min_denominator: int | None) -> Dashboard:
+    """The dashboard from every report of the scope (exports: every ranked unit)."""
     loaded = _load(store, year, region)
     regions = _rollup(store, loaded, min_denominator)
-    return Dashboard(loaded.scope, _outcomes(loaded), _key_metrics(loaded, regions.rows, None, min_denominator),
-                     _rankings(loaded, limit, min_denominator), regions, _status(store, loaded))
+    cells = [v.cells for v in loaded.views]
+    overall = evaluate_all(cells, min_denominator)
+    return Dashboard(loaded.scope, _outcomes(loaded), _key_metrics(overall, regions.rows, None, min_denominator),
+                     _rankings(loaded.views, limit, min_denominator), regions, _status(store, loaded))
+
+
+# --- from stored summaries ------------------------------------------------------------------------
+#
+# A page (rankings cut at SUMMARY_TOP, the default minimum denominators) is summed from one stored
+# summary per region of the scope's units (store/summary.py): the sums, blank counts, metric parts and
+# status counts add up, and a scope's first N ranked units are among its regions' first N. Equal to
+# _computed (tests/store/test_dashboard_summary.py); a region is read again only when it changed.
+
+SUMMARY_KIND = "dashboard/1"  # change it when the documents change: old ones are then rebuilt
+SUMMARY_TOP = 20
+
+
+def _enc(v: Number | Decimal | None) -> int | str | None:
+    return v if v is None or type(v) is int else str(v)
+
+
+def _dec(v: int | str | None) -> Any:
+    return v if v is None or type(v) is int else normal(Decimal(v))
+
+
+def _rank_doc(r: RankRow) -> list[Any]:
+    return [r.unit, r.unit_id, r.report_id, r.region, _enc(r.value), r.display, r.detail]
+
+
+def _rank_row(d: list[Any]) -> RankRow:
+    unit, unit_id, report_id, region, value, display, detail = d
+    value = _dec(value)
+    return RankRow(None, unit, unit_id, report_id, region, value, display, detail)
+
+
+def _group_doc(views: Sequence[ReportView], found: Sequence[FindingView]) -> dict[str, Any]:
+    cells = [v.cells for v in views]
+    doc: dict[str, Any] = {"reports": len(views), "units": sum(1 for v in views if v.unit is not None)}
+    sums = {}
+    for c in CELL_IDS:
+        total, blanks = _known_sum(x[c] for x in cells)
+        sums[c] = [_enc(total), blanks]
+    doc["cells"] = sums
+    doc["outcome_blanks"] = {label: sum(1 for c in cells if any(c[t3(k, "total")] is None for k in keys))
+                             for label, keys in outcome_groups()}
+    metrics = {}
+    for m in METRICS:
+        num, den, complete, excluded = metric_parts(m, cells)
+        metrics[m.id] = [_enc(num), _enc(den), complete, excluded]
+    doc["metrics"] = metrics
+    doc["status"] = _status_parts(views, found)
+    doc["rankings"] = {k.id: [[_rank_doc(r) for r in k.rows], [_rank_doc(r) for r in k.unranked], k.unranked_count]
+                       for k in _rankings(views, SUMMARY_TOP, None)}
+    return doc
+
+
+def _build_groups(store: Store, s: Any, year: int, groups: Mapping[int, list[int]]) -> dict[int, dict[str, Any]]:
+    paths = region_paths(s)
+    ids = sorted(i for members in groups.values() for i in members)
+    rows = [r for chunk in _chunks(ids) for r in s.scalars(select(ReportRow).options(*_LIGHT).where(ReportRow.id.in_(chunk)))]
+    views = {v.id: v for v in _views(s, rows, paths)}
+    found: dict[int, list[FindingView]] = {}
+    for chunk in _chunks(ids):
+        for f in findings(store, report_ids=chunk):
+            found.setdefault(f.report_id, []).append(f)
+    out = {}
+    for key, members in groups.items():
+        vs = [views[i] for i in members]
+        out[key] = _group_doc(vs, [f for v in vs for f in found.get(v.id, ())])
+    return out
+
+
+@dataclass(slots=True)
+class _Sum:
+    """Group documents added up."""
+
+    units: int = 0
+    reports: int = 0
+    cells: dict[str, list[Any]] = field(default_factory=lambda: {c: [None, 0] for c in CELL_IDS})
+    outcome_blanks: dict[str, int] = field(default_factory=dict)
+    metrics: dict[str, list[Any]] = field(default_factory=lambda: {m.id: [None, None, 0, 0] for m in METRICS})
+
+    def add(self, doc: dict[str, Any]) -> None:
+        self.units += doc["units"]
+        self.reports += doc["reports"]
+        for c, (total, blanks) in doc["cells"].items():
+            mine = self.cells[c]
+            if total is not None:
+                mine[0] = _dec(total) if mine[0] is None else normal(mine[0] + _dec(total))
+            mine[1] += blanks
+        for label, n in doc["outcome_blanks"].items():
+            self.outcome_blanks[label] = self.outcome_blanks.get(label, 0) + n
+        for mid, (num, den, complete, excluded) in doc["metrics"].items():
+            mine = self.metrics[mid]
+            if num is not None:
+                mine[0] = _dec(num) if mine[0] is None else normal(mine[0] + _dec(num))
+                mine[1] = _dec(den) if mine[1] is None else normal(mine[1] + _dec(den))
+            mine[2] += complete
+            mine[3] += excluded
+
+    def metric_values(self) -> dict[str, MetricValue]:
+        return {m.id: metric_value(m, *self.metrics[m.id]) for m in METRICS}
+
+    def row(self, region_id: int | None, name: str, path: str, level: str, direct: bool = False) -> RegionRow:
+        return RegionRow(region_id, name, path, level, self.units, self.reports,
+                         {c: v[0] for c, v in self.cells.items()}, {c: v[1] for c, v in self.cells.items()},
+                         self.metric_values(), direct=direct)
+
+
+def _merged_rankings(docs: Sequence[dict[str, Any]], limit: int) -> list[Ranking]:
+    template = _rankings([], limit, None)
+    out = []
+    for k in template:
+        rows = [_rank_row(d) for doc in docs for d in doc["rankings"][k.id][0]]
+        rows.sort(key=lambda r: (r.unit, r.report_id))
+        keyed: list[tuple[tuple, RankRow]]
+        if k.id == "findings":
+            keyed = [((r.detail["errors"], r.detail["warnings"]), r) for r in rows]
+        else:
+            keyed = [((r.value,), r) for r in rows]
+        unranked = sorted((_rank_row(d) for doc in docs for d in doc["rankings"][k.id][1]),
+                          key=lambda r: (r.unit, r.report_id))
+        out.append(Ranking(k.id, k.title, k.measure, _ranked(keyed, limit), unranked[:limit],
+                           sum(doc["rankings"][k.id][2] for doc in docs)))
+    return out
+
+
+def _summarised(store: Store, year: int, region: int | str | None, limit: int) -> Dashboard:
+    """The dashboard summed from the stored summaries of the scope's regions."""
+    with store.session() as s:
+        table = region_table(s)
+        paths, regions = table.paths, table.rows
+        rid = resolve_region(s, region, paths) if region is not None else None
+    if rid is not None and len(_ancestors(rid, regions)) >= GROUP_DEPTH:  # a county or below: few reports
+        return _computed(store, year, region, limit, None)
+    docs = summaries(store, year, lambda s, y, groups: _build_groups(store, s, y, groups), SUMMARY_KIND)
+    above = {k: _ancestors(k, regions) for k in docs if k > 0}
+    keys = [k for k in docs if rid is None or rid in above.get(k, ())]
+    total = _Sum()
+    for k in keys:
+        total.add(docs[k])
+    scope = Scope(year, rid, paths[rid] if rid is not None else ALL_REGIONS, total.units, total.reports)
+    # outcomes
+    cells = {c: v[0] for c, v in total.cells.items()}
+    blanks = {c: v[1] for c, v in total.cells.items()}
+    rows = []
+    for key in OUTCOME_ROWS:
+        group = T3_ROW_GROUP[key]
+        label = _row_label(key) if group == T3_GROUP_LABELS[0] else f"{group} · {_row_label(key)}"
+        cid = t3(key, "total")
+        columns = {col.key: CellSum(t3(key, col.key), cells[t3(key, col.key)], blanks[t3(key, col.key)])
+                   for col in T3_COLUMNS[:-1]}
+        rows.append(OutcomeRow(key, label, short_label(_row_label(key)) if group == T3_GROUP_LABELS[0] else group,
+                               CellSum(cid, cells[cid], blanks[cid]), columns))
+    groups = []
+    for label, row_keys in outcome_groups():
+        known = [cells[t3(k, "total")] for k in row_keys if cells[t3(k, "total")] is not None]
+        groups.append(OutcomeGroup(label, row_keys, _sum(known) if known else None, total.outcome_blanks.get(label, 0)))
+    outcomes = OutcomeCounts(scope, rows, groups, CellSum(PROCESSED, cells[PROCESSED], blanks[PROCESSED]))
+    # regions
+    children = sorted((i for i, r in regions.items() if r.parent_id == rid), key=lambda i: paths[i])
+    region_rows = []
+    for c in children:
+        part = _Sum()
+        for k in keys:
+            if c in above.get(k, ()):
+                part.add(docs[k])
+        if part.reports:
+            region_rows.append(part.row(c, regions[c].name, paths[c], regions[c].level))
+    if rid is None:
+        unassigned = [docs[k] for k in (NO_REGION, NO_UNIT) if k in docs]
+        if unassigned:
+            part = _Sum()
+            for doc in unassigned:
+                part.add(doc)
+            region_rows.append(part.row(None, UNASSIGNED, UNASSIGNED, "other"))
+    elif rid in docs and docs[rid]["units"]:
+        part = _Sum()
+        part.add(docs[rid])
+        region_rows.append(part.row(rid, f"{regions[rid].name}（本级）", paths[rid], regions[rid].level, direct=True))
+    rollup_ = RegionRollup(scope, region_rows)
+    # status
+    status: dict[str, Any] = {"with_errors": 0, "with_warnings": 0, "clean": 0, "reviewed": 0, "pending": 0,
+              "findings": {"error": 0, "warning": 0, "info": 0}, "decisions": {"confirmed": 0, "rejected": 0, "undecided": 0}}
+    for k in keys:
+        for name, value in docs[k]["status"].items():
+            if isinstance(value, dict):
+                for sub, n in value.items():
+                    status[name][sub] += n
+            else:
+                status[name] += value
+    return Dashboard(scope, outcomes, _key_metrics(total.metric_values(), region_rows, None, None),
+                     _merged_rankings([docs[k] for k in keys], limit), rollup_, StatusCounts(scope, **status))
+
+
+def _ancestors(region_id: int, regions: dict[int, Any]) -> set[int]:
+    """The region and every region above it."""
+    out = set()
+    r: int | None = region_id
+    while r is not None and r not in out:
+        out.add(r)
+        r = regions[r].parent_id
+    return out
 
 
 __all__ = [

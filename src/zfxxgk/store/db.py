@@ -63,6 +63,11 @@ DECISIONS = DECISION_CN  # stored value → Chinese name (model.Decision)
 PARSER_VERSION = "0.1.0"
 
 
+def _revised(s: Session, report_id: int) -> None:
+    """Count a change of the report that its statistics summary depends on (store/summary.py)."""
+    s.execute(update(ReportRow).where(ReportRow.id == report_id).values(revision=ReportRow.revision + 1))
+
+
 class StoreError(Exception):
     """A store operation was refused (the message is for users, in Chinese)."""
 
@@ -467,6 +472,7 @@ class Store:
             if version is None:
                 return  # deleted meanwhile: nothing to re-check
         s.execute(delete(FindingRow).where(FindingRow.report_id == report_id, FindingRow.version == version))
+        _revised(s, report_id)
         self._write_rows(s.connection(), [(report_id, Prepared("", "", None, {}, [], [], _finding_tuples(version, findings)))])
 
     def findings(self, report_id: int, version: int | None = None) -> list[tuple[FindingRow, ReviewDecision | None]]:
@@ -497,6 +503,7 @@ class Store:
                 raise StoreError(f"报告 {report_id} 没有指纹为 {fingerprint} 的问题")
             s.add(ReviewDecision(report_id=report_id, fingerprint=fingerprint, decision=decision, reviewer=reviewer,
                                  comment=comment))
+            _revised(s, report_id)
 
     # --- versions ----------------------------------------------------------------------------
 

@@ -183,17 +183,33 @@ def evaluate(metric: Metric, reports: Sequence[Mapping[str, Number | None]], min
     A report with any operand null is left out (counted in ``excluded``), never read as 0; with no
     complete report the reason is 数据缺失, with a denominator below the minimum 样本过少.
     """
-    minimum = metric.min_denominator if min_denominator is None else min_denominator
+    return metric_value(metric, *metric_parts(metric, reports), min_denominator)
+
+
+def metric_parts(metric: Metric, reports: Sequence[Mapping[str, Number | None]]
+                 ) -> tuple[Number | None, Number | None, int, int]:
+    """(Σ numerators, Σ denominators, complete reports, excluded reports): parts that add up over groups of
+    reports, so a region's metric is the one of its groups' parts summed (:func:`metric_value`).
+    """
     complete = [r for r in reports if all(r.get(c) is not None for c in metric.operands)]
     excluded = len(reports) - len(complete)
     if not complete:
-        return MetricValue(metric.id, None, None, None, 0, excluded, MISSING)
+        return None, None, 0, excluded
     num = _sum(r[c] for r in complete for c in metric.numerator)  # type: ignore[misc]
     den = _sum(r[c] for r in complete for c in metric.denominator)  # type: ignore[misc]
+    return num, den, len(complete), excluded
+
+
+def metric_value(metric: Metric, num: Number | None, den: Number | None, complete: int, excluded: int,
+                 min_denominator: int | None = None) -> MetricValue:
+    """The metric from its parts (see :func:`metric_parts`)."""
+    minimum = metric.min_denominator if min_denominator is None else min_denominator
+    if not complete or num is None or den is None:
+        return MetricValue(metric.id, None, None, None, 0, excluded, MISSING)
     if den < minimum or den <= 0:
-        return MetricValue(metric.id, None, num, den, len(complete), excluded, TOO_FEW)
+        return MetricValue(metric.id, None, num, den, complete, excluded, TOO_FEW)
     value = (Decimal(num) / Decimal(den)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
-    return MetricValue(metric.id, value, num, den, len(complete), excluded)
+    return MetricValue(metric.id, value, num, den, complete, excluded)
 
 
 def evaluate_all(reports: Sequence[Mapping[str, Number | None]], min_denominator: int | None = None) -> dict[str, MetricValue]:
@@ -778,6 +794,8 @@ __all__ = [
     "common_latest_year",
     "compare_units",
     "evaluate",
+    "metric_parts",
+    "metric_value",
     "evaluate_all",
     "findings",
     "latest_year",

@@ -97,6 +97,9 @@ class ReportRow(Base):
     status: Mapped[str] = mapped_column(String(12), default="active", server_default="active")
     chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     is_current: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true(), index=True)
+    # bumped by every change a statistics summary depends on that leaves the rest of the row alone
+    # (findings re-checked, a review decision, a correction): see store/summary.py
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     parser_version: Mapped[str] = mapped_column(String(16), default="0.1.0")
     notes: Mapped[list] = mapped_column(JSON, default=list)  # parse notes (kind, table, span, data)
     tables: Mapped[dict] = mapped_column(JSON, default=dict)  # table → layout, section, rows found, span
@@ -217,3 +220,15 @@ class WebSessionRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, index=True)
     last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # set: the session no longer counts
+
+
+class SummaryRow(Base):
+    """The statistics of one year's current reports of the units of one region (a cache, see
+    store/summary.py): valid while ``fingerprint`` matches those reports.
+    """
+
+    __tablename__ = "summaries"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region_key: Mapped[int] = mapped_column(Integer, primary_key=True)  # region id; 0 no region, -1 no unit
+    fingerprint: Mapped[str] = mapped_column(String(200))
+    data: Mapped[str] = mapped_column(Text)  # JSON
