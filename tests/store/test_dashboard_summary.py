@@ -71,6 +71,14 @@ def test_summaries_equal_the_computed_dashboard_after_every_kind_of_write(b):
     # a township below a county: summed into the county's group
     b.add("303.json", make_report(303, "东县丙镇人民政府", YEAR), "甲省/一市/东县/丙镇")
     same(store, [*SCOPES, "甲省/一市/东县/丙镇"])
+    from zfxxgk.store.regions import find_region, region_paths
+    from zfxxgk.store.schema import Unit
+
+    with store.session() as s:
+        paths = region_paths(s)
+        unit = s.query(Unit).filter(Unit.name == "东县丙镇人民政府").one()
+        assert (unit.region_id, unit.group_key) == (find_region(paths, "甲省/一市/东县/丙镇"),
+                                                    find_region(paths, "甲省/一市/东县"))
     assert (YEAR, -1) in stored(store)
     assert rid in b.reports
 
@@ -110,3 +118,73 @@ def test_the_page_uses_the_summaries_and_an_export_every_report(b, monkeypatch):
     dash._dashboard(b.store, YEAR, None, None, None)  # an export: every ranked unit
     dash._dashboard(b.store, YEAR, None, 20, 1)  # another minimum denominator changes per-unit rates
     assert calls == ["summary"]
+
+
+@pytest.mark.parametrize("door", ["import", "batch"])
+def test_an_import_leaves_the_summaries_current(store, door, monkeypatch):
+    from tests.conftest import SEEDS_DIR
+    from zfxxgk import api
+    from zfxxgk.app.ingest import batch_import
+
+    if door == "import":
+        assert all(o.error is None for o in api.import_paths([SEEDS_DIR], store))
+    else:
+        assert batch_import([SEEDS_DIR], store, workers=2).imported == 5
+    assert stored(store)
+    monkeypatch.setattr(dash, "_build_groups", lambda *a: pytest.fail("a summary was built again"))
+    for year in dash.available_years(store):
+        dash._summarised(store, year, None, 20)
+
+
+def test_migration_0008_places_existing_units_in_their_groups_and_goes_back(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, inspect, text
+
+    from zfxxgk.store.db import migrate
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    cfg = Config()
+    cfg.set_main_option("script_location", "src/zfxxgk/store/migrations")
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0007")
+        # 甲省 > 一市 > 东县 > 甲镇, and a unit of each level plus one without a region
+        for rid, name, level, parent in ((1, "甲省", "province", None), (2, "一市", "city", 1), (3, "东县", "county", 2),
+                                         (4, "甲镇", "township", 3)):
+            conn.execute(text("INSERT INTO regions (id, name, level, parent_id) VALUES (:i, :n, :l, :p)"),
+                         {"i": rid, "n": name, "l": level, "p": parent})
+        for uid, region in ((1, 4), (2, 3), (3, 2), (4, 1), (5, None)):
+            conn.execute(text("INSERT INTO units (id, key, name, region_id) VALUES (:i, :k, :k, :r)"),
+                         {"i": uid, "k": f"单位{uid}", "r": region})
+    migrate(engine)
+    with engine.begin() as conn:
+        got = dict(conn.execute(text("SELECT id, group_key FROM units")).all())
+        assert got == {1: 3, 2: 3, 3: 2, 4: 1, 5: None}  # township → its county; higher → itself
+        assert conn.execute(text("SELECT count(*) FROM summaries")).scalar() == 0
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0007")
+    assert "summaries" not in inspect(engine).get_table_names()
+    assert "group_key" not in {c["name"] for c in inspect(engine).get_columns("units")}
+    engine.dispose()
+
+
+def test_another_process_write_shows_after_the_generation_ttl(b, tmp_path, monkeypatch):
+    from zfxxgk.store import Store
+
+    if not b.store.url.startswith("sqlite"):
+        pytest.skip("two stores on one SQLite file stand for two processes")
+    dash.dashboard(b.store, YEAR)  # builds and stores the summaries (its own writes: read again once)
+    first = dash.dashboard(b.store, YEAR).scope.reports
+    other = Store(b.store.url)  # another process: its writes are not counted by this store
+    target = next(r for r, rep in b.reports.items() if rep.unit == "北县戊镇人民政府" and rep.year == YEAR)
+    other.set_status(target, "withdrawn", "张三", "撤回")
+    monkeypatch.setattr(dash, "GENERATION_TTL", 3600.0)
+    assert dash.dashboard(b.store, YEAR).scope.reports == first  # within the TTL: the page read a moment ago
+    monkeypatch.setattr(dash, "GENERATION_TTL", 0.0)
+    assert dash.dashboard(b.store, YEAR).scope.reports == first - 1
+    b.store.set_status(target, "active", "张三", "恢复")  # this store's own write: seen at once
+    monkeypatch.setattr(dash, "GENERATION_TTL", 3600.0)
+    assert dash.dashboard(b.store, YEAR).scope.reports == first
+    other.close()

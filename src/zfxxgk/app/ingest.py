@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import logging
+import multiprocessing as mp
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -32,8 +34,10 @@ from ..model import Finding, NoteKind, Report, Severity
 from ..model.units import normalise_unit
 from ..model.versions import current_rank
 from ..parse import ParseError, iter_report_files, parse_bytes, read_file
-from ..store import Imported, Prepared, Store, StoreError, content_hash, prepare
+from ..store import Imported, Prepared, Store, StoreError, content_hash, dashboard, prepare
 from .executor import QUEUED, Budget, bounded_map, default_workers, ordered_map
+
+log = logging.getLogger(__name__)
 
 EXECUTORS = ("inline", "process", "dask")
 DEFAULT_BUDGET = Budget()
@@ -216,26 +220,42 @@ def run_bounded(sources: Iterable[Source], workers: int, budget: Budget, size: i
     return _chunks(bounded_map(work_alone, sources, workers, budget, overran, window), size)
 
 
-def run_dask(chunks: Iterator[list[Source]], scheduler: str | None) -> Iterator[list[Parsed]]:
-    """The same on a Dask distributed cluster (``scheduler`` None starts a LocalCluster)."""
+def work_chunk_bounded(sources: Sequence[Source], budget: Budget | None) -> list[Parsed]:
+    """:func:`work_chunk` on a Dask worker, each file in a bounded worker process (its own time and memory
+    budget) when the Dask worker may start one. A daemonic Dask worker cannot (the default of
+    ``distributed.worker.daemon`` on a cluster started elsewhere): it parses in itself, under the
+    cluster's own memory limit and without a time limit.
+    """
+    if budget is None or mp.current_process().daemon:
+        return work_chunk(sources)
+    return list(bounded_map(work_alone, sources, 1, budget, overran))
+
+
+def run_dask(chunks: Iterator[list[Source]], scheduler: str | None, budget: Budget | None = None) -> Iterator[list[Parsed]]:
+    """The same on a Dask distributed cluster (``scheduler`` None starts a LocalCluster whose workers may
+    start the bounded workers of ``budget``).
+    """
+    import dask
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1, dashboard_address=None,
-                               processes=True)
+        with dask.config.set({"distributed.worker.daemon": False}):
+            cluster = LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1, dashboard_address=None,
+                                   processes=True)
         client = Client(cluster)
     else:
         client = Client(scheduler)
     try:
         window = max(4, 2 * len(client.scheduler_info().get("workers", {})))
         # range first: zip pulls from its arguments in order and would drop a chunk
-        futures = as_completed([client.submit(work_chunk, c, pure=False) for _, c in zip(range(window), chunks)])
+        futures = as_completed([client.submit(work_chunk_bounded, c, budget, pure=False)
+                                for _, c in zip(range(window), chunks)])
         for f in futures:
             yield f.result()
             nxt = next(chunks, None)
             if nxt is not None:
-                futures.add(client.submit(work_chunk, nxt, pure=False))
+                futures.add(client.submit(work_chunk_bounded, nxt, budget, pure=False))
     finally:
         client.close()
         if cluster is not None:
@@ -304,8 +324,8 @@ def ingest(
 
     ``budget``: each file is parsed and checked in a worker process that is stopped when it runs longer
     or grows larger than the budget (the file is recorded as failed, the run goes on); None parses in
-    this process (``inline``) or on a plain process pool (``process``). Dask workers have the cluster's
-    own memory limits.
+    this process (``inline``) or on a plain process pool (``process``). On Dask each worker runs its
+    files in a bounded worker too, when it may start processes (see :func:`work_chunk_bounded`).
     """
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor {executor!r}")
@@ -314,21 +334,37 @@ def ingest(
     sources = unseen.filter(iter_sources(inputs))
     results: Iterator[list[Parsed]]
     if executor == "dask":
-        results = run_dask(_chunks(sources, size), scheduler)
+        results = run_dask(_chunks(sources, size), scheduler, budget)
     elif budget is not None:
         results = run_bounded(sources, 1 if executor == "inline" else workers or default_workers(), budget, size)
     elif executor == "inline":
         results = run_inline(_chunks(sources, size))
     else:
         results = run_local(_chunks(sources, size), workers or default_workers())
+    created = False
     for parsed in results:
         yield from _drain(unseen)
-        yield from _write(store, parsed, region, admit)
+        for outcome in _write(store, parsed, region, admit):
+            created = created or outcome.created
+            yield outcome
         if on_chunk is not None:
             on_chunk()
     yield from _drain(unseen)
+    if created:
+        _refresh_statistics(store)
     if on_chunk is not None:
         on_chunk()  # inputs skipped before any work was sent still count
+
+
+def _refresh_statistics(store: Store) -> None:
+    """The statistics summaries brought up to date (the next statistics page reads only them; a year
+    that did not change costs one query). Everything is stored already: a failure here is logged, and
+    the next statistics page builds what is missing.
+    """
+    try:
+        dashboard.refresh(store)
+    except Exception:  # noqa: BLE001 - the import itself is complete
+        log.warning("统计汇总未能更新（下次打开统计页时重新计算）", exc_info=True)
 
 
 def _drain(unseen: _Unseen) -> Iterator[Outcome]:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table as SqlTable
 from sqlalchemy import create_engine, delete, event, func, insert, select, update
@@ -61,6 +61,11 @@ from .schema import (
 DEFAULT_URL = "sqlite:///zfxxgk.db"
 DECISIONS = DECISION_CN  # stored value → Chinese name (model.Decision)
 PARSER_VERSION = "0.1.0"
+
+
+# A unit's statistics group is its region's ancestor this many levels down (a county with its townships),
+# or its region when higher: store/summary.py keeps one summary per group.
+GROUP_DEPTH = 3
 
 
 def _revised(s: Session, report_id: int) -> None:
@@ -115,10 +120,18 @@ class Store:
         self.engine = create_engine(self.url, **pool)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        # statements through this store that may change data: a cache of derived figures (the statistics
+        # page) sees this process's own writes at once without asking the database (store/dashboard.py)
+        self.writes = 0
+        event.listen(self.engine, "before_cursor_execute", self._count_write)
         if upgrade:
             migrate(self.engine)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
         self._region_ids: dict[tuple[int | None, str], int] | None = None  # (parent, name) → id
+
+    def _count_write(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.lstrip()[:6].upper().startswith("SELECT"):
+            self.writes += 1
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -257,13 +270,14 @@ class Store:
         units = {u.key: u for u in s.scalars(select(Unit).where(Unit.key.in_(wanted)))}
         new: list[dict] = []
         for key, name in wanted.items():
-            region_id = self._region(s, region or _guessed_path(name))
+            region_id, group = self._placed(s, region or _guessed_path(name))
             unit = units.get(key)
             if unit is None:
                 kind = infer_unit_type(name)
-                new.append({"key": key, "name": name, "unit_type": kind.value if kind else None, "region_id": region_id})
+                new.append({"key": key, "name": name, "unit_type": kind.value if kind else None, "region_id": region_id,
+                            "group_key": group})
             elif unit.region_id is None and region_id is not None:
-                unit.region_id = region_id
+                unit.region_id, unit.group_key = region_id, group
         s.flush()
         ids = {key: u.id for key, u in units.items()}
         if new:
@@ -277,13 +291,18 @@ class Store:
         return ids
 
     def _region(self, s: Session, path: str | None) -> int | None:
-        """Region id of a path like ``山东省/潍坊市/昌乐县`` (created as needed).
+        """Region id of a path like ``山东省/潍坊市/昌乐县`` (created as needed)."""
+        return self._placed(s, path)[0]
+
+    def _placed(self, s: Session, path: str | None) -> tuple[int | None, int | None]:
+        """Region id of a path like ``山东省/潍坊市/昌乐县`` (created as needed) and its statistics group
+        (the region :data:`GROUP_DEPTH` levels down, or the region itself when higher).
 
         The region tree is cached per store (a batch meets a new township in almost every report);
         regions created in a transaction join the cache only when it commits.
         """
         if not path:
-            return None
+            return None, None
         if self._region_ids is None:
             self._region_ids = {(p, n): i for i, n, p in s.execute(select(Region.id, Region.name, Region.parent_id))}
         staged: dict[tuple[int | None, str], int] = s.info.setdefault("regions_staged", {})
@@ -292,6 +311,7 @@ class Store:
             names = split_path(canonical_path(path))
         except ValueError as e:
             raise StoreError(str(e)) from None
+        chain: list[int] = []
         for name in names:
             key = (parent, name)
             rid = staged.get(key) or self._region_ids.get(key)
@@ -299,7 +319,8 @@ class Store:
                 rid = self._new_region(s, name, parent)
                 staged[key] = rid
             parent = rid
-        return parent
+            chain.append(rid)
+        return parent, chain[min(len(chain), GROUP_DEPTH) - 1]
 
     @staticmethod
     def _new_region(s: Session, name: str, parent: int | None) -> int:

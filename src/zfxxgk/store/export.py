@@ -11,10 +11,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import select
 
 from ..model import CELL, CELL_IDS, DECISION_CN, SEVERITY_CN
 from .db import Store
@@ -28,6 +30,7 @@ from .queries import (
     findings,
     report_views,
 )
+from .schema import ReportRow
 
 FORMATS = ("xlsx", "csv", "jsonl")
 
@@ -69,12 +72,44 @@ FINDING_FIELDS: tuple[tuple[str, str, int], ...] = (
 )
 
 
+# Reports read per query by the exports: memory stays flat whatever the number of reports (a national
+# store is 100,000 reports of 200 cells each).
+EXPORT_CHUNK = 2000
+
+
+def export_ids(store: Store, year: int | None = None, report_ids: Sequence[int] | None = None) -> list[int]:
+    """The reports an export writes, in id order: the current ones (or the given ids), optionally of one year."""
+    with store.session() as s:
+        q = select(ReportRow.id).order_by(ReportRow.id)
+        if report_ids is None:
+            q = q.where(ReportRow.is_current)
+        if year is not None:
+            q = q.where(ReportRow.year == year)
+        found = s.scalars(q)
+        if report_ids is None:
+            return list(found)
+        wanted = set(report_ids)  # filtered here: a province's ids would overflow an IN (…) list
+        return [i for i in found if i in wanted]
+
+
+def _id_chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    for i in range(0, len(ids), EXPORT_CHUNK):
+        yield list(ids[i : i + EXPORT_CHUNK])
+
+
+def iter_export_rows(store: Store, year: int | None = None, report_ids: Sequence[int] | None = None,
+                     ids: Sequence[int] | None = None) -> Iterator[dict[str, Any]]:
+    """:func:`export_rows` read a chunk of reports at a time (``ids``: from :func:`export_ids`)."""
+    for chunk in _id_chunks(export_ids(store, year, report_ids) if ids is None else ids):
+        yield from (_row(v) for v in report_views(store, chunk))
+
+
 def export_rows(store: Store, year: int | None = None, report_ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
     """One dict per report (current version), in report-id order: the facts of
     :data:`HEADER_FIELDS` then the 200 cells by id in registry order (None for a null).
     ``report_ids`` limits the export to those reports (a filtered list in the web app).
     """
-    return [_row(v) for v in report_views(store, report_ids, year=year)]
+    return list(iter_export_rows(store, year, report_ids))
 
 
 def _row(v: ReportView) -> dict[str, Any]:
@@ -103,6 +138,12 @@ def _row(v: ReportView) -> dict[str, Any]:
 def finding_rows(store: Store, year: int | None = None, report_ids: Sequence[int] | None = None) -> list[FindingView]:
     """The 问题清单: every finding of the current versions with the latest review decision."""
     return findings(store, report_ids, year=year)
+
+
+def iter_finding_rows(store: Store, ids: Sequence[int]) -> Iterator[FindingView]:
+    """:func:`finding_rows` of these reports (from :func:`export_ids`), a chunk of reports at a time."""
+    for chunk in _id_chunks(ids):
+        yield from findings(store, chunk)
 
 
 # --- CSV and JSON Lines ------------------------------------------------------------------------
@@ -136,19 +177,19 @@ def to_csv(store: Store, path: str | Path, year: int | None = None, findings_pat
     The header row holds the keys (``report_id`` …, then the cell ids); a null cell is an empty field.
     With ``findings_path`` the 问题清单 is written there too (Chinese headers).
     """
-    rows = export_rows(store, year, report_ids)
+    ids = export_ids(store, year, report_ids)
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(REPORT_COLUMNS)
-        for r in rows:
+        for r in iter_export_rows(store, ids=ids):
             w.writerow([_text(r[k]) for k in REPORT_COLUMNS])
     if findings_path is not None:
         with open(findings_path, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
             w.writerow([h for _, h, _ in FINDING_FIELDS])
-            for f in finding_rows(store, year, report_ids):
+            for f in iter_finding_rows(store, ids):
                 w.writerow([_text(x) for x in _finding_values(f)])
-    return len(rows)
+    return len(ids)
 
 
 def _json_value(v: Any) -> Any:
@@ -161,18 +202,19 @@ def _json_value(v: Any) -> Any:
 
 def to_jsonl(store: Store, path: str | Path, year: int | None = None) -> int:
     """Write one JSON object per report (keys as :func:`export_rows`, plus its ``findings``); returns the count."""
-    rows = export_rows(store, year)
-    by_report: dict[int, list[dict[str, Any]]] = {}
-    for f in finding_rows(store, year):
-        d = f.to_dict()
-        del d["report_id"], d["unit"], d["year"]
-        by_report.setdefault(f.report_id, []).append(d)
+    ids = export_ids(store, year)
     with open(path, "w", encoding="utf-8") as fh:
-        for r in rows:
-            rec = {k: _json_value(v) for k, v in r.items()}
-            rec["findings"] = by_report.get(r["report_id"], [])
-            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    return len(rows)
+        for chunk in _id_chunks(ids):
+            by_report: dict[int, list[dict[str, Any]]] = {}
+            for f in findings(store, chunk):
+                d = f.to_dict()
+                del d["report_id"], d["unit"], d["year"]
+                by_report.setdefault(f.report_id, []).append(d)
+            for r in iter_export_rows(store, ids=chunk):
+                rec = {k: _json_value(v) for k, v in r.items()}
+                rec["findings"] = by_report.get(r["report_id"], [])
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return len(ids)
 
 
 # --- Excel -------------------------------------------------------------------------------------
@@ -185,8 +227,13 @@ def _finding_values(f: FindingView) -> list[Any]:
 
 
 def to_xlsx(store: Store, path: str | Path, year: int | None = None, report_ids: Sequence[int] | None = None) -> int:
-    """Write the workbook (报告数据, 问题清单, 指标说明); returns the report count."""
+    """Write the workbook (报告数据, 问题清单, 指标说明); returns the report count.
+
+    Written as it is read (openpyxl's write-only mode, a chunk of reports at a time): memory stays flat
+    whatever the number of reports.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -195,68 +242,75 @@ def to_xlsx(store: Store, path: str | Path, year: int | None = None, report_ids:
     wrap = Alignment(wrap_text=True, vertical="center", horizontal="center")
     top = Alignment(wrap_text=True, vertical="top")
 
-    def header(ws, labels: Sequence[str], widths: Sequence[int]) -> None:
-        ws.append(list(labels))
+    def header(ws: Any, labels: Sequence[str], widths: Sequence[int]) -> None:
         for i, w in enumerate(widths, start=1):
-            cell = ws.cell(row=1, column=i)
-            cell.font, cell.fill, cell.alignment = bold, fill, wrap
             ws.column_dimensions[get_column_letter(i)].width = w
+        cells = []
+        for label in labels:
+            cell = WriteOnlyCell(ws, value=label)
+            cell.font, cell.fill, cell.alignment = bold, fill, wrap
+            cells.append(cell)
+        ws.append(cells)
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "报告数据"
-    rows = export_rows(store, year, report_ids)
+    def styled(ws: Any, value: Any, number_format: str | None = None, alignment: Alignment | None = None) -> Any:
+        cell = WriteOnlyCell(ws, value=value)
+        if number_format is not None:
+            cell.number_format = number_format
+        if alignment is not None:
+            cell.alignment = alignment
+        return cell
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("报告数据")
+    ids = export_ids(store, year, report_ids)
     labels = [h for _, h, _ in HEADER_FIELDS] + [cell_label(c) for c in CELL_IDS]
     widths = [w for _, _, w in HEADER_FIELDS] + [14] * len(CELL_IDS)
-    header(ws, labels, widths)
-    ws.append(list(REPORT_COLUMNS))  # row 2: machine keys / cell ids, hidden
+    ws.freeze_panes = "D3"  # header rows and 报告编号/单位/年度 stay in view
     ws.row_dimensions[1].height = 96
     ws.row_dimensions[2].hidden = True
-    first_cell = len(HEADER_FIELDS) + 1
-    for r in rows:
+    header(ws, labels, widths)
+    ws.append(list(REPORT_COLUMNS))  # row 2: machine keys / cell ids, hidden
+    dates = {"published_on", "signed_on", "period_start", "period_end"}
+    decimals = {c for c in CELL_IDS if CELL[c].decimal}
+    for r in iter_export_rows(store, ids=ids):
         values: list[Any] = []
         for k in REPORT_COLUMNS:
             v = r[k]
             if k == "unit_type":
                 v = UNIT_TYPE_CN.get(v, v) if v else None
+            if v is not None and k in dates:
+                v = styled(ws, v, "yyyy-mm-dd")
+            elif v is not None and k in decimals:
+                v = styled(ws, v, "0.00##")
             values.append(neutralise(v))
         ws.append(values)
-    for i, c in enumerate(CELL_IDS, start=first_cell):
-        if CELL[c].decimal:
-            for (cell,) in ws.iter_rows(min_row=3, min_col=i, max_col=i):
-                cell.number_format = "0.00##"
-    for i, (k, _, _) in enumerate(HEADER_FIELDS, start=1):
-        if k in ("published_on", "signed_on", "period_start", "period_end"):
-            for (cell,) in ws.iter_rows(min_row=3, min_col=i, max_col=i):
-                cell.number_format = "yyyy-mm-dd"
-    ws.freeze_panes = ws.cell(row=3, column=4)  # header rows and 报告编号/单位/年度 stay in view
 
     wf = wb.create_sheet("问题清单")
-    header(wf, [h for _, h, _ in FINDING_FIELDS], [w for _, _, w in FINDING_FIELDS])
-    for f in finding_rows(store, year, report_ids):
-        wf.append([neutralise(x) for x in _finding_values(f)])
-    for row in wf.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = top
     wf.freeze_panes = "A2"
-    if wf.max_row > 1:
-        wf.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_FIELDS))}{wf.max_row}"
+    header(wf, [h for _, h, _ in FINDING_FIELDS], [w for _, _, w in FINDING_FIELDS])
+    count = 0
+    message = [k for k, _, _ in FINDING_FIELDS].index("message")
+    for f in iter_finding_rows(store, ids):
+        row = [neutralise(x) for x in _finding_values(f)]
+        row[message] = styled(wf, row[message], alignment=top)  # long messages wrap; the rest stays one line
+        wf.append(row)
+        count += 1
+    if count:
+        wf.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_FIELDS))}{count + 1}"
 
     wm = wb.create_sheet("指标说明")
+    wm.freeze_panes = "A2"
     header(wm, ["指标", "编号", "计算公式", "分子单元格", "分母单元格", "最小分母", "说明"], [20, 26, 50, 50, 40, 9, 50])
     for m in METRICS:
-        wm.append([m.name, m.id, m.formula, "；".join(cell_label(c) for c in m.numerator),
-                   "；".join(cell_label(c) for c in m.denominator), m.min_denominator,
-                   f"{m.note}。分母小于 {m.min_denominator} 时不计算（显示“样本过少”）；"
-                   "任一单元格为空白时该报告不参与计算（显示“数据缺失”），空白从不当作 0。"])
-    for row in wm.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = top
-    wm.freeze_panes = "A2"
+        wm.append([styled(wm, v, alignment=top) for v in (
+            m.name, m.id, m.formula, "；".join(cell_label(c) for c in m.numerator),
+            "；".join(cell_label(c) for c in m.denominator), m.min_denominator,
+            f"{m.note}。分母小于 {m.min_denominator} 时不计算（显示“样本过少”）；"
+            "任一单元格为空白时该报告不参与计算（显示“数据缺失”），空白从不当作 0。")])
     wm.append([])
     wm.append([f"地区级别：{'、'.join(f'{k}={v}' for k, v in LEVEL_CN.items())}"])
     wb.save(path)
-    return len(rows)
+    return len(ids)
 
 
 def export(store: Store, path: str | Path, fmt: str | None = None, year: int | None = None) -> int:

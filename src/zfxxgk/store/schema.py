@@ -70,6 +70,9 @@ class Unit(Base):
     name: Mapped[str] = mapped_column(String(200))
     unit_type: Mapped[str | None] = mapped_column(String(16))
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    # the unit's statistics group (store/summary.py): its region's ancestor GROUP_DEPTH levels down (a
+    # county), or the region itself when higher; None without a region. Set with region_id.
+    group_key: Mapped[int | None] = mapped_column(Integer, index=True)
     reports: Mapped[list[ReportRow]] = relationship(back_populates="unit")
 
 

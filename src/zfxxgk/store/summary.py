@@ -10,8 +10,8 @@ Anything that changes which reports are current, the unit's region, a cell or a 
 so a summary can be stale only if a write path forgets to bump ``revision`` (tests/store/
 test_summary.py compares summaries with a fresh computation after every kind of write).
 
-Groups are keyed by a region id (see :data:`GROUP_DEPTH`); :data:`NO_REGION` for units without a
-region and :data:`NO_UNIT` for reports whose unit is unknown. What a group's document holds is the caller's
+Groups are the units' ``group_key`` (a region id, see ``db.GROUP_DEPTH``: a county with its townships);
+:data:`NO_REGION` for units without a region and :data:`NO_UNIT` for reports whose unit is unknown. What a group's document holds is the caller's
 business (store/dashboard.py): this module only keeps them current.
 """
 
@@ -32,10 +32,6 @@ from .schema import Region, ReportRow, SummaryRow, Unit
 
 NO_REGION = 0  # units without a region (region ids start at 1)
 NO_UNIT = -1  # reports whose unit is unknown
-# Groups are the regions three levels down (a county with its townships) or the region itself when it is
-# higher: a township each would make as many summaries as units. Scopes of that depth or deeper are small
-# enough to sum from their reports.
-GROUP_DEPTH = 3
 
 # how many reports one refresh loads at a time (memory stays flat after a national import)
 REFRESH_REPORTS = 5000
@@ -53,12 +49,11 @@ class RegionInfo(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class RegionTable:
-    """The regions at one moment: rows, paths and groups (:data:`GROUP_DEPTH`)."""
+    """The regions at one moment: rows and paths."""
 
     fingerprint: str
     rows: dict[int, RegionInfo]
     paths: dict[int, str]
-    keys: dict[int, int]  # region id → its group
 
 
 _TABLES: dict[str, RegionTable] = {}  # database URL → its regions, as long as they are unchanged
@@ -75,48 +70,38 @@ def region_table(s: Session) -> RegionTable:
         return got
     rows = {r: RegionInfo(n, lv, p) for r, n, lv, p in s.execute(
         select(Region.id, Region.name, Region.level, Region.parent_id))}
-    keys: dict[int, int] = {}
-    for rid in rows:
-        chain: list[int] = []
-        at: int | None = rid
-        while at is not None and at in rows and len(chain) <= len(rows):  # the bound guards against a cycle
-            chain.append(at)
-            at = rows[at].parent_id
-        keys[rid] = chain[-min(len(chain), GROUP_DEPTH)]
-    table = RegionTable(fingerprint, rows, region_paths(s), keys)
+    table = RegionTable(fingerprint, rows, region_paths(s))
     _TABLES[url] = table
     return table
 
 
-def _by_region(s: Session, year: int, columns: Sequence[Any]) -> Any:
-    region = case((ReportRow.unit_id.is_(None), NO_UNIT), else_=func.coalesce(Unit.region_id, NO_REGION))
-    return (select(region, *columns).select_from(ReportRow).outerjoin(Unit, Unit.id == ReportRow.unit_id)
+def _group() -> Any:
+    """A report's group, in SQL (the unit's ``group_key``; :data:`NO_REGION`, :data:`NO_UNIT`)."""
+    return case((ReportRow.unit_id.is_(None), NO_UNIT), else_=func.coalesce(Unit.group_key, NO_REGION))
+
+
+def _current(year: int, *columns: Any) -> Any:
+    return (select(*columns).select_from(ReportRow).outerjoin(Unit, Unit.id == ReportRow.unit_id)
             .where(ReportRow.year == year, ReportRow.is_current))
 
 
-def fingerprints(s: Session, year: int, regions: RegionTable) -> dict[int, tuple[str, int]]:
-    """Per group of the year's current reports: (fingerprint, number of reports). The parts are sums,
-    so a group's are its regions' added up.
-    """
-    q = _by_region(s, year, [func.count(ReportRow.id), func.sum(ReportRow.id), func.sum(ReportRow.current_version),
-                             func.sum(ReportRow.revision)])
-    parts: dict[int, list[int]] = {}
-    keys = regions.keys
-    for region, *sums in s.execute(q.group_by(q.selected_columns[0])):
-        got = parts.setdefault(keys.get(region, region), [0, 0, 0, 0])
-        for i, v in enumerate(sums):
-            got[i] += int(v or 0)
-    return {k: (f"{regions.fingerprint}|{n}:{ids}:{versions}:{revisions}", n)
-            for k, (n, ids, versions, revisions) in parts.items()}
+def fingerprints(s: Session, year: int, regions: str, groups: Sequence[int] | None = None) -> dict[int, tuple[str, int]]:
+    """Per group of the year's current reports (or of the given groups): (fingerprint, number of reports)."""
+    group = _group()
+    q = _current(year, group, func.count(ReportRow.id), func.sum(ReportRow.id), func.sum(ReportRow.current_version),
+                 func.sum(ReportRow.revision)).group_by(group)
+    if groups is not None:
+        q = q.where(group.in_(list(groups)))
+    return {int(k): (f"{regions}|{n}:{ids}:{versions}:{revisions}", int(n))
+            for k, n, ids, versions, revisions in s.execute(q)}
 
 
-def members(s: Session, year: int, keys: Mapping[int, int], wanted: Sequence[int]) -> dict[int, list[int]]:
-    """Group → the ids of its current reports of the year (in id order), for the wanted groups."""
-    out: dict[int, list[int]] = {k: [] for k in wanted}
-    for region, rid in s.execute(_by_region(s, year, [ReportRow.id]).order_by(ReportRow.id)):
-        group = out.get(keys.get(region, region))
-        if group is not None:
-            group.append(rid)
+def members(s: Session, year: int, groups: Sequence[int]) -> dict[int, list[int]]:
+    """Group → the ids of its current reports of the year (in id order)."""
+    out: dict[int, list[int]] = {k: [] for k in groups}
+    group = _group()
+    for key, rid in s.execute(_current(year, group, ReportRow.id).where(group.in_(list(groups))).order_by(ReportRow.id)):
+        out[int(key)].append(rid)
     return out
 
 
@@ -126,7 +111,7 @@ def summaries(store: Store, year: int, build: Build, kind: str) -> dict[int, Any
     reads an old one). Groups are rebuilt a few thousand reports at a time.
     """
     with store.session() as s:
-        regions = region_table(s)
+        regions = region_table(s).fingerprint
         current = fingerprints(s, year, regions)
         stored = {k: (f, d) for k, f, d in s.execute(
             select(SummaryRow.region_key, SummaryRow.fingerprint, SummaryRow.data).where(SummaryRow.year == year))}
@@ -141,10 +126,10 @@ def summaries(store: Store, year: int, build: Build, kind: str) -> dict[int, Any
     gone = [k for k in stored if k not in current]
     for batch in _batches(stale, {k: n for k, (_f, n) in current.items()}):
         with store.session() as s:
-            built = build(s, year, members(s, year, regions.keys, batch))
+            built = build(s, year, members(s, year, batch))
         try:
             with store.session() as s:
-                now = fingerprints(s, year, region_table(s))
+                now = fingerprints(s, year, region_table(s).fingerprint, batch)
                 for key in batch:
                     out[key] = built[key]
                     if now.get(key, ("", 0))[0] != current[key][0]:
@@ -172,4 +157,4 @@ def _batches(keys: Sequence[int], sizes: Mapping[int, int]) -> list[list[int]]:
     return out
 
 
-__all__ = ["GROUP_DEPTH", "NO_REGION", "NO_UNIT", "fingerprints", "RegionInfo", "RegionTable", "members", "region_table", "summaries"]
+__all__ = ["NO_REGION", "NO_UNIT", "fingerprints", "RegionInfo", "RegionTable", "members", "region_table", "summaries"]
