@@ -57,7 +57,7 @@ from .queries import (
 )
 from .regions import region_paths, region_subtree, resolve_region
 from .schema import AuditEvent, FindingRow, Region, ReportRow, ReviewDecision, Unit
-from .summary import NO_REGION, NO_UNIT, region_table, summaries
+from .summary import NO_REGION, NO_UNIT, members, region_table, summaries
 
 ALL_REGIONS = "全部地区"
 NEW_RECEIVED = t3("new_received", "total")
@@ -793,7 +793,7 @@ def data_generation(store: Store) -> tuple:
 
 def _dashboard(store: Store, year: int, region: int | str | None, limit: int | None,
                min_denominator: int | None) -> Dashboard:
-    if limit is not None and limit <= SUMMARY_TOP and min_denominator is None:
+    if min_denominator is None and (limit is None or limit <= SUMMARY_TOP):
         return _summarised(store, year, region, limit)
     return _computed(store, year, region, limit, min_denominator)
 
@@ -861,7 +861,7 @@ def _group_doc(views: Sequence[ReportView], found: Sequence[FindingView]) -> dic
 
 def _build_groups(store: Store, s: Any, year: int, groups: Mapping[int, list[int]]) -> dict[int, dict[str, Any]]:
     paths = region_table(s).paths
-    ids = sorted(i for members in groups.values() for i in members)
+    ids = sorted(i for ids_of in groups.values() for i in ids_of)
     rows = [r for chunk in _chunks(ids) for r in s.scalars(select(ReportRow).options(*_LIGHT).where(ReportRow.id.in_(chunk)))]
     views = {v.id: v for v in _views(s, rows, paths)}
     found: dict[int, list[FindingView]] = {}
@@ -869,8 +869,8 @@ def _build_groups(store: Store, s: Any, year: int, groups: Mapping[int, list[int
         for f in findings(store, report_ids=chunk):
             found.setdefault(f.report_id, []).append(f)
     out = {}
-    for key, members in groups.items():
-        vs = [views[i] for i in members]
+    for key, ids_of in groups.items():
+        vs = [views[i] for i in ids_of]
         out[key] = _group_doc(vs, [f for v in vs for f in found.get(v.id, ())])
     return out
 
@@ -912,26 +912,53 @@ class _Sum:
                          self.metric_values(), direct=direct)
 
 
-def _merged_rankings(docs: Sequence[dict[str, Any]], limit: int) -> list[Ranking]:
-    template = _rankings([], limit, None)
+def _doc_rankings(doc: dict[str, Any]) -> list[Ranking]:
+    template = _rankings([], 0, None)
+    return [Ranking(k.id, k.title, k.measure, [_rank_row(d) for d in doc["rankings"][k.id][0]],
+                    [_rank_row(d) for d in doc["rankings"][k.id][1]], doc["rankings"][k.id][2]) for k in template]
+
+
+def _merge_rankings(parts: Sequence[list[Ranking]], limit: int | None) -> list[Ranking]:
+    """Rankings of groups of reports merged into the rankings of all of them (the first ``limit`` of
+    each group must be there: the first ``limit`` of the whole are among them).
+    """
     out = []
-    for k in template:
-        rows = [_rank_row(d) for doc in docs for d in doc["rankings"][k.id][0]]
-        rows.sort(key=lambda r: (r.unit, r.report_id))
+    for i, k in enumerate(_rankings([], limit, None)):
+        rows = sorted((r for part in parts for r in part[i].rows), key=lambda r: (r.unit, r.report_id))
         keyed: list[tuple[tuple, RankRow]]
         if k.id == "findings":
             keyed = [((r.detail["errors"], r.detail["warnings"]), r) for r in rows]
         else:
             keyed = [((r.value,), r) for r in rows]
-        unranked = sorted((_rank_row(d) for doc in docs for d in doc["rankings"][k.id][1]),
-                          key=lambda r: (r.unit, r.report_id))
+        unranked = sorted((r for part in parts for r in part[i].unranked), key=lambda r: (r.unit, r.report_id))
         out.append(Ranking(k.id, k.title, k.measure, _ranked(keyed, limit), unranked[:limit],
-                           sum(doc["rankings"][k.id][2] for doc in docs)))
+                           sum(part[i].unranked_count for part in parts)))
     return out
 
 
-def _summarised(store: Store, year: int, region: int | str | None, limit: int) -> Dashboard:
-    """The dashboard summed from the stored summaries of the scope's regions."""
+# what the rankings read of a report (an export ranks every unit: 3 cells a report, not 200)
+RANK_CELLS = tuple(dict.fromkeys((NEW_RECEIVED, *METRIC["disclosure_rate"].operands)))
+RANK_CHUNK = 2000  # reports read at a time for an export's rankings
+
+
+def _all_rankings(store: Store, year: int, groups: Sequence[int]) -> list[Ranking]:
+    """Every unit of these groups ranked, a chunk of reports at a time."""
+    with store.session() as s:
+        ids = sorted(i for found in members(s, year, groups).values() for i in found)
+        paths = region_table(s).paths
+    parts = []
+    for at in range(0, len(ids), RANK_CHUNK):
+        with store.session() as s:
+            rows = sorted(s.scalars(select(ReportRow).options(*_LIGHT).where(ReportRow.id.in_(ids[at:at + RANK_CHUNK]))),
+                          key=lambda r: r.id)
+            parts.append(_rankings(_views(s, rows, paths, RANK_CELLS), None, None))
+    return _merge_rankings(parts, None)
+
+
+def _summarised(store: Store, year: int, region: int | str | None, limit: int | None) -> Dashboard:
+    """The dashboard summed from the stored summaries of the scope's regions (``limit`` None: an export,
+    every unit ranked).
+    """
     with store.session() as s:
         table = region_table(s)
         paths, regions = table.paths, table.rows
@@ -994,8 +1021,10 @@ def _summarised(store: Store, year: int, region: int | str | None, limit: int) -
                     status[name][sub] += n
             else:
                 status[name] += value
-    return Dashboard(scope, outcomes, _key_metrics(total.metric_values(), region_rows, None, None),
-                     _merged_rankings([docs[k] for k in keys], limit), rollup_, StatusCounts(scope, **status))
+    ranked = (_merge_rankings([_doc_rankings(docs[k]) for k in keys], limit) if limit is not None
+              else _all_rankings(store, year, keys))
+    return Dashboard(scope, outcomes, _key_metrics(total.metric_values(), region_rows, None, None), ranked,
+                     rollup_, StatusCounts(scope, **status))
 
 
 def refresh(store: Store, years: Iterable[int] | None = None) -> None:

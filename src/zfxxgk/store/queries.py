@@ -319,8 +319,9 @@ def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
 _LIGHT = (defer(ReportRow.source_bytes), defer(ReportRow.notes), defer(ReportRow.tables))
 
 
-def _current_cells(s: Session, report_ids: Sequence[int]) -> dict[int, dict[str, tuple[Number | None, str]]]:
-    """Report id → cell id → (value, state) of the current versions."""
+def _current_cells(s: Session, report_ids: Sequence[int], only: Sequence[str] | None = None
+                   ) -> dict[int, dict[str, tuple[Number | None, str]]]:
+    """Report id → cell id → (value, state) of the current versions (``only`` these cells)."""
     out: dict[int, dict[str, tuple[Number | None, str]]] = {rid: {} for rid in report_ids}
     conn = s.connection()  # Core rows: the ORM's row handling cost more than the query (200 cells a report)
     for chunk in _chunks(report_ids):
@@ -330,6 +331,8 @@ def _current_cells(s: Session, report_ids: Sequence[int]) -> dict[int, dict[str,
             .join(ReportRow, and_(ReportRow.id == CellRow.report_id, ReportRow.current_version == CellRow.version))
             .where(CellRow.report_id.in_(chunk))
         )
+        if only is not None:
+            q = q.where(CellRow.cell_id.in_(list(only)))
         for rid, cid, value, state in conn.execute(q):
             out[rid][cid] = (value if type(value) is int else normal(value), state)
     return out
@@ -349,10 +352,13 @@ def _finding_counts(s: Session, report_ids: Sequence[int]) -> dict[int, dict[str
     return out
 
 
-def _views(s: Session, rows: Sequence[ReportRow], paths: Mapping[int, str] | None = None) -> list[ReportView]:
+def _views(s: Session, rows: Sequence[ReportRow], paths: Mapping[int, str] | None = None,
+           only: Sequence[str] | None = None) -> list[ReportView]:
+    """Views of the rows; with ``only``, just those cells (the others are left out of ``cells``)."""
     paths = region_paths(s) if paths is None else paths
     ids = [r.id for r in rows]
-    cells = _current_cells(s, ids)
+    cells = _current_cells(s, ids, only)
+    wanted = CELL_IDS if only is None else tuple(only)
     counts = _finding_counts(s, ids)
     units = {u.id: _unit_info(u, paths)
              for chunk in _chunks(sorted({r.unit_id for r in rows if r.unit_id}))
@@ -363,8 +369,8 @@ def _views(s: Session, rows: Sequence[ReportRow], paths: Mapping[int, str] | Non
         views.append(ReportView(
             r.id, units.get(r.unit_id) if r.unit_id else None, r.unit_name, r.year, r.source_name, r.format,
             r.format_version, r.current_version, r.title, r.published_on, r.signed_on, r.period_start, r.period_end,
-            cells={c: got[c][0] if c in got else None for c in CELL_IDS},
-            states={c: got[c][1] if c in got else "absent" for c in CELL_IDS},
+            cells={c: got[c][0] if c in got else None for c in wanted},
+            states={c: got[c][1] if c in got else "absent" for c in wanted},
             counts=counts[r.id],
         ))
     return views

@@ -175,25 +175,30 @@ def stat_tables(d: dash.Dashboard) -> list[tuple[str, list[str], list[list[Any]]
 
 
 def to_xlsx(tables: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
-    """One sheet per table, header in bold, columns sized to their text."""
+    """One sheet per table, header in bold, columns sized to their text (openpyxl's write-only mode:
+    an export of every unit of a country keeps no cell objects).
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-
-    wb = Workbook()
-    wb.remove(wb.active)
+    bold = Font(bold=True)
+    wb = Workbook(write_only=True)
     for name, header, rows in tables:
         ws = wb.create_sheet(name)
-        ws.append(header)
-        for c in ws[1]:
-            c.font = Font(bold=True)
+        for i, title in enumerate(header):
+            width = max([len(str(title))] + [len(str(row[i])) for row in rows if i < len(row) and row[i] is not None])
+            ws.column_dimensions[get_column_letter(i + 1)].width = min(60, 4 + width * 1.6)
+        ws.freeze_panes = "A2"
+        cells = []
+        for title in header:
+            cell = WriteOnlyCell(ws, value=title)
+            cell.font = bold
+            cells.append(cell)
+        ws.append(cells)
         for row in rows:
             ws.append([neutralise(x) for x in row])  # region names are text, never formulas
-        for i, _ in enumerate(header, start=1):
-            letter = ws.cell(1, i).column_letter
-            width = max(len(str(ws.cell(r, i).value or "")) for r in range(1, ws.max_row + 1))
-            ws.column_dimensions[letter].width = min(60, 4 + width * 1.6)
-        ws.freeze_panes = "A2"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
