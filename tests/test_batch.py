@@ -114,9 +114,9 @@ def test_dask_workers_hold_each_file_to_its_budget(tmp_path):
     folder = corpus(tmp_path, n=4)
     line = "一、总体情况。本机关认真贯彻落实政府信息公开条例，主动公开政府信息。" * 4 + "\n"
     big = (folder / "r000.txt").read_text(encoding="utf-8") + line * 50000
-    (folder / "big.txt").write_text(big, encoding="utf-8")  # ≈ 230 MB and 1.5 s to read (a report: ≈ 60 MB)
+    (folder / "big.txt").write_text(big, encoding="utf-8")  # above 100 MB for ≈ 0.9 s of its ≈ 1 s (a report: ≈ 50 MB)
     store = Store(str(tmp_path / "dask.db"))
-    stats = batch_import([folder], store, chunk=2, engine="dask", budget=Budget(memory=150 * 2**20))
+    stats = batch_import([folder], store, chunk=2, engine="dask", budget=Budget(memory=100 * 2**20))
     reasons = dict(stats.errors)
     assert stats.imported == 4 and "内存超限" in reasons[str(folder / "big.txt")]
 
