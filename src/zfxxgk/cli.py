@@ -258,7 +258,7 @@ def _budget(timeout: float, memory: int) -> Budget:
 def import_(
     paths: PathsArg,
     db: DbOpt = None,
-    region: Annotated[str | None, typer.Option("--region", help="所属地区，如“山东省/潍坊市/昌乐县”（默认从单位名称推断）。")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="所属地区，如“山东省/潍坊市/昌乐县”或“昌乐县”（须是库中已有的地区或官方行政区划；默认从单位名称识别）。")] = None,
     timeout: TimeoutOpt = LIMITS.file_seconds,
     memory: MemoryOpt = LIMITS.worker_memory // MB,
 ) -> None:
@@ -268,9 +268,17 @@ def import_(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from .app.ingest import checked_region
     from .parse import iter_report_files
+    from .store import StoreError
 
     store = _open_store(db)
+    if region is not None:
+        try:
+            region = checked_region(store, region)
+        except StoreError as e:
+            err.print(f"[bold red]地区有误[/]：{escape(str(e))}")
+            raise typer.Exit(EXIT_INPUT) from None
     files = [f for p in paths for f in iter_report_files(p)]
     counts: Counter[str] = Counter()
     failures: list[tuple[str, str]] = []
@@ -702,6 +710,7 @@ def rollup(
     metrics = [m for m in q.METRICS if m.id in ("disclosure_rate", "review_correction_rate", "litigation_correction_rate")]
     t = RichTable("地区", "级别", "单位/报告", *(short.get(c, c) for c in shown), *(m.name for m in metrics),
                   "空白格", box=None, pad_edge=False)
+    t.columns[0].overflow = "fold"  # a region path wraps, never cut to “山东 …”
     for r in regions:
         t.add_row(escape(r.path), q.LEVEL_CN.get(r.level, r.level), f"{r.units}/{r.reports}",
                   *(_q_num(r.sums[c], r.nulls[c]) for c in shown), *(_q_metric(r.metrics[m.id]) for m in metrics),
@@ -896,6 +905,56 @@ def versions_audit(
     out.print(t if entries else "（没有操作记录）")
 
 
+units_app = typer.Typer(help="报告单位：列出待确认地区的单位（名称可能指多个行政区划），并为其确认地区。", no_args_is_help=True)
+app.add_typer(units_app, name="units")
+
+
+@units_app.command("pending")
+def units_pending(
+    db: DbOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON Lines：每个单位一行。")] = False,
+) -> None:
+    """列出待确认的单位：名称可能指多个行政区划（如“朝阳区财政局”），在确认前不归入任何地区。"""
+    from .store.placing import pending_units
+
+    store = _query_store(db)
+    pending = pending_units(store)
+    store.close()
+    if as_json:
+        for p in pending:
+            _emit_json(p.to_dict())
+        return
+    if not pending:
+        out.print("没有待确认地区的单位。")
+        return
+    t = RichTable("编号", "单位", "可能的地区", "报告数", box=None, pad_edge=False)
+    for p in pending:
+        t.add_row(str(p.id), escape(p.name), escape("；".join(p.candidates)), str(p.reports))
+    out.print(t)
+    out.print("[dim]用 zfxxgk units place 单位 --region 地区 确认。[/]")
+
+
+@units_app.command("place")
+def units_place(
+    unit: Annotated[str, typer.Argument(help="单位名称或编号。", show_default=False)],
+    region: Annotated[str, typer.Option("--region", help="所属地区，如“北京市/朝阳区”。", show_default=False)],
+    db: DbOpt = None,
+) -> None:
+    """确认一个待确认单位的地区（库中已有的地区或官方行政区划；写错时给出相近地区）。"""
+    from .store import StoreError
+    from .store.placing import place_unit
+
+    store = _query_store(db)
+    try:
+        path = place_unit(store, unit, region)
+    except StoreError as e:
+        err.print(f"[bold red]未能确认[/]：{escape(str(e))}")
+        raise typer.Exit(EXIT_INPUT) from None
+    finally:
+        store.close()
+    out.print(f"已确认：{escape(unit)} → {escape(path)}")
+
+
 user_app = typer.Typer(help="管理网页版的用户：添加、列出、改密码、创建 API 令牌。", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 
@@ -908,7 +967,7 @@ def _user_store(db: str | None):
 def user_add(
     name: Annotated[str, typer.Argument(help="用户名。", show_default=False)],
     role: Annotated[str, typer.Option("--role", help="角色：admin（管理员）、reviewer（审核人员）或 filer（填报单位）。")],
-    region: Annotated[str | None, typer.Option("--region", help="审核人员负责的地区路径，如“山东省/潍坊市/昌乐县”（不存在时新建）。")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="审核人员负责的地区，如“山东省/潍坊市/昌乐县”（库中已有的地区或官方行政区划；写错时给出相近地区）。")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="填报单位的单位全称（不存在时新建）。")] = None,
     password: Annotated[str | None, typer.Option("--password", help="密码（不填则提示输入；直接回车则自动生成）。")] = None,
     db: DbOpt = None,

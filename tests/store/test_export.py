@@ -13,9 +13,12 @@ from typer.testing import CliRunner
 from tests.conftest import SEEDS, SEEDS_DIR, gold_for
 from tests.parse.builders import text_with
 from zfxxgk import api
+from zfxxgk.check import check
 from zfxxgk.cli import EXIT_INPUT, EXIT_OK, app
 from zfxxgk.model import CELL_IDS
 from zfxxgk.model.ids import t3
+from zfxxgk.parse import parse_file
+from zfxxgk.store import StoreError
 from zfxxgk.store import export as ex
 from zfxxgk.store import queries as q
 
@@ -186,12 +189,20 @@ def test_no_export_holds_a_live_formula(store, tmp_path):
         (tmp_path / f"{k}.txt").write_text(text_with(unit=f"{name}镇人民政府", year=2024), encoding="utf-8")
         hostile_file = tmp_path / f"{name.strip().replace('/', '_')}.txt"
         hostile_file.write_text(text_with(unit=f"镇{k}人民政府", year=2023), encoding="utf-8")
-    list(api.import_paths([tmp_path], store, region="=cmd|' /C calc'!A0"))
+    hostile_region = "=cmd|' /C calc'!A0"
+    with pytest.raises(StoreError):  # no door takes such a region any more …
+        list(api.import_paths([tmp_path], store, region=hostile_region))
+    list(api.import_paths([tmp_path], store))
+    extra = tmp_path / "extra" / "x.txt"  # … but a store made before the division table may hold one
+    extra.parent.mkdir()
+    extra.write_text(text_with(unit="某某办公室", year=2022), encoding="utf-8")
+    report = parse_file(extra)
+    store.import_report("x.txt", extra.read_bytes(), report, check(report).findings, hostile_region)
     ex.to_xlsx(store, tmp_path / "out.xlsx")
     ex.to_csv(store, tmp_path / "out.csv", findings_path=tmp_path / "f.csv")
     wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
     texts = [c.value for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-    assert any("HYPERLINK" in t for t in texts)  # the names are there …
+    assert any("HYPERLINK" in t for t in texts) and any("calc" in t for t in texts)  # the names are there …
     assert not [t for t in texts if t.startswith(("=", "+", "-", "@", "\t", "\r"))]  # … as text
     assert all(c.data_type != "f" for ws in wb for row in ws.iter_rows() for c in row)
     for path in (tmp_path / "out.csv", tmp_path / "f.csv"):

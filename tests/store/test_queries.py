@@ -20,8 +20,9 @@ from zfxxgk.model.ids import t3, t4
 from zfxxgk.store import StoreError
 from zfxxgk.store import queries as q
 
-RED = "东风县红旗镇人民政府"  # two consecutive years
-WHITE = "东风县白云镇人民政府"  # same county, 2024 only
+RED = "临朐县红旗镇人民政府"  # two consecutive years
+WHITE = "临朐县白云镇人民政府"  # same county, 2024 only
+LINQU = "山东省/潍坊市/临朐县"  # their official division (a township is a unit, not a region)
 
 GRANTED, PARTIAL, PROCESSED = t3("granted", "total"), t3("partially_granted", "total"), t3("total_processed", "total")
 NEW, CARRIED_OVER, CARRIED_FORWARD = t3("new_received", "total"), t3("carried_over", "total"), t3("carried_forward", "total")
@@ -70,7 +71,7 @@ def test_unit_reports_by_name_part_and_year(built):
     views = q.unit_reports(built, "红旗镇")
     assert [v.year for v in views] == [2023, 2024]
     v2023, v2024 = views
-    assert v2024.name == RED and v2024.unit.region == "东风县/红旗镇" and v2024.unit.unit_type == "township"
+    assert v2024.name == RED and v2024.unit.region == LINQU and v2024.unit.unit_type == "township"
     assert v2023.cells[GRANTED] == 3 and v2023.cells[FEE] == Decimal("1.25") and isinstance(v2023.cells[NEW], int)
     assert v2024.cells[FEE] is None and v2024.states[FEE] == "blank"
     assert len(v2024.cells) == 200 and v2024.version == 0
@@ -84,14 +85,14 @@ def test_unit_lookup_errors(built):
     with pytest.raises(StoreError, match="没有单位"):
         q.unit_reports(built, "西风县")
     with pytest.raises(StoreError, match="多个单位"):
-        q.unit_reports(built, "东风县")
+        q.unit_reports(built, "临朐县")
     uid = q.unit_reports(built, WHITE)[0].unit.id
     assert q.unit_reports(built, str(uid))[0].name == WHITE
 
 
 def test_seed_unit_report(built):
     (v,) = q.unit_reports(built, "武陟县大封镇人民政府")
-    assert v.year == 2024 and v.unit.region == "武陟县/大封镇"
+    assert v.year == 2024 and v.unit.region == "河南省/焦作市/武陟县"
     assert v.cells[t3("new_received", "natural_person")] is None and v.cells[NEW] == 1
     assert v.cells[REVIEW] == 1 and v.cells[REVIEW_CORRECTED] == 1
     assert sum(1 for s in v.states.values() if s == "blank") == 6
@@ -184,7 +185,7 @@ def test_compare_units(built):
 
 def test_rollup_sums_known_values_and_counts_nulls(built):
     regions = {r.path: r for r in q.rollup(built, 2024)}
-    county = regions["东风县"]
+    county = regions[LINQU]
     assert (county.level, county.units, county.reports) == ("county", 2, 2)
     assert county.sums[GRANTED] == 10 and county.nulls[GRANTED] == 0
     assert county.sums[PROCESSED] == 15
@@ -198,13 +199,11 @@ def test_rollup_sums_known_values_and_counts_nulls(built):
     carried = county.metrics["carried_over_share"]  # 白云镇's blank 新收 leaves it out of the rate
     assert (carried.reports, carried.excluded, carried.numerator, carried.denominator) == (1, 1, 1, 10)
     assert carried.value == Decimal("0.1")
-    assert regions["东风县/红旗镇"].sums[GRANTED] == 6 and regions["东风县/白云镇"].sums[GRANTED] == 4
-    assert regions["东风县/白云镇"].metrics["disclosure_rate"].value == Decimal("0.8")
-    assert regions["东风县/白云镇"].metrics["review_correction_rate"].reason == q.TOO_FEW
+    assert regions["山东省/潍坊市"].sums[GRANTED] == 10 + 1  # with the seed 乔官镇 of 昌乐县 (予以公开 1)
     # the seeds of 2024: 乔官镇, 大封镇, 涧头集镇 — 安丘 (2023) and 鄌郚镇 (2022) are other years
-    assert {"昌乐县", "武陟县", "枣庄市", "枣庄市/台儿庄区"} <= set(regions)
-    assert "安丘市" not in regions
-    zaozhuang = regions["枣庄市"]
+    assert {"山东省/潍坊市/昌乐县", "河南省/焦作市/武陟县", "山东省/枣庄市", "山东省/枣庄市/台儿庄区"} <= set(regions)
+    assert "山东省/潍坊市/安丘市" not in regions
+    zaozhuang = regions["山东省/枣庄市"]
     assert zaozhuang.reports == 1 and zaozhuang.sums[PROCESSED] is None and zaozhuang.nulls[PROCESSED] == 1
     assert zaozhuang.metrics["disclosure_rate"].reason == q.MISSING
     assert zaozhuang.incomplete == 99
@@ -213,12 +212,12 @@ def test_rollup_sums_known_values_and_counts_nulls(built):
 def test_rollup_by_level_and_minimum(built):
     counties = q.rollup(built, 2024, "county")
     assert {r.level for r in counties} == {"county"}
-    assert {r.path for r in counties} == {"昌乐县", "东风县", "枣庄市/台儿庄区", "武陟县"}
-    townships = q.rollup(built, 2024, "township")
-    assert sum(r.reports for r in townships) == 5
-    assert q.rollup(built, 2023, "city")[0].path == "安丘市"
-    loose = {r.path: r for r in q.rollup(built, 2024, "township", min_denominator=1)}
-    assert loose["东风县/红旗镇"].metrics["review_correction_rate"].value == Decimal("0.3333")
+    assert {r.path for r in counties} == {"山东省/潍坊市/昌乐县", LINQU, "山东省/枣庄市/台儿庄区", "河南省/焦作市/武陟县"}
+    assert sum(r.reports for r in counties) == 5
+    assert q.rollup(built, 2024, "township") == []  # townships are units: the division table stops at counties
+    assert [r.path for r in q.rollup(built, 2023, "city")] == ["山东省/潍坊市"]  # 安丘市 and 临朐县
+    strict = {r.path: r for r in q.rollup(built, 2024, "county", min_denominator=6)}
+    assert strict[LINQU].metrics["review_correction_rate"].reason == q.TOO_FEW  # 5 cases < 6
     assert q.rollup(built, 1999) == []
     with pytest.raises(StoreError, match="级别"):
         q.rollup(built, 2024, "village")
@@ -308,9 +307,9 @@ def test_cli_show_compare_rollup(built):
     assert missing.exit_code == EXIT_INPUT and "上一年度" in missing.stderr
 
     table = runner.invoke(app, ["rollup", "--year", "2024", "--level", "county", "--db", db])
-    assert table.exit_code == EXIT_OK and "东风县" in table.stdout and "公开率" in table.stdout
+    assert table.exit_code == EXIT_OK and "县级" in table.stdout and "公开率" in table.stdout
     lines = runner.invoke(app, ["rollup", "--year", "2024", "--level", "county", "--json", "--db", db]).stdout
-    east = next(json.loads(x) for x in lines.splitlines() if json.loads(x)["path"] == "东风县")
+    east = next(json.loads(x) for x in lines.splitlines() if json.loads(x)["path"] == LINQU)
     assert east["sums"][NEW] == 9 and east["nulls"][NEW] == 1 and east["metrics"]["disclosure_rate"]["value"] == 0.8
     assert runner.invoke(app, ["rollup", "--year", "2024", "--level", "x", "--db", db]).exit_code == EXIT_INPUT
     assert runner.invoke(app, ["rollup", "--year", "2024", "--cell", "t9.x", "--db", db]).exit_code == EXIT_INPUT

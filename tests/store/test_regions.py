@@ -59,15 +59,22 @@ def test_an_unknown_id_and_an_id_too_long_for_the_database_are_refused(regions):
 
 
 def test_an_ending_shared_by_two_regions_asks_for_the_whole_path(store):
-    [api.import_bytes(text_with(unit="甲").encode(), "a.txt", store, region="甲省/新区")]
-    [api.import_bytes(text_with(unit="乙").encode(), "b.txt", store, region="乙省/新区")]
+    [api.import_bytes(text_with(unit="甲").encode(), "a.txt", store, region="北京市/朝阳区")]
+    [api.import_bytes(text_with(unit="乙").encode(), "b.txt", store, region="吉林省/长春市/朝阳区")]
     with store.session() as s, pytest.raises(StoreError, match="对应多个地区.*完整路径"):
-        resolve_region(s, "新区")
+        resolve_region(s, "朝阳区")
 
 
 def test_an_import_into_a_path_too_deep_is_refused(store):
-    with pytest.raises(StoreError, match="最多 8 级"):
-        [api.import_bytes(text_with().encode(), "deep.txt", store, region="/".join("甲乙丙丁戊己庚辛壬"))]
+    deep = "/".join("甲乙丙丁戊己庚辛壬")
+    with pytest.raises(StoreError, match="没有地区"):  # a door takes official divisions and the store's regions
+        [api.import_bytes(text_with().encode(), "deep.txt", store, region=deep)]
+    from zfxxgk.check import check
+    from zfxxgk.parse import parse_bytes
+
+    report = parse_bytes(text_with().encode(), "deep.txt")
+    with pytest.raises(StoreError, match="最多 8 级"):  # the store's own API refuses it too
+        store.import_report("deep.txt", b"x", report, check(report).findings, deep)
     assert store.count_reports() == 0
 
 

@@ -27,7 +27,7 @@ def test_report_list_api_filters_and_pages(admin):
     assert admin.get("/api/reports?region=火星").status_code == 404
     item = admin.get("/api/reports?unit=大封").json()["items"][0]
     assert item["findings"] == {"error": 0, "warning": 4, "info": 14} and item["status"] == "warning"
-    assert item["pending"] is True and item["region"] == "武陟县/大封镇"
+    assert item["pending"] is True and item["region"] == "河南省/焦作市/武陟县"
 
 
 def test_report_api_has_all_cells_with_state_and_provenance(admin):
@@ -71,4 +71,4 @@ def test_rules_api(admin):
 
 
 def test_me(client_for):
-    assert client_for("rev").get("/api/me").json() == {"name": "rev", "role": "reviewer", "scope": "昌乐县"}
+    assert client_for("rev").get("/api/me").json() == {"name": "rev", "role": "reviewer", "scope": "山东省/潍坊市/昌乐县"}

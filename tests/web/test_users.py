@@ -14,7 +14,7 @@ from zfxxgk.store import users as users_mod
 def test_admin_adds_a_reviewer_with_a_generated_password(admin, store, client_for):
     token = page_csrf(admin, "/users")
     page = admin.get("/users").text
-    region = re.search(r'<option value="(\d+)">枣庄市/台儿庄区</option>', page).group(1)
+    region = re.search(r'<option value="(\d+)">山东省/枣庄市/台儿庄区</option>', page).group(1)
     r = admin.post("/users", data={"csrf_token": token, "name": "王审核", "password": "", "role": "reviewer",
                                    "region": region, "unit": ""})
     assert r.status_code == 200 and "已创建用户“王审核”" in r.text
@@ -93,8 +93,12 @@ def test_store_users_validation(store):
         users_mod.add_user(store, "zz", "long-enough-1", "filer")
     with pytest.raises(StoreError, match="对应多个地区|库中没有地区"):
         users_mod.add_user(store, "zz", "long-enough-1", "reviewer", region="火星")
+    with pytest.raises(StoreError, match="昌乐县"):  # a typo is refused with the nearest divisions, never created
+        users_mod.add_user(store, "zz", "long-enough-1", "reviewer", region="山东省/潍坊市/昌东县", create_scope=True)
     made = users_mod.add_user(store, "zz", "long-enough-1", "reviewer", region="山东省/潍坊市", create_scope=True)
     assert made.region == "山东省/潍坊市"
+    assert users_mod.add_user(store, "zz2", "long-enough-1", "reviewer", region="临朐县", create_scope=True).region == \
+        "山东省/潍坊市/临朐县"  # an official division not yet in the store: added with its parents
     assert users_mod.authenticate(store, "zz", "long-enough-1") is not None
     assert users_mod.authenticate(store, "zz", "wrong-password") is None
     stored = users_mod.get_user(store, "zz")

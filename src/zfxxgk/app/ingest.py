@@ -35,6 +35,7 @@ from ..model.units import normalise_unit
 from ..model.versions import current_rank
 from ..parse import ParseError, iter_report_files, parse_bytes, read_file
 from ..store import Imported, Prepared, Store, StoreError, content_hash, dashboard, prepare
+from ..store.regions import placement
 from .executor import QUEUED, Budget, bounded_map, default_workers, ordered_map
 
 log = logging.getLogger(__name__)
@@ -329,6 +330,8 @@ def ingest(
     """
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor {executor!r}")
+    if region is not None:  # a typed region: one of the store's or an official division, never a new name
+        region = checked_region(store, region)
     size = chunk or (1 if executor == "inline" else 64)
     unseen = _Unseen(store, per_file=executor == "inline")
     sources = unseen.filter(iter_sources(inputs))
@@ -354,6 +357,14 @@ def ingest(
         _refresh_statistics(store)
     if on_chunk is not None:
         on_chunk()  # inputs skipped before any work was sent still count
+
+
+def checked_region(store: Store, region: str) -> str:
+    """The region path a user's ``--region`` (or the upload form's 所属地区) places reports in; a
+    StoreError with the nearest regions when it names none.
+    """
+    with store.session() as s:
+        return placement(s, region)
 
 
 def _refresh_statistics(store: Store) -> None:

@@ -37,12 +37,13 @@ from ..model import (
     Span,
     Table,
     TableInfo,
+    divisions,
 )
 from ..model.codec import pack, unpack
 from ..model.ids import CELL
 from ..model.limits import MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS, value_fits
 from ..model.numbers import normal
-from ..model.regions import canonical_path, region_level, split_path, unit_region_path
+from ..model.regions import canonical_path, region_level, split_path
 from ..model.units import infer_unit_type, normalise_unit
 from ..model.versions import VersionStatus, current_rank
 from .schema import (
@@ -128,6 +129,7 @@ class Store:
             migrate(self.engine)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
         self._region_ids: dict[tuple[int | None, str], int] | None = None  # (parent, name) → id
+        self._coded: set[int] = set()  # regions known to carry their official code
 
     def _count_write(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if not statement.lstrip()[:6].upper().startswith("SELECT"):
@@ -140,8 +142,9 @@ class Store:
             with s.begin():
                 yield s
             if staged := s.info.get("regions_staged"):
-                assert self._region_ids is not None  # _region filled the cache before it staged anything
+                assert self._region_ids is not None  # _chain filled the cache before it staged anything
                 self._region_ids.update(staged)
+            self._coded.update(s.info.get("regions_coded", ()))
 
     def close(self) -> None:
         """Release the connections."""
@@ -269,15 +272,29 @@ class Store:
             return {}
         units = {u.key: u for u in s.scalars(select(Unit).where(Unit.key.in_(wanted)))}
         new: list[dict] = []
+        given = divisions.by_path(region) if region else None
         for key, name in wanted.items():
-            region_id, group = self._placed(s, region or _guessed_path(name))
+            # the official division the name begins with; a given region settles an ambiguous name and
+            # gives way to a division the name names inside it (山东省/潍坊市 + 昌乐县… → 昌乐县)
+            located = divisions.locate(name)
+            found = [located.division] if located.division is not None else list(located.candidates)
+            if given is not None:
+                found = [d for d in found if divisions.within(d, given)] or [given]
+            candidates = None
+            if region and given is None:  # a path of the store's own (made before the division table)
+                region_id, group = self._placed(s, region)
+            elif len(found) == 1:
+                region_id, group = self._official(s, found[0])
+            else:  # several possible: none, until someone places it (待确认)
+                region_id = group = None
+                candidates = [d.code for d in found] or None
             unit = units.get(key)
             if unit is None:
                 kind = infer_unit_type(name)
                 new.append({"key": key, "name": name, "unit_type": kind.value if kind else None, "region_id": region_id,
-                            "group_key": group})
+                            "group_key": group, "candidates": candidates})
             elif unit.region_id is None and region_id is not None:
-                unit.region_id, unit.group_key = region_id, group
+                unit.region_id, unit.group_key, unit.candidates = region_id, group, None
         s.flush()
         ids = {key: u.id for key, u in units.items()}
         if new:
@@ -303,42 +320,73 @@ class Store:
         """
         if not path:
             return None, None
-        if self._region_ids is None:
-            self._region_ids = {(p, n): i for i, n, p in s.execute(select(Region.id, Region.name, Region.parent_id))}
-        staged: dict[tuple[int | None, str], int] = s.info.setdefault("regions_staged", {})
-        parent = None
+        official = divisions.by_path(path)
+        if official is not None:
+            return self._official(s, official)
         try:
             names = split_path(canonical_path(path))
         except ValueError as e:
             raise StoreError(str(e)) from None
+        return self._chain(s, [(name, region_level(name), None) for name in names])
+
+    def _official(self, s: Session, division: divisions.Division) -> tuple[int, int]:
+        """The regions of an official division and its parents (created as needed, with their codes) and
+        its statistics group.
+        """
+        chain: list[divisions.Division] = []
+        at: divisions.Division | None = division
+        while at is not None:
+            chain.append(at)
+            at = divisions.division(at.parent) if at.parent else None
+        rid, group = self._chain(s, [(d.name, d.level, d.code) for d in reversed(chain)])
+        assert rid is not None and group is not None  # a chain of at least one division
+        return rid, group
+
+    def _chain(self, s: Session, levels: Sequence[tuple[str, str, str | None]]) -> tuple[int | None, int | None]:
+        """The region of a path given as (name, level, official code or None) from the top, created as
+        needed (a region found without its code gets it), and its statistics group.
+        """
+        if not levels:
+            return None, None
+        if self._region_ids is None:
+            self._region_ids = {(p, n): i for i, n, p in s.execute(select(Region.id, Region.name, Region.parent_id))}
+            self._coded = set(s.scalars(select(Region.id).where(Region.code.is_not(None))))
+        staged: dict[tuple[int | None, str], int] = s.info.setdefault("regions_staged", {})
+        coded: set[int] = s.info.setdefault("regions_coded", set())
+        parent = None
         chain: list[int] = []
-        for name in names:
+        for name, level, code in levels:
             key = (parent, name)
             rid = staged.get(key) or self._region_ids.get(key)
             if rid is None:
-                rid = self._new_region(s, name, parent)
+                rid = self._new_region(s, name, parent, level, code)
                 staged[key] = rid
+                if code is not None:
+                    coded.add(rid)
+            elif code is not None and rid not in self._coded and rid not in coded:
+                s.execute(update(Region).where(Region.id == rid, Region.code.is_(None)).values(code=code, level=level))
+                coded.add(rid)
             parent = rid
             chain.append(rid)
         return parent, chain[min(len(chain), GROUP_DEPTH) - 1]
 
     @staticmethod
-    def _new_region(s: Session, name: str, parent: int | None) -> int:
+    def _new_region(s: Session, name: str, parent: int | None, level: str, code: str | None) -> int:
         """Id of a region not in the cache: another writer may have added it since it was read."""
         conn = s.connection()
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        level = region_level(name)
         if parent is not None:  # the (parent, name) unique key settles a race; NULL parents never conflict
-            rid = conn.exec_driver_sql(f"INSERT INTO regions (name, level, parent_id) VALUES ({mark}, {mark}, {mark}) "
-                                       "ON CONFLICT DO NOTHING RETURNING id", (name, level, parent)).scalar()
+            rid = conn.exec_driver_sql(f"INSERT INTO regions (name, level, parent_id, code) VALUES ({mark}, {mark}, "
+                                       f"{mark}, {mark}) ON CONFLICT DO NOTHING RETURNING id",
+                                       (name, level, parent, code)).scalar()
             if rid is not None:
                 return rid
             return conn.exec_driver_sql(f"SELECT id FROM regions WHERE name = {mark} AND parent_id = {mark}",
                                         (name, parent)).scalar_one()
         rid = conn.exec_driver_sql(f"SELECT id FROM regions WHERE name = {mark} AND parent_id IS NULL", (name,)).scalar()
         if rid is None:
-            rid = conn.exec_driver_sql(f"INSERT INTO regions (name, level, parent_id) VALUES ({mark}, {mark}, NULL) "
-                                       "RETURNING id", (name, level)).scalar_one()
+            rid = conn.exec_driver_sql(f"INSERT INTO regions (name, level, parent_id, code) VALUES ({mark}, {mark}, "
+                                       f"NULL, {mark}) RETURNING id", (name, level, code)).scalar_one()
         return rid
 
     # --- reading --------------------------------------------------------------------------
@@ -829,12 +877,3 @@ def _finding_tuples(version: int, findings: Sequence[Finding]) -> list[tuple]:
     return [(version, f.rule, f.severity.value, f.fingerprint, f.message,
              json.dumps(list(f.cells), ensure_ascii=False),
              json.dumps(f.evidence, ensure_ascii=False, default=str)) for f in findings]
-
-
-def _guessed_path(unit: str) -> str | None:
-    """The region path a unit's name suggests, when it is a possible path (a name's guess never fails a write)."""
-    path = unit_region_path(unit)
-    try:
-        return canonical_path(path) if path else None
-    except ValueError:
-        return None

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..model import divisions
 from ..model.regions import canonical_path, join_path, split_path
 from .db import StoreError
 from .schema import Region
@@ -101,3 +102,42 @@ def resolve_region(s: Session, region: int | str, paths: Mapping[int, str] | Non
     near = suggest(paths, text)
     hint = f"（您是否要找：{'、'.join(near)}）" if near else ""
     raise StoreError(f"库中没有地区“{text}”{hint}")
+
+
+def official(text: str) -> divisions.Division | None:
+    """The official division a typed region names: a full path (``山东省/潍坊市/昌乐县``) or a name that
+    only one division has (``昌乐县``); None otherwise.
+    """
+    text = str(text).strip()
+    if not text or text.isdigit():
+        return divisions.division(text) if len(text) == 6 else None
+    found = divisions.by_path(text)
+    if found is not None:
+        return found
+    named = divisions.find(text)
+    return named[0] if len(named) == 1 else None
+
+
+def placement(s: Session, text: str) -> str:
+    """The region path an import places reports in, from what a user typed: a region of the store or an
+    official division (its official path); else a StoreError with the nearest of both — a typo never
+    creates a region.
+    """
+    text = str(text).strip()
+    paths = region_paths(s)
+    try:
+        found = find_region(paths, text)
+    except StoreError:
+        found = None  # several of the store's regions end so: the official table may know which
+    if found is not None and not text.isdigit():
+        return paths[found]
+    division = official(text)
+    if division is not None:
+        return divisions.path(division.code)
+    named = divisions.find(text.rsplit("/", 1)[-1]) if text else []
+    if len(named) > 1:
+        shown = "、".join(divisions.path(d.code) for d in named[:10])
+        raise StoreError(f"“{text}”对应多个地区：{shown}，请写完整路径")
+    near = list(dict.fromkeys(divisions.suggest(text) + suggest(paths, text)))[:5]
+    hint = f"（您是否要找：{'、'.join(near)}）" if near else ""
+    raise StoreError(f"没有地区“{text}”{hint}")

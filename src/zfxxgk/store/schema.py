@@ -59,6 +59,8 @@ class Region(Base):
     name: Mapped[str] = mapped_column(String(100))
     level: Mapped[str] = mapped_column(String(8))  # province | city | county | township
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    # the official division code (6 digits, model/divisions.py); None for a region made before 0009
+    code: Mapped[str | None] = mapped_column(String(6), unique=True, index=True)
 
 
 class Unit(Base):
@@ -73,6 +75,8 @@ class Unit(Base):
     # the unit's statistics group (store/summary.py): its region's ancestor GROUP_DEPTH levels down (a
     # county), or the region itself when higher; None without a region. Set with region_id.
     group_key: Mapped[int | None] = mapped_column(Integer, index=True)
+    # division codes the name could mean when it names none for sure (朝阳区财政局): 待确认 until placed
+    candidates: Mapped[list | None] = mapped_column(JSON)
     reports: Mapped[list[ReportRow]] = relationship(back_populates="unit")
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from ..model import divisions
 from ..model.units import normalise_unit
 from .db import Store
 from .regions import region_paths, region_subtree
@@ -47,15 +48,18 @@ def admission(store: Store, account: Account, region: str | None = None) -> Admi
     with store.session() as s:
         home = region_paths(s).get(account.region_id)
     region_id = account.region_id
+    area = divisions.by_path(home) if home else None
 
     def admit_in_region(unit: str | None) -> str | None:
         if not unit:
             return "未能识别报告的单位，无法确认是否属于您的管辖范围，未导入（请联系管理员）"
         with store.session() as s:
             placed = s.execute(select(Unit.id, Unit.region_id).where(Unit.key == normalise_unit(unit))).first()
-            if placed is None:
-                return None  # a new unit: it goes into the reviewer's region
-            if placed.region_id is not None and placed.region_id in region_subtree(s, region_id):
+            if placed is None:  # a new unit: it goes into the reviewer's region, unless its name says elsewhere
+                located = divisions.locate(unit).division
+                if area is None or located is None or divisions.within(located, area):
+                    return None
+            elif placed.region_id is not None and placed.region_id in region_subtree(s, region_id):
                 return None
         return f"报告单位“{unit}”不在您的管辖范围（{account.region or ''}）内，未导入"
 

@@ -37,7 +37,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..model.units import infer_unit_type, normalise_unit
 from .db import Store, StoreError
-from .regions import checked_path, find_region, region_paths, region_subtree, resolve_region
+from .regions import find_region, placement, region_paths, region_subtree, resolve_region
 from .schema import Base, ReportRow, Unit, WebSessionRow
 
 ROLES = ("admin", "reviewer", "filer")
@@ -175,8 +175,8 @@ def _stamp(password_hash: str) -> str:
 
 
 def resolve_or_create_region(store: Store, s: Session, region: str | int, create: bool = False) -> int:
-    """A region id from an id, a full path or a unique path ending; ``create`` adds a new path (else the
-    resolver's error, with suggestions).
+    """A region id from an id, a full path or a unique path ending; ``create`` adds the regions of an
+    official division not in the store yet (never any other name: a typo is refused with suggestions).
     """
     paths = region_paths(s)
     found = find_region(paths, region)
@@ -184,7 +184,7 @@ def resolve_or_create_region(store: Store, s: Session, region: str | int, create
         return found
     if not create or str(region).strip().isdigit():
         return resolve_region(s, region, paths)  # raises, with the nearest paths
-    rid = store._region(s, checked_path(str(region)))  # the store's own way of adding a path (levels from the names)
+    rid = store._region(s, placement(s, str(region)))  # an official path, or the StoreError with suggestions
     assert rid is not None
     return rid
 

@@ -7,6 +7,8 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from ...app.ingest import checked_region
+from ...store import StoreError
 from ..auth import ReviewerUser, read_form, store_of
 from ..templating import render
 from ..uploads import Budget, Item, UploadLimits, UploadResult, expand, import_items
@@ -37,6 +39,12 @@ async def upload_submit(request: Request, account: ReviewerUser) -> Response:
                       message=f"一次最多上传 {limits.max_files} 个文件，请分批上传。")
     if region is not None and account.role != "admin":
         region = None  # only an administrator places reports in regions by hand
+    if region is not None:  # one of the store's regions or an official division: a typo never makes one
+        try:
+            region = await run_in_threadpool(checked_region, store_of(request), region)
+        except StoreError as e:
+            return render(request, template, status_code=400, title="上传报告", results=[], limits=limits,
+                          message=f"所属地区有误：{e}")
     # One budget for the whole request, and each upload imported before the next is unpacked: memory
     # holds one archive's files at a time, and all archives together never unpack beyond the budget.
     budget = Budget.of(limits)

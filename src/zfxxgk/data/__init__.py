@@ -1,0 +1,1 @@
+"""Data files shipped with zfxxgk (read with importlib.resources)."""
