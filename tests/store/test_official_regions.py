@@ -110,3 +110,26 @@ def test_synthetic_units_are_all_placed_in_official_divisions(store, tmp_path):
     with store.session() as s:
         regions = list(s.query(Region))
     assert regions and all(r.code is not None and divisions.division(r.code) is not None for r in regions)
+
+
+def test_migration_0009_adds_codes_and_candidates_and_goes_back(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, inspect
+
+    from zfxxgk.store.db import migrate
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    cfg = Config()
+    cfg.set_main_option("script_location", "src/zfxxgk/store/migrations")
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0008")
+    migrate(engine)
+    assert "code" in {c["name"] for c in inspect(engine).get_columns("regions")}
+    assert "candidates" in {c["name"] for c in inspect(engine).get_columns("units")}
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0008")
+    assert "code" not in {c["name"] for c in inspect(engine).get_columns("regions")}
+    engine.dispose()

@@ -8,7 +8,7 @@ from sqlalchemy import insert
 from tests.conftest import SEEDS_DIR
 from tests.parse.builders import text_with
 from zfxxgk import api
-from zfxxgk.model.regions import canonical_path, region_level, split_path, unit_region_path
+from zfxxgk.model.regions import canonical_path, region_level, split_path
 from zfxxgk.store import StoreError
 from zfxxgk.store.regions import region_paths, region_subtree, resolve_region
 from zfxxgk.store.schema import Region
@@ -17,8 +17,6 @@ from zfxxgk.store.schema import Region
 def test_pure_path_helpers():
     assert split_path(" 山东省 > 潍坊市／昌乐县 ") == ["山东省", "潍坊市／昌乐县"]  # ／ is not a separator
     assert canonical_path("山东省＞潍坊市、昌乐县") == "山东省/潍坊市/昌乐县"
-    assert unit_region_path("昌乐县乔官镇人民政府") == "昌乐县/乔官镇"
-    assert unit_region_path("国家统计局") is None
     assert [region_level(n) for n in ("山东省", "潍坊市", "昌乐县", "乔官镇", "某街道", "开发区管委会")] == [
         "province", "city", "county", "township", "township", "other"]
     with pytest.raises(ValueError, match="最多 8 级"):

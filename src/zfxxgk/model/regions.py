@@ -1,9 +1,9 @@
 """Region names and paths: the one place that knows how ``山东省/潍坊市/昌乐县`` is written and read.
 
 A region path names each level from the top, joined by ``/``; users also type ``>``, ``＞`` or
-``、`` between levels, and all of them read the same. A region's level comes from its name's
-suffix (省、市、县、镇…); a unit's region is guessed from its name only when nothing better is
-known (the registry of issue 17 takes precedence).
+``、`` between levels, and all of them read the same. An official division's level comes from its
+code (model/divisions.py); a region made before the division table, from its name's suffix
+(省、市、县、镇…).
 """
 
 from __future__ import annotations
@@ -16,9 +16,6 @@ SEPARATORS: Final = re.compile(r"[/>＞、]")
 LEVELS: Final = (("省", "province"), ("自治区", "province"), ("市", "city"), ("州", "city"), ("盟", "city"),
                  ("县", "county"), ("区", "county"), ("旗", "county"), ("镇", "township"), ("乡", "township"),
                  ("街道", "township"))
-
-_UNIT_PATH: Final = re.compile(r"^(.+?(?:省|自治区))?(.+?(?:市|州|盟))?(.+?(?:县|区|旗))?(.+?(?:镇|乡|街道))?")
-
 
 def split_path(path: str) -> list[str]:
     """The names of a path's levels, top first (``山东省 > 潍坊市`` → ``["山东省", "潍坊市"]``)."""
@@ -52,12 +49,3 @@ def region_level(name: str) -> str:
         if name.endswith(suffix):
             return level
     return "other"
-
-
-def unit_region_path(unit: str | None) -> str | None:
-    """A region path guessed from a unit's name (昌乐县乔官镇人民政府 → 昌乐县/乔官镇)."""
-    if not unit:
-        return None
-    m = _UNIT_PATH.match("".join(unit.split()))
-    parts = [p for p in (m.groups() if m else ()) if p]
-    return join_path(parts) or None
