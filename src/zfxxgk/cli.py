@@ -955,6 +955,146 @@ def units_place(
     out.print(f"已确认：{escape(unit)} → {escape(path)}")
 
 
+@units_app.command("import")
+def units_import(
+    path: Annotated[Path, typer.Argument(help="单位名册（.xlsx 或 .csv），表头见 docs/registry.md。", show_default=False)],
+    db: DbOpt = None,
+) -> None:
+    """导入单位名册（应报送年报的单位）：整个文件先检查，有问题时逐行列出、一行也不写入。"""
+    from .store import StoreError
+    from .store.registry import RegistryError, import_registry
+
+    store = _open_store(db)
+    try:
+        done = import_registry(store, path)
+    except RegistryError as e:
+        err.print(f"[bold red]单位名册有 {len(e.errors)} 处问题，未导入[/]：")
+        for problem in e.errors:
+            err.print(f"  {escape(str(problem))}")
+        raise typer.Exit(EXIT_INPUT) from None
+    except StoreError as e:
+        err.print(f"[bold red]未能导入[/]：{escape(str(e))}")
+        raise typer.Exit(EXIT_INPUT) from None
+    finally:
+        store.close()
+    out.print(f"单位名册导入完成：新增 {done.added} 个单位，更新 {done.updated} 个。")
+
+
+@units_app.command("export")
+def units_export(
+    path: Annotated[Path, typer.Argument(help="输出文件（.xlsx 或 .csv），与导入模板相同的列。", show_default=False)],
+    region: Annotated[str | None, typer.Option("--region", help="只导出这一地区（含下级）。")] = None,
+    db: DbOpt = None,
+) -> None:
+    """导出单位名册（可改后再导入）。"""
+    from .store import StoreError
+    from .store.registry import export_registry, registry_units
+
+    store = _query_store(db)
+    try:
+        n = export_registry(registry_units(store, region), path)
+    except StoreError as e:
+        err.print(f"[bold red]未能导出[/]：{escape(str(e))}")
+        raise typer.Exit(EXIT_INPUT) from None
+    finally:
+        store.close()
+    out.print(f"已导出 {n} 个单位到 {escape(str(path))}")
+
+
+@units_app.command("list")
+def units_list(
+    region: Annotated[str | None, typer.Option("--region", help="只列出这一地区（含下级）。")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="只列出该年度应报送的单位。")] = None,
+    db: DbOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON Lines：每个单位一行。")] = False,
+) -> None:
+    """列出单位名册中的单位。"""
+    from .store import StoreError
+    from .store.registry import registry_units
+
+    store = _query_store(db)
+    try:
+        units = registry_units(store, region, year)
+    except StoreError as e:
+        err.print(f"[bold red]查询失败[/]：{escape(str(e))}")
+        raise typer.Exit(EXIT_INPUT) from None
+    finally:
+        store.close()
+    if as_json:
+        for u in units:
+            _emit_json(u.to_dict())
+        return
+    t = RichTable("单位", "类型", "所属地区", "统一社会信用代码", "上级单位", box=None, pad_edge=False)
+    for u in units:
+        t.add_row(escape(u.name), u.type_cn, escape(u.region or "（未归属地区）"), u.credit_code or "", escape(u.parent or ""))
+    out.print(t)
+    out.print(f"共 {len(units)} 个单位。")
+
+
+@app.command()
+def coverage(
+    year: Annotated[int, typer.Option("--year", help="报告年度。", show_default=False)],
+    region: Annotated[str | None, typer.Option("--region", help="只看这一地区（含下级）。")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="另存为 .xlsx 或 .csv（每个单位一行）。")] = None,
+    db: DbOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON Lines：每个单位一行。")] = False,
+) -> None:
+    """报送情况：单位名册中该年度应报送的每个单位——按时、逾期（天数）、日期不明、仅有图片、未发布。"""
+    from .app.coverage import coverage as compute
+    from .store import StoreError
+    from .store.coverage import STATUS_CN, STATUSES
+
+    store = _query_store(db)
+    try:
+        cov = compute(store, year, region)
+    except StoreError as e:
+        err.print(f"[bold red]查询失败[/]：{escape(str(e))}")
+        raise typer.Exit(EXIT_INPUT) from None
+    finally:
+        store.close()
+    if output is not None:
+        _write_coverage(cov, output)
+    if as_json:
+        for row in cov.rows:
+            _emit_json(row.to_dict())
+        return
+    if not cov.rows:
+        out.print(f"{escape(cov.scope)}没有{year}年度应报送的单位（先用 zfxxgk units import 导入单位名册）。")
+        return
+    shown = [st for st in STATUSES if st != "not_a_report" or cov.counts[st]]
+    t = RichTable("地区", "应报送", *(STATUS_CN[st] for st in shown), box=None, pad_edge=False)
+    t.columns[0].overflow = "fold"
+    for r in cov.regions:
+        t.add_row(escape(r.path), str(r.expected), *(str(r.counts[st]) for st in shown))
+    t.add_row("合计", str(len(cov.rows)), *(str(cov.counts[st]) for st in shown))
+    out.print(f"{year}年度报送情况（{escape(cov.scope)}）")
+    out.print(t)
+    problems = [r for r in cov.rows if r.status != "on_time"]
+    if problems:
+        u = RichTable("单位", "所属地区", "情况", "发布", "时限", box=None, pad_edge=False)
+        for row in problems:
+            late = f"（逾期 {row.days_late} 天）" if row.days_late else ""
+            when = f"{row.published}（{row.published_basis}）" if row.published else ""
+            u.add_row(escape(row.unit), escape(row.region or ""), row.status_cn + late, when, str(row.deadline or ""))
+        out.print(u)
+
+
+def _write_coverage(cov: Any, path: Path) -> None:
+    """Each unit of a coverage as one row of an XLSX or CSV file."""
+    from .store import StoreError
+    from .store.export import write_table
+
+    header = ["单位", "所属地区", "情况", "发布日期", "日期依据", "发布时限", "逾期天数", "报告编号"]
+    rows = ([r.unit, r.region or "", r.status_cn, r.published.isoformat() if r.published else "", r.published_basis or "",
+             r.deadline.isoformat() if r.deadline else "", r.days_late or "", r.report_id or ""] for r in cov.rows)
+    try:
+        write_table(path, f"{cov.year}年度报送情况", header, rows, (32, 30, 14, 12, 10, 12, 9, 9))
+    except StoreError as e:
+        err.print(f"[bold red]未能保存[/]：{escape(str(e))}")
+        raise typer.Exit(EXIT_INPUT) from None
+    out.print(f"已保存到 {escape(str(path))}")
+
+
 user_app = typer.Typer(help="管理网页版的用户：添加、列出、改密码、创建 API 令牌。", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 

@@ -37,3 +37,27 @@ def store(request, tmp_path):
     s = make_store(request.param, tmp_path)
     yield s
     s.close()
+
+
+def migrated(tmp_path, before: str):
+    """A SQLite database at revision ``before``, then upgraded to the newest; returns (engine, down) where
+    ``down()`` goes back to ``before`` (the caller disposes the engine)."""
+    from alembic import command
+    from alembic.config import Config
+
+    from zfxxgk.store.db import migrate
+
+    engine = create_engine(f"sqlite:///{tmp_path / f'm{before}.db'}")
+    cfg = Config()
+    cfg.set_main_option("script_location", "src/zfxxgk/store/migrations")
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, before)
+    migrate(engine)
+
+    def down() -> None:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, before)
+
+    return engine, down

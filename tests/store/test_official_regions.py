@@ -113,23 +113,13 @@ def test_synthetic_units_are_all_placed_in_official_divisions(store, tmp_path):
 
 
 def test_migration_0009_adds_codes_and_candidates_and_goes_back(tmp_path):
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine, inspect
+    from sqlalchemy import inspect
 
-    from zfxxgk.store.db import migrate
+    from tests.store.conftest import migrated
 
-    engine = create_engine(f"sqlite:///{tmp_path / 'm.db'}")
-    cfg = Config()
-    cfg.set_main_option("script_location", "src/zfxxgk/store/migrations")
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0008")
-    migrate(engine)
+    engine, down = migrated(tmp_path, "0008")
     assert "code" in {c["name"] for c in inspect(engine).get_columns("regions")}
     assert "candidates" in {c["name"] for c in inspect(engine).get_columns("units")}
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0008")
+    down()
     assert "code" not in {c["name"] for c in inspect(engine).get_columns("regions")}
     engine.dispose()

@@ -40,6 +40,9 @@ def _default_deadlines() -> dict[UnitType, Deadline]:
         UnitType.GOVERNMENT: Deadline(month=3, day=31, severity=Severity.WARNING, source=law),
         # 第四十九条 names no deadline for 乡镇/街道; local notices differ (spec §4.8, S6).
         UnitType.TOWNSHIP: Deadline(month=1, day=31, severity=Severity.INFO, source="默认值（条例未规定乡镇、街道时限）"),
+        # 管委会 and 垂直管理部门 publish as the government departments do (第四十九条's 部门 deadline)
+        UnitType.ZONE: Deadline(month=1, day=31, severity=Severity.WARNING, source=f"{law}（按政府部门）"),
+        UnitType.VERTICAL: Deadline(month=1, day=31, severity=Severity.WARNING, source=f"{law}（按政府部门）"),
     }
 
 

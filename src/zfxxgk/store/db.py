@@ -57,6 +57,7 @@ from .schema import (
     ReviewDecision,
     SectionRow,
     Unit,
+    UnitAlias,
 )
 
 DEFAULT_URL = "sqlite:///zfxxgk.db"
@@ -271,6 +272,11 @@ class Store:
         if not wanted:
             return {}
         units = {u.key: u for u in s.scalars(select(Unit).where(Unit.key.in_(wanted)))}
+        if missing := [k for k in wanted if k not in units]:  # a registry unit's other (former) names
+            aliases = {k: uid for k, uid in s.execute(select(UnitAlias.key, UnitAlias.unit_id).where(UnitAlias.key.in_(missing)))}
+            if aliases:
+                owners = {u.id: u for u in s.scalars(select(Unit).where(Unit.id.in_(set(aliases.values()))))}
+                units.update({k: owners[uid] for k, uid in aliases.items()})
         new: list[dict] = []
         given = divisions.by_path(region) if region else None
         for key, name in wanted.items():

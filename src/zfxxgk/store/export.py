@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,8 @@ from typing import Any
 from sqlalchemy import select
 
 from ..model import CELL, CELL_IDS, DECISION_CN, SEVERITY_CN
-from .db import Store
+from ..model.units import UnitType
+from .db import Store, StoreError
 from .queries import (
     LEVEL_CN,
     METRICS,
@@ -54,7 +55,7 @@ HEADER_FIELDS: tuple[tuple[str, str, int], ...] = (
     ("infos", "提示数", 8),
 )
 COUNT_KEYS = {"error": "errors", "warning": "warnings", "info": "infos"}
-UNIT_TYPE_CN = {"department": "政府部门", "government": "人民政府", "township": "乡镇（街道）"}
+UNIT_TYPE_CN = {t.value: t.cn for t in UnitType}
 REPORT_COLUMNS: tuple[str, ...] = tuple(k for k, _, _ in HEADER_FIELDS) + CELL_IDS
 
 FINDING_FIELDS: tuple[tuple[str, str, int], ...] = (
@@ -337,3 +338,43 @@ def findings_csv_path(path: str | Path) -> Path:
 
 __all__ = ["FORMATS", "HEADER_FIELDS", "REPORT_COLUMNS", "export", "export_rows", "finding_rows",
            "findings_csv_path", "to_csv", "to_jsonl", "to_xlsx"]
+
+
+def write_table(path: str | Path, sheet: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
+                widths: Sequence[int] | None = None) -> int:
+    """One table as XLSX (bold header, frozen, write-only) or CSV (UTF-8 with BOM) by the file's extension;
+    text that a spreadsheet would run as a formula is neutralised. Returns the number of rows.
+    """
+    p = Path(path)
+    n = 0
+    if p.suffix.lower() == ".csv":
+        with open(p, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(header)
+            for row in rows:
+                w.writerow([neutralise(v) for v in row])
+                n += 1
+        return n
+    if p.suffix.lower() != ".xlsx":
+        raise StoreError(f"{p.name}：请用 .xlsx 或 .csv 扩展名")
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet)
+    for i, width in enumerate(widths or (), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    cells = []
+    for h in header:
+        c = WriteOnlyCell(ws, value=h)
+        c.font = Font(bold=True)
+        cells.append(c)
+    ws.append(cells)
+    for row in rows:
+        ws.append([neutralise(v) for v in row])
+        n += 1
+    wb.save(p)
+    return n

@@ -77,6 +77,13 @@ class Unit(Base):
     group_key: Mapped[int | None] = mapped_column(Integer, index=True)
     # division codes the name could mean when it names none for sure (朝阳区财政局): 待确认 until placed
     candidates: Mapped[list | None] = mapped_column(JSON)
+    # the unit registry (store/registry.py): a registered unit must report in the years it existed
+    registered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True, index=True)  # 统一社会信用代码
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # 上级单位
+    portal_urls: Mapped[list | None] = mapped_column(JSON)  # 年报栏目网址
+    since: Mapped[int | None] = mapped_column(Integer)  # first report year it owes (None: always)
+    until: Mapped[int | None] = mapped_column(Integer)  # last report year it owes (None: still)
     reports: Mapped[list[ReportRow]] = relationship(back_populates="unit")
 
 
@@ -239,3 +246,15 @@ class SummaryRow(Base):
     region_key: Mapped[int] = mapped_column(Integer, primary_key=True)  # region id; 0 no region, -1 no unit
     fingerprint: Mapped[str] = mapped_column(String(200))
     data: Mapped[str] = mapped_column(Text)  # JSON
+
+
+class UnitAlias(Base):
+    """Another name of a registry unit, in the years it was used (a renamed or merged organ)."""
+
+    __tablename__ = "unit_aliases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # normalised name, as units.key
+    name: Mapped[str] = mapped_column(String(200))
+    since: Mapped[int | None] = mapped_column(Integer)
+    until: Mapped[int | None] = mapped_column(Integer)
