@@ -39,9 +39,9 @@ def store(request, tmp_path):
     s.close()
 
 
-def migrated(tmp_path, before: str):
-    """A SQLite database at revision ``before``, then upgraded to the newest; returns (engine, down) where
-    ``down()`` goes back to ``before`` (the caller disposes the engine)."""
+def migrated(tmp_path, before: str, fill=None):
+    """A SQLite database at revision ``before`` (``fill(connection)`` writes rows into it), then upgraded to
+    the newest; returns (engine, down) where ``down()`` goes back to ``before`` (the caller disposes the engine)."""
     from alembic import command
     from alembic.config import Config
 
@@ -53,6 +53,8 @@ def migrated(tmp_path, before: str):
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, before)
+        if fill is not None:
+            fill(conn)
     migrate(engine)
 
     def down() -> None:

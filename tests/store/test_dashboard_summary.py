@@ -139,18 +139,11 @@ def test_an_import_leaves_the_summaries_current(store, door, monkeypatch):
 
 
 def test_migration_0008_places_existing_units_in_their_groups_and_goes_back(tmp_path):
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine, inspect, text
+    from sqlalchemy import inspect, text
 
-    from zfxxgk.store.db import migrate
+    from tests.store.conftest import migrated
 
-    engine = create_engine(f"sqlite:///{tmp_path / 'm.db'}")
-    cfg = Config()
-    cfg.set_main_option("script_location", "src/zfxxgk/store/migrations")
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0007")
+    def fill(conn):
         # 甲省 > 一市 > 东县 > 甲镇, and a unit of each level plus one without a region
         for rid, name, level, parent in ((1, "甲省", "province", None), (2, "一市", "city", 1), (3, "东县", "county", 2),
                                          (4, "甲镇", "township", 3)):
@@ -159,14 +152,13 @@ def test_migration_0008_places_existing_units_in_their_groups_and_goes_back(tmp_
         for uid, region in ((1, 4), (2, 3), (3, 2), (4, 1), (5, None)):
             conn.execute(text("INSERT INTO units (id, key, name, region_id) VALUES (:i, :k, :k, :r)"),
                          {"i": uid, "k": f"单位{uid}", "r": region})
-    migrate(engine)
+
+    engine, down = migrated(tmp_path, "0007", fill)
     with engine.begin() as conn:
         got = dict(conn.execute(text("SELECT id, group_key FROM units")).all())
         assert got == {1: 3, 2: 3, 3: 2, 4: 1, 5: None}  # township → its county; higher → itself
         assert conn.execute(text("SELECT count(*) FROM summaries")).scalar() == 0
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0007")
+    down()
     assert "summaries" not in inspect(engine).get_table_names()
     assert "group_key" not in {c["name"] for c in inspect(engine).get_columns("units")}
     engine.dispose()

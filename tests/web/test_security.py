@@ -172,24 +172,13 @@ def test_an_old_style_cookie_is_signed_out(store, app):
 
 
 def test_migration_0007_adds_and_removes_the_sessions_table(tmp_path):
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine, inspect
+    from sqlalchemy import inspect
 
-    from zfxxgk.store.db import migrate
+    from tests.store.conftest import migrated
 
-    engine = create_engine(f"sqlite:///{tmp_path / 'm.db'}")
-    cfg = Config()
-    cfg.set_main_option("script_location", "src/zfxxgk/store/migrations")
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0006")
-    assert "web_sessions" not in inspect(engine).get_table_names()
-    migrate(engine)
+    engine, down = migrated(tmp_path, "0006")
     assert "web_sessions" in inspect(engine).get_table_names()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0006")
+    down()
     assert "web_sessions" not in inspect(engine).get_table_names()
     engine.dispose()
 
