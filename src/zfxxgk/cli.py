@@ -1108,7 +1108,8 @@ def user_add(
     name: Annotated[str, typer.Argument(help="用户名。", show_default=False)],
     role: Annotated[str, typer.Option("--role", help="角色：admin（管理员）、reviewer（审核人员）或 filer（填报单位）。")],
     region: Annotated[str | None, typer.Option("--region", help="审核人员负责的地区，如“山东省/潍坊市/昌乐县”（库中已有的地区或官方行政区划；写错时给出相近地区）。")] = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="填报单位的单位全称（不存在时新建）。")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="填报单位的单位全称（库中或单位名册中的单位；写错时给出相近单位）。")] = None,
+    new_unit: Annotated[bool, typer.Option("--new-unit", help="--unit 尚未在库中时新建该单位（否则拒绝）。")] = False,
     password: Annotated[str | None, typer.Option("--password", help="密码（不填则提示输入；直接回车则自动生成）。")] = None,
     db: DbOpt = None,
 ) -> None:
@@ -1128,7 +1129,7 @@ def user_add(
         password, generated = users_mod.generate_password(), True
     store = _user_store(db)
     try:
-        account = users_mod.add_user(store, name, password, role, region, unit, create_scope=True)
+        account = users_mod.add_user(store, name, password, role, region, unit, create_scope=True, create_unit=new_unit)
     except StoreError as e:
         err.print(f"[bold red]无法添加用户[/]：{escape(str(e))}")
         raise typer.Exit(EXIT_INPUT) from None

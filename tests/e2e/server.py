@@ -53,7 +53,7 @@ def add_users(store: Store) -> None:
     """admin, rev (reviewer of 昌乐县) and filer (昌乐县乔官镇人民政府); scopes created when missing."""
     users_mod.add_user(store, "admin", PASSWORDS["admin"], "admin")
     users_mod.add_user(store, "rev", PASSWORDS["rev"], "reviewer", region=REVIEWER_REGION, create_scope=True)
-    users_mod.add_user(store, "filer", PASSWORDS["filer"], "filer", unit=FILER_UNIT, create_scope=True)
+    users_mod.add_user(store, "filer", PASSWORDS["filer"], "filer", unit=FILER_UNIT, create_unit=True)
 
 
 def launch(playwright):

@@ -68,6 +68,11 @@ def test_user_commands(tmp_path):
     assert "审核人员" in r.stdout and "昌乐县" in r.stdout
     r = runner.invoke(app, ["user", "add", "filer1", "--role", "filer", "--unit", "昌乐县乔官镇人民政府", "--db", db], input="\n")
     assert r.exit_code == EXIT_OK and "初始密码" in r.stdout
+    typo = runner.invoke(app, ["user", "add", "f2", "--role", "filer", "--unit", "昌乐县乔官镇人民政付", "--password",
+                               "long-enough", "--db", db])
+    assert typo.exit_code == EXIT_INPUT and "昌乐县乔官镇人民政府" in typo.stderr  # refused, the nearest named
+    assert runner.invoke(app, ["user", "add", "f3", "--role", "filer", "--unit", "临朐县新设局", "--new-unit",
+                               "--password", "long-enough", "--db", db]).exit_code == EXIT_OK
     bad = runner.invoke(app, ["user", "add", "xx", "--role", "reviewer", "--password", "long-enough", "--db", db])
     assert bad.exit_code == EXIT_INPUT and "审核人员必须指定负责的地区" in bad.stderr
     listed = runner.invoke(app, ["user", "list", "--db", db])

@@ -10,6 +10,7 @@ is shown once and stored as its SHA-256 hash (it is random, so a slow hash adds 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import re
 import secrets
@@ -203,6 +204,9 @@ def resolve_unit_id(s: Session, unit: str | int, create: bool = False) -> int:
     if found is not None:
         return found
     candidates = list(s.scalars(select(Unit.name).where(Unit.key.contains(key, autoescape=True)).limit(6)))
+    if not candidates:  # a typo: the nearest of the names that begin alike
+        alike = list(s.scalars(select(Unit.name).where(Unit.key.startswith(key[:3], autoescape=True)).limit(500)))
+        candidates = difflib.get_close_matches(text, alike, n=6, cutoff=0.6)
     if not create:
         hint = f"（相近的单位：{'、'.join(candidates)}）" if candidates else ""
         raise StoreError(f"库中没有单位“{text}”{hint}，请写单位全称")
@@ -242,15 +246,19 @@ def add_user(
     region: str | int | None = None,
     unit: str | int | None = None,
     create_scope: bool = False,
+    create_unit: bool = False,
 ) -> Account:
-    """Create an account; a reviewer needs a region, a filer a unit (``create_scope`` adds missing ones)."""
+    """Create an account; a reviewer needs a region, a filer a unit. ``create_scope`` adds an official
+    division's regions when the store has none yet; ``create_unit`` a unit the store does not know (else it
+    must be one imported or in the registry: a typo is refused with the nearest names).
+    """
     name = name.strip()
     if not _NAME.match(name):
         raise StoreError("用户名应为 2–64 个字母、数字、汉字或 . _ - @")
     check_password_policy(password)
     with store.session() as s:
         region_id = resolve_or_create_region(store, s, region, create_scope) if region not in (None, "") and role == "reviewer" else None
-        unit_id = resolve_unit_id(s, unit, create_scope) if unit not in (None, "") and role == "filer" else None
+        unit_id = resolve_unit_id(s, unit, create_unit) if unit not in (None, "") and role == "filer" else None
         _validate_scope(role, region_id, unit_id)
         if s.scalar(select(UserRow.id).where(UserRow.name == name)) is not None:
             raise StoreError(f"用户“{name}”已存在")
