@@ -123,3 +123,13 @@ def test_the_caller_may_stop_early_and_no_worker_is_left():
     assert [next(results) for _ in range(5)] == [0, 1, 4, 9, 16]
     results.close()
     assert mp.active_children() == []
+
+
+def test_a_process_with_threads_of_its_own_forks_from_the_fork_server(monkeypatch):
+    from zfxxgk.app import executor
+
+    monkeypatch.setattr(executor, "_threads", lambda: 1)
+    assert executor._context().get_start_method() == "fork"
+    monkeypatch.setattr(executor, "_threads", lambda: 3)  # e.g. an OCR model's thread pool, started in C
+    assert executor._context().get_start_method() == "forkserver"
+    assert list(bounded_map(square, range(6), 2, Budget(), failed)) == [x * x for x in range(6)]

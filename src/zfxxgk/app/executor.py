@@ -77,17 +77,27 @@ def _context() -> BaseContext:
     """How workers start. A plain fork of this process is cheapest (parser and checker already
     imported) but only safe while this process has one thread: a fork copies locks other threads hold
     (logging, imports) and the worker can wait on them forever. A process with threads (the web
-    server, a Dask client) forks its workers from a fork server instead: a clean single-threaded
-    process that imported the parser and checker once.
+    server, a Dask client, a loaded OCR model's thread pool) forks its workers from a fork server instead:
+    a clean single-threaded process that imported the parser and checker once.
     """
     methods = mp.get_all_start_methods()
-    if threading.active_count() == 1 and "fork" in methods:
+    if _threads() == 1 and "fork" in methods:
         return mp.get_context("fork")
     if "forkserver" in methods:
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(["zfxxgk.app.ingest"])
         return ctx
     return mp.get_context("spawn")
+
+
+def _threads() -> int:
+    """How many threads run in this process, those a library started in C too (an OCR or BLAS pool): a
+    fork copies their locks as well. Python's own threads where the system does not list them.
+    """
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
 
 
 def _die_with_parent() -> None:
