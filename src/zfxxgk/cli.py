@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -501,6 +503,18 @@ def render(
 MinNOpt = Annotated[int | None, typer.Option("--min-n", help="比率的最小分母（默认 5；分母更小时显示“样本过少”）。")]
 
 
+@contextmanager
+def _refused(what: str) -> Iterator[None]:
+    """A StoreError in the block is the user's mistake: ``what`` and its Chinese reason, exit status 2."""
+    from .store import StoreError
+
+    try:
+        yield
+    except StoreError as e:
+        err.print(f"[bold red]{what}[/]：{escape(str(e))}")
+        raise typer.Exit(EXIT_INPUT) from None
+
+
 def _query_store(db: str | None):
     """Open an existing database for reading (a missing SQLite file is a usage error, not a new database)."""
     from .store import resolve_url
@@ -941,15 +955,12 @@ def units_place(
     db: DbOpt = None,
 ) -> None:
     """确认一个待确认单位的地区（库中已有的地区或官方行政区划；写错时给出相近地区）。"""
-    from .store import StoreError
     from .store.placing import place_unit
 
     store = _query_store(db)
     try:
-        path = place_unit(store, unit, region)
-    except StoreError as e:
-        err.print(f"[bold red]未能确认[/]：{escape(str(e))}")
-        raise typer.Exit(EXIT_INPUT) from None
+        with _refused("未能确认"):
+            path = place_unit(store, unit, region)
     finally:
         store.close()
     out.print(f"已确认：{escape(unit)} → {escape(path)}")
@@ -961,20 +972,18 @@ def units_import(
     db: DbOpt = None,
 ) -> None:
     """导入单位名册（应报送年报的单位）：整个文件先检查，有问题时逐行列出、一行也不写入。"""
-    from .store import StoreError
     from .store.registry import RegistryError, import_registry
 
     store = _open_store(db)
     try:
-        done = import_registry(store, path)
-    except RegistryError as e:
-        err.print(f"[bold red]单位名册有 {len(e.errors)} 处问题，未导入[/]：")
-        for problem in e.errors:
-            err.print(f"  {escape(str(problem))}")
-        raise typer.Exit(EXIT_INPUT) from None
-    except StoreError as e:
-        err.print(f"[bold red]未能导入[/]：{escape(str(e))}")
-        raise typer.Exit(EXIT_INPUT) from None
+        with _refused("未能导入"):
+            try:
+                done = import_registry(store, path)
+            except RegistryError as e:  # every row's problem, one a line (before _refused's one-line message)
+                err.print(f"[bold red]单位名册有 {len(e.errors)} 处问题，未导入[/]：")
+                for problem in e.errors:
+                    err.print(f"  {escape(str(problem))}")
+                raise typer.Exit(EXIT_INPUT) from None
     finally:
         store.close()
     out.print(f"单位名册导入完成：新增 {done.added} 个单位，更新 {done.updated} 个。")
@@ -987,15 +996,12 @@ def units_export(
     db: DbOpt = None,
 ) -> None:
     """导出单位名册（可改后再导入）。"""
-    from .store import StoreError
     from .store.registry import export_registry, registry_units
 
     store = _query_store(db)
     try:
-        n = export_registry(registry_units(store, region), path)
-    except StoreError as e:
-        err.print(f"[bold red]未能导出[/]：{escape(str(e))}")
-        raise typer.Exit(EXIT_INPUT) from None
+        with _refused("未能导出"):
+            n = export_registry(registry_units(store, region), path)
     finally:
         store.close()
     out.print(f"已导出 {n} 个单位到 {escape(str(path))}")
@@ -1009,15 +1015,12 @@ def units_list(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON Lines：每个单位一行。")] = False,
 ) -> None:
     """列出单位名册中的单位。"""
-    from .store import StoreError
     from .store.registry import registry_units
 
     store = _query_store(db)
     try:
-        units = registry_units(store, region, year)
-    except StoreError as e:
-        err.print(f"[bold red]查询失败[/]：{escape(str(e))}")
-        raise typer.Exit(EXIT_INPUT) from None
+        with _refused("查询失败"):
+            units = registry_units(store, region, year)
     finally:
         store.close()
     if as_json:
@@ -1041,15 +1044,12 @@ def coverage(
 ) -> None:
     """报送情况：单位名册中该年度应报送的每个单位——按时、逾期（天数）、日期不明、仅有图片、未发布。"""
     from .app.coverage import coverage as compute
-    from .store import StoreError
     from .store.coverage import STATUS_CN, STATUSES
 
     store = _query_store(db)
     try:
-        cov = compute(store, year, region)
-    except StoreError as e:
-        err.print(f"[bold red]查询失败[/]：{escape(str(e))}")
-        raise typer.Exit(EXIT_INPUT) from None
+        with _refused("查询失败"):
+            cov = compute(store, year, region)
     finally:
         store.close()
     if output is not None:
@@ -1081,17 +1081,13 @@ def coverage(
 
 def _write_coverage(cov: Any, path: Path) -> None:
     """Each unit of a coverage as one row of an XLSX or CSV file."""
-    from .store import StoreError
     from .store.export import write_table
 
     header = ["单位", "所属地区", "情况", "发布日期", "日期依据", "发布时限", "逾期天数", "报告编号"]
     rows = ([r.unit, r.region or "", r.status_cn, r.published.isoformat() if r.published else "", r.published_basis or "",
              r.deadline.isoformat() if r.deadline else "", r.days_late or "", r.report_id or ""] for r in cov.rows)
-    try:
+    with _refused("未能保存"):
         write_table(path, f"{cov.year}年度报送情况", header, rows, (32, 30, 14, 12, 10, 12, 9, 9))
-    except StoreError as e:
-        err.print(f"[bold red]未能保存[/]：{escape(str(e))}")
-        raise typer.Exit(EXIT_INPUT) from None
     out.print(f"已保存到 {escape(str(path))}")
 
 
