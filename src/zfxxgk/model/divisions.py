@@ -15,12 +15,23 @@ districts of 香港). Two kinds of rows are in the file but are no divisions her
 :func:`locate` reads the chain of division names at the start of a unit's name
 (``山东潍坊昌乐县…`` → 昌乐县) and never guesses: a name shared by several divisions that nothing
 after it tells apart (``朝阳区财政局``) gives no division but all the candidates.
+
+History: ``zfxxgk/data/division_history.csv`` lists the county- and prefecture-level codes and names
+retired since 2008 (the 条例 took effect that year), each with the current division that took its
+area over (滦县 130223 → 滦州市 130284, 莱芜市 371200 → 济南市 370100), or none when it was split
+(巢湖市 341400: 合肥、芜湖、马鞍山) — see ``DIVISIONS-LICENSE.txt`` and
+``scripts/build_division_history.py``. :func:`division_of_code` reads a retired code (a credit
+code's characters 3–8 keep the code of the registration year) as its successor, and :func:`locate`
+reads a retired name where no current one fits (``滦县人民政府`` → 滦州市, ``河北省保定市新市区`` →
+竞秀区): a current name always wins, so a retired name that is also a current name elsewhere
+(新市区, 城区) only counts where the names before it rule the current one out.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -68,25 +79,66 @@ class Division:
 
 
 @dataclass(frozen=True, slots=True)
+class RetiredDivision:
+    """A division code or name retired since 2008, and what took its area over.
+
+    Attributes:
+        code: Its 6-digit code; the code may live on under a new name (新市区 130602 → 竞秀区 130602).
+        name: Its name while the code carried it.
+        level: "city" or "county".
+        parent: The code of the division it lay in then, current or retired (莱城区 → 莱芜市 371200).
+        since: The first year the code carried this name.
+        until: The year the code or name was retired (the first year of the change, month dropped).
+        successor: The current division code that took its area over; None when it was split
+            among several (see ``successors``) or the dataset does not tell.
+        successors: All the current divisions that took parts of it over, when there were several;
+            else empty.
+
+    """
+
+    code: str
+    name: str
+    level: str  # "city" | "county"
+    parent: str
+    since: int
+    until: int
+    successor: str | None
+    successors: tuple[str, ...]
+
+    def in_use(self, year: int) -> bool:
+        """Whether a report for ``year`` may still use this name and code (since ≤ year ≤ until)."""
+        return self.since <= year <= self.until
+
+
+@dataclass(frozen=True, slots=True)
 class Located:
     """What :func:`locate` read at the start of a text.
 
     Attributes:
-        division: The deepest division named, or None when none or several fit.
+        division: The deepest division named, or None when none or several fit. A retired name
+            stands for its successor (滦县 → 滦州市).
         candidates: The divisions the text may name when it is ambiguous (sorted by code), else empty.
         matched: The prefix of the text (whitespace removed) that named them; empty when none did.
+        retired: The retired divisions among the names read, in the order read; empty when every
+            name read is a current one.
 
     """
 
     division: Division | None
     candidates: tuple[Division, ...]
     matched: str
+    retired: tuple[RetiredDivision, ...] = ()
+
+    @property
+    def historical(self) -> bool:
+        """Whether the text names a division by a retired name."""
+        return bool(self.retired)
 
 
 class _Tables:
     """The indexes, built once from the CSV."""
 
-    __slots__ = ("by_code", "kids", "paths", "ancestors", "names", "lengths", "child_names", "order")
+    __slots__ = ("by_code", "kids", "paths", "ancestors", "names", "lengths", "child_names", "order", "history")
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:
         present = {code for code, _ in rows}
@@ -120,6 +172,7 @@ class _Tables:
         for key in self.names:
             lengths.setdefault(key[0], set()).add(len(key))
         self.lengths: dict[str, tuple[int, ...]] = {c: tuple(sorted(v, reverse=True)) for c, v in lengths.items()}
+        self.history: _History | None = None  # built on first use, from division_history.csv
 
     def _ancestors(self, d: Division) -> tuple[str, ...]:
         """The codes above ``d``, nearest first."""
@@ -193,6 +246,82 @@ def _tables() -> _Tables:
     return _Tables(rows)
 
 
+_HISTORY_HEADER: Final = "code,name,level,since,until,successor,successors"
+
+
+class _History:
+    """The retired divisions' indexes, built once from division_history.csv."""
+
+    __slots__ = ("order", "by_code", "by_name", "names", "firsts", "prefixes", "lengths", "ancestors")
+
+    def __init__(self, raw: list[list[str]], tables: _Tables) -> None:
+        cities = {c for c, d in tables.by_code.items() if d.level == CITY} | {f[0] for f in raw if f[2] == CITY}
+        rows: list[RetiredDivision] = []
+        for code, name, level, since, until, successor, successors in raw:
+            pp, city = code[:2], code[:4] + "00"
+            parent = city if level == COUNTY and city in cities and pp not in _MUNICIPALITIES else pp + "0000"
+            rows.append(RetiredDivision(code, name, level, parent, int(since), int(until), successor or None,
+                                        tuple(c for c in successors.split("|") if c)))
+        self.order: tuple[RetiredDivision, ...] = tuple(sorted(rows, key=lambda r: (r.code, r.since)))
+        by_code: dict[str, list[RetiredDivision]] = {}
+        by_name: dict[str, list[RetiredDivision]] = {}
+        for r in self.order:
+            by_code.setdefault(r.code, []).append(r)
+            by_name.setdefault(r.name, []).append(r)
+        # a code's rows, the latest first
+        self.by_code: dict[str, tuple[RetiredDivision, ...]] = {
+            k: tuple(sorted(v, key=lambda r: -r.until)) for k, v in by_code.items()
+        }
+        self.by_name: dict[str, tuple[RetiredDivision, ...]] = {k: tuple(v) for k, v in by_name.items()}
+        # What locate reads: the official names of the rows that lead somewhere (a successor or several).
+        self.names: dict[str, tuple[RetiredDivision, ...]] = {
+            k: found for k, v in self.by_name.items() if (found := tuple(r for r in v if r.successor or r.successors))
+        }
+        # The name lengths that start with each pair of characters (every name has two or more),
+        # longest first: a text that starts with no retired name costs one lookup.
+        lengths: dict[str, set[int]] = {}
+        for key in self.names:
+            lengths.setdefault(key[:2], set()).add(len(key))
+        # locate looks further only where a retired name may start: at a character that starts
+        # one, or after a current name that begins a longer retired one (大同 → 大同县).
+        self.firsts: frozenset[str] = frozenset(key[0] for key in self.names)
+        self.prefixes: frozenset[str] = frozenset(
+            key[:n] for key in self.names for n in range(1, len(key)) if key[:n] in tables.names
+        )
+        self.lengths: dict[str, tuple[int, ...]] = {c: tuple(sorted(v, reverse=True)) for c, v in lengths.items()}
+        # The codes a later name may lie below: the retired parents up to a current one, the current
+        # ancestors from there, and those of the divisions that took the area over.
+        self.ancestors: dict[str, frozenset[str]] = {}
+        for r in self.order:
+            up: list[str] = []
+            node: str | None = r.parent
+            while node is not None and node not in up:
+                up.append(node)
+                if node in tables.by_code:
+                    up.extend(tables.ancestors[node])
+                    break
+                older = self.by_code.get(node)
+                node = older[0].parent if older else None
+            for c in (r.successor, *r.successors):
+                if c is not None:
+                    up.extend(tables.ancestors.get(c, ()))
+            self.ancestors[r.code] = frozenset(up)
+
+
+def _history() -> _History:
+    tables = _tables()
+    if tables.history is None:
+        text = resources.files("zfxxgk.data").joinpath("division_history.csv").read_text(encoding="utf-8")
+        lines = text.splitlines()
+        if not lines or lines[0].strip() != _HISTORY_HEADER:
+            raise ValueError(f"division_history.csv: the header must be {_HISTORY_HEADER}")
+        raw = [[f.strip() for f in line.split(",")] for line in lines[1:] if line.strip()]
+        if any(len(f) != 7 for f in raw):
+            raise ValueError("division_history.csv: every row needs 7 fields")
+        tables.history = _History(raw, tables)
+    return tables.history
+
+
 def all_divisions() -> tuple[Division, ...]:
     """Every division, sorted by code."""
     return _tables().order
@@ -251,7 +380,7 @@ def find(name: str) -> list[Division]:
     return list(_tables().names.get("".join(name.split()), ()))
 
 
-def locate(text: str) -> Located:
+def locate(text: str, year: int | None = None) -> Located:
     """The division a unit's name starts with (昌乐县乔官镇人民政府 → 昌乐县).
 
     Reads the longest chain of division names at the start of the text, whitespace removed, each a
@@ -259,38 +388,207 @@ def locate(text: str) -> Located:
     fits wins, official or short. The result is the deepest division read; when the first name
     belongs to several divisions and nothing after it tells them apart, the division is None and
     ``candidates`` lists them all.
+
+    Where no current name fits, a name retired since 2008 may (滦县人民政府, 莱芜市钢城区,
+    河北省保定市新市区): it stands for the division that took its area over (滦州市, 钢城区,
+    竞秀区) and ``retired`` lists it; when the area was split, or several retired divisions of that
+    name lead to different places, the division is None and ``candidates`` lists where they lead.
+    Current names always come first, so a text that names current divisions reads as it always
+    did. With ``year`` (the report's year) only the retired names in use that year count.
     """
     tables = _tables()
+    history = tables.history or _history()
     t = "".join(text[:_HEAD].split())
     if len(text) > _HEAD and len(t) < _HEAD // 2:
         t = "".join(text.split())  # mostly whitespace: the names may lie further on
+    names, lengths_of, ancestors = tables.names, tables.lengths, tables.ancestors
+    retired_names, retired_firsts, prefixes = history.names, history.firsts, history.prefixes
     pos = 0
     current: tuple[Division, ...] = ()
+    last: tuple[RetiredDivision, ...] = ()  # the deepest step, when it read a retired name
+    read: list[RetiredDivision] | None = None
+    codes: AbstractSet[str] = _NONE
+    # The name the last step read as a current one: a retired division of that name too (巢湖市,
+    # the prefecture before 2011) may have what follows below it when nothing current does.
+    prev = ""
     while pos < len(t):
-        lengths = tables.lengths.get(t[pos])
-        if lengths is None:
-            break
-        codes = {d.code for d in current}
+        ch = t[pos]
         step: tuple[Division, ...] = ()
-        for k in lengths:
-            found = tables.names.get(t[pos : pos + k]) if pos + k <= len(t) else None
-            if found is None:
+        key = ""
+        lengths = lengths_of.get(ch)
+        if lengths is not None:
+            for n in lengths:
+                if pos + n > len(t):
+                    continue
+                key = t[pos : pos + n]
+                found = names.get(key)
+                if found is None:
+                    continue
+                if codes:
+                    found = tuple(d for d in found if not codes.isdisjoint(ancestors[d.code]))
+                if found:
+                    step = found
+                    break
+        extra = None
+        if not step and prev in retired_names:
+            extra = _reach(retired_names[prev], year)
+            step, key = _current_step(tables, t, pos, codes | extra)
+        # A longer retired name (大同县 after the current short name 大同) is read instead when it
+        # leads to one division; where no current name fits, a retired one is read whatever it leads to.
+        if (key in prefixes) if step else (ch in retired_firsts):
+            if extra is None and prev in retired_names:
+                extra = _reach(retired_names[prev], year)
+            old, n = _retired_step(history, t, pos, codes | extra if extra else codes, year, len(key) if step else 0)
+            if old and (not step or _one_successor(old)):
+                last = old
+                read = [*read, *old] if read else list(old)
+                codes, prev = _reach(old, None), ""
+                pos += n
                 continue
-            if codes:
-                ancestors = tables.ancestors
-                found = tuple(d for d in found if not codes.isdisjoint(ancestors[d.code]))
-            if found:
-                step = found
-                pos += k
-                break
         if not step:
             break
-        current = step
+        current, last = step, ()
+        codes = {d.code for d in step}
+        prev = key
+        pos += len(key)
+    retired = tuple(read) if read else ()
+    if last:
+        leads: list[Division] = []
+        for r in last:
+            for c in (r.successor,) if r.successor else r.successors:
+                d = tables.by_code.get(c)
+                if d is not None and d not in leads:
+                    leads.append(d)
+        if len(leads) == 1 and all(r.successor for r in last):
+            return Located(leads[0], (), t[:pos], retired)
+        return Located(None, tuple(sorted(leads, key=lambda d: d.code)), t[:pos], retired)
     if not current:
         return Located(None, (), "")
     if len(current) == 1:
-        return Located(current[0], (), t[:pos])
-    return Located(None, current, t[:pos])
+        return Located(current[0], (), t[:pos], retired)
+    return Located(None, current, t[:pos], retired)
+
+
+_NONE: Final[frozenset[str]] = frozenset()
+
+
+def _current_step(tables: _Tables, t: str, pos: int, codes: AbstractSet[str]) -> tuple[tuple[Division, ...], str]:
+    """The current divisions the longest name at ``pos`` may be (below ``codes`` unless empty), and the name."""
+    lengths = tables.lengths.get(t[pos])
+    if lengths is None:
+        return (), ""
+    for k in lengths:
+        key = t[pos : pos + k]
+        found = tables.names.get(key) if pos + k <= len(t) else None
+        if found is None:
+            continue
+        if codes:
+            ancestors = tables.ancestors
+            found = tuple(d for d in found if not codes.isdisjoint(ancestors[d.code]))
+        if found:
+            return found, key
+    return (), ""
+
+
+def _retired_step(history: _History, t: str, pos: int, codes: AbstractSet[str], year: int | None,
+                  longer_than: int) -> tuple[tuple[RetiredDivision, ...], int]:
+    """The retired divisions the longest retired name at ``pos`` longer than ``longer_than`` may be
+    (in use in ``year``, below ``codes`` unless empty), and its length.
+    """
+    lengths = history.lengths.get(t[pos : pos + 2])
+    if lengths is None:
+        return (), 0
+    for k in lengths:
+        if k <= longer_than:
+            break
+        found = history.names.get(t[pos : pos + k]) if pos + k <= len(t) else None
+        if found is None:
+            continue
+        if year is not None:
+            found = tuple(r for r in found if r.in_use(year))
+        if codes:
+            ancestors = history.ancestors
+            found = tuple(r for r in found if not codes.isdisjoint(ancestors[r.code]))
+        if found:
+            return found, k
+    return (), 0
+
+
+def _one_successor(rows: tuple[RetiredDivision, ...]) -> bool:
+    """Whether these retired divisions all lead to the same one current division."""
+    first = rows[0].successor
+    return first is not None and all(r.successor == first for r in rows)
+
+
+def _reach(rows: tuple[RetiredDivision, ...], year: int | None) -> frozenset[str]:
+    """The codes below which a name after these retired ones may lie: theirs and their successors'."""
+    out: set[str] = set()
+    for r in rows:
+        if year is None or r.in_use(year):
+            out.add(r.code)
+            out.update(r.successors)
+            if r.successor is not None:
+                out.add(r.successor)
+    return frozenset(out)
+
+
+def retired(code: str, year: int | None = None) -> RetiredDivision | None:
+    """What a retired code (or a code's retired name) stood for; None when the code has no
+    history since 2008.
+
+    ``year`` picks the name in use that year when the code had several, else the latest counts: a
+    credit code keeps its registration year's division code however late it is read.
+    """
+    rows = _history().by_code.get(code.strip(), ())
+    if year is not None and len(rows) > 1:
+        rows = tuple(r for r in rows if r.in_use(year)) or rows
+    return rows[0] if rows else None
+
+
+def all_retired() -> tuple[RetiredDivision, ...]:
+    """Every retired code or name since 2008, sorted by code."""
+    return _history().order
+
+
+def find_retired(name: str) -> list[RetiredDivision]:
+    """Every retired division with this official name (滦县, 莱芜市), sorted by code."""
+    return list(_history().by_name.get("".join(name.split()), ()))
+
+
+def successor(code: str, year: int | None = None) -> Division | None:
+    """The current division that took a retired code's area over (滦县 130223 → 滦州市); None when
+    the area was split among several (see :func:`successors`), the code is unknown, or it was
+    never retired. A renamed code leads to itself (新市区 130602 → 竞秀区 130602).
+    """
+    r = retired(code, year)
+    return division(r.successor) if r is not None and r.successor is not None else None
+
+
+def successors(code: str, year: int | None = None) -> list[Division]:
+    """Every current division that took part of a retired code's area over, sorted by code: the
+    one successor, or all of them when it was split (巢湖市 341400 → 合肥市、芜湖市、马鞍山市).
+    """
+    r = retired(code, year)
+    if r is None:
+        return []
+    codes = (r.successor,) if r.successor is not None else r.successors
+    return sorted((d for c in codes if (d := division(c)) is not None), key=lambda d: d.code)
+
+
+def division_of_code(code: str, year: int | None = None) -> Division | None:
+    """The current division for a code that may be retired, such as a credit code's characters
+    3–8 (the division at registration): the division itself, else the one that took the retired
+    code's area over; None when the code is unknown or its area was split.
+    """
+    return division(code) or successor(code, year)
+
+
+def current_code(code: str, year: int | None = None) -> str | None:
+    """The current code for a code that may be retired (滦县 130223 → 130284); None as in
+    :func:`division_of_code`.
+    """
+    d = division_of_code(code, year)
+    return d.code if d is not None else None
 
 
 def suggest(text: str, n: int = 5) -> list[str]:
