@@ -15,7 +15,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.check.casebuild import build_previous, build_report, build_settings  # noqa: E402
+from tests.check.casebuild import build_peers, build_previous, build_report, build_settings  # noqa: E402
 from tests.check.test_rule_cases import load_case_files, run_instance  # noqa: E402
 
 from zfxxgk.check import DEFAULT_SETTINGS, RULES, CheckContext  # noqa: E402
@@ -57,8 +57,9 @@ def example(rule: Rule, case: dict, label: str) -> list[str]:
     shown = {k: v for k, v in case.items() if k not in CASE_KEYS_HIDDEN}
     lines = [f"### {label}（测试用例 `{case['name']}`，规则实例 `{instance}`）", "", "输入（在测试基准报告上的改动）：", ""]
     lines += ["```yaml", yaml.safe_dump(shown, allow_unicode=True, sort_keys=False).rstrip(), "```", ""]
-    ctx = CheckContext(build_settings(case) or DEFAULT_SETTINGS, build_previous(case))
-    results = run_instance(rule, instance, build_report(case), ctx)
+    report = build_report(case)
+    ctx = CheckContext(build_settings(case) or DEFAULT_SETTINGS, build_previous(case), build_peers(case, report))
+    results = run_instance(rule, instance, report, ctx)
     failed = [f for f in results if f.outcome is Outcome.FAIL]
     if failed:
         lines += ["结果：", ""] + [f"- {f.severity.cn}：{f.message}" for f in failed] + [""]

@@ -304,6 +304,62 @@ def import_(
 
 
 @app.command()
+def collect(
+    urls: Annotated[list[str] | None, typer.Argument(help="年报栏目网址（列表页），可多个。", show_default=False)] = None,
+    units: Annotated[bool, typer.Option("--units", help="同时采集单位名册中各单位的年报栏目网址。")] = False,
+    db: DbOpt = None,
+    delay: Annotated[float, typer.Option("--delay", min=0.0, help="同一网站两次请求之间至少等待的秒数（另加至多一半的随机间隔；网站 robots.txt 的 Crawl-delay 更长时从之）。")] = 5.0,
+    max_pages: Annotated[int, typer.Option("--max-pages", min=1, help="每个栏目最多翻多少个列表页。")] = 50,
+    since: Annotated[str | None, typer.Option("--since", help="只采集列表上发布日期不早于此日期（YYYY-MM-DD）的文章。", show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="结束时输出一行 JSON（各项计数）。")] = False,
+) -> None:
+    """从门户网站的年报栏目采集年度报告：翻页找出年报文章及其附件，礼貌地逐个下载（遵守 robots.txt、请求间隔、重试与退避；网站拒绝或要求验证时暂停），经统一的导入流程入库，门户发布日期作为报告的发布日期。
+
+    采集进度保存在数据库中：中断（Ctrl-C）后再次运行从中断处继续；再次运行时以条件请求询问是否有变化，未变化的文件不会重复导入。
+    """
+    import datetime as dt
+
+    from .collect.run import Settings
+    from .collect.run import collect as run_collect
+
+    if not urls and not units:
+        err.print("[bold red]请给出年报栏目网址[/]，或用 --units 采集单位名册中的栏目网址。")
+        raise typer.Exit(EXIT_INPUT)
+    try:
+        since_date = dt.date.fromisoformat(since) if since else None
+    except ValueError:
+        err.print(f"[bold red]日期有误[/]：--since {escape(since or '')}（应为 YYYY-MM-DD）")
+        raise typer.Exit(EXIT_INPUT) from None
+    bad = [u for u in urls or () if not u.startswith(("http://", "https://"))]
+    if bad:
+        err.print(f"[bold red]网址有误[/]：{escape(bad[0])}（应以 http:// 或 https:// 开头）")
+        raise typer.Exit(EXIT_INPUT)
+    store = _open_store(db)
+
+    def tell(p) -> None:
+        if p.current:
+            err.print(f"[dim]已取 {p.fetched} 个，新导入 {p.imported} 份 · {escape(p.current)}[/]")
+
+    try:
+        result = run_collect(store, urls or [], units=units, on_progress=None if as_json else tell,
+                             settings=Settings(delay=delay, max_pages=max_pages, since=since_date))
+    except KeyboardInterrupt:
+        err.print("已中断：未采集的文件留在队列中，再次运行同一命令即从中断处继续。")
+        store.close()
+        raise typer.Exit(130) from None
+    p = result.progress
+    store.close()
+    if as_json:
+        _emit_json({"run": result.run_id, "state": result.state, **{k: v for k, v in p.to_dict().items() if k != "current"}})
+    else:
+        for url, reason in p.errors:
+            err.print(f"[bold red]失败[/] {escape(url)}：{escape(reason)}")
+        out.print(f"采集完成：请求 {p.fetched} 个文件，新导入 {p.imported} 份报告，未变化 {p.unchanged} 个，"
+                  f"跳过 {p.skipped} 个（不是年报等），失败 {p.failed} 个，暂停 {p.paused} 个；发布后内容有变化的 {p.changed} 个。")
+    raise typer.Exit(EXIT_OK if not p.failed and not p.paused else EXIT_INPUT)
+
+
+@app.command()
 def batch(
     paths: PathsArg,
     db: DbOpt = None,
@@ -740,6 +796,46 @@ def rollup(
 
 
 @app.command()
+def scope(
+    report_id: Annotated[int, typer.Argument(help="库中报告的编号（zfxxgk show 列出）。", show_default=False)],
+    db: DbOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出一行 JSON。")] = False,
+) -> None:
+    """报告范围：人民政府的年报是本级还是全区域；全区域年报与本地区下级单位报告的合计逐项比较，并列出未报送的单位。"""
+    from .app.scope import area_comparison
+
+    store = _query_store(db)
+    try:
+        with _refused("查询失败"):
+            r = area_comparison(store, report_id)
+    finally:
+        store.close()
+    if as_json:
+        _emit_json(r.to_dict())
+        return
+    out.print(f"[bold]{escape(r.unit)}[/] · {r.year or '（未识别年度）'}{'年度' if r.year else ''}  报告编号 {r.report_id}")
+    out.print(f"报告范围：[bold]{r.scope.kind.label}[/]（{escape(r.scope.reason)}）")
+    if not r.compared:
+        out.print(escape(r.reason))
+        return
+    out.print(f"地区：{escape(r.region or '')}；{escape(r.summary)}")
+    t = RichTable("项目", "本报告", "下级合计", "计入/空白", "差额", "结论", box=None, pad_edge=False)
+    t.columns[0].overflow = "fold"
+    for c in r.cells:
+        verdict = {"suspicious": f"[red]{c.verdict_cn}[/]", "consistent": c.verdict_cn}.get(
+            c.verdict, f"[dim]{c.verdict_cn}（{escape(c.note)}）[/]")
+        t.add_row(c.name, _q_num(c.area), _q_num(c.children_sum), f"{c.children_known}/{c.children_null}",
+                  _q_change(c.difference), verdict)
+    out.print(t)
+    for m in r.left_out:
+        out.print(f"未计入合计：{escape(m.unit)}（报告 {m.report_id}）：{escape(m.note)}")
+    if r.missing:
+        out.print(f"未报送（{len(r.missing)}）：{escape('、'.join(r.missing))}")
+    out.print("[dim]下级合计为本地区（含下级地区）其他单位当年报告中已知数值之和，空白不当作 0；"
+              "全区域年报应不少于下级合计，少于即有矛盾；未报送的单位越多，“不少于”说明的越少。[/]")
+
+
+@app.command()
 def export(
     output: Annotated[Path, typer.Argument(help="输出文件（.xlsx、.csv 或 .jsonl）。", show_default=False)],
     fmt: Annotated[str | None, typer.Option("--format", help="导出格式：xlsx、csv 或 jsonl（默认按扩展名）。")] = None,
@@ -919,7 +1015,7 @@ def versions_audit(
     out.print(t if entries else "（没有操作记录）")
 
 
-units_app = typer.Typer(help="报告单位：列出待确认地区的单位（名称可能指多个行政区划），并为其确认地区。", no_args_is_help=True)
+units_app = typer.Typer(help="报告单位与单位名册：导入、导出、列出，迁移地区、合并重复单位，确认待确认单位（名称可能指多个行政区划）的地区。", no_args_is_help=True)
 app.add_typer(units_app, name="units")
 
 
@@ -928,24 +1024,34 @@ def units_pending(
     db: DbOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON Lines：每个单位一行。")] = False,
 ) -> None:
-    """列出待确认的单位：名称可能指多个行政区划（如“朝阳区财政局”），在确认前不归入任何地区。"""
-    from .store.placing import pending_units
+    """列出待确认的单位：名称可能指多个行政区划（如“朝阳区财政局”）、在确认前不归入任何地区的单位，以及导入了单位名册后、报告所属单位不在名册中的单位（给出名册中最相近的名称）。"""
+    from .store.placing import pending_units, unregistered_units
 
     store = _query_store(db)
     pending = pending_units(store)
+    outside = unregistered_units(store)
     store.close()
     if as_json:
         for p in pending:
-            _emit_json(p.to_dict())
+            _emit_json({"kind": "region", **p.to_dict()})
+        for u in outside:
+            _emit_json({"kind": "registry", **u.to_dict()})
         return
     if not pending:
         out.print("没有待确认地区的单位。")
-        return
-    t = RichTable("编号", "单位", "可能的地区", "报告数", box=None, pad_edge=False)
-    for p in pending:
-        t.add_row(str(p.id), escape(p.name), escape("；".join(p.candidates)), str(p.reports))
-    out.print(t)
-    out.print("[dim]用 zfxxgk units place 单位 --region 地区 确认。[/]")
+    else:
+        t = RichTable("编号", "单位", "可能的地区", "报告数", box=None, pad_edge=False)
+        for p in pending:
+            t.add_row(str(p.id), escape(p.name), escape("；".join(p.candidates)), str(p.reports))
+        out.print(t)
+        out.print("[dim]用 zfxxgk units place 单位 --region 地区 确认。[/]")
+    if outside:
+        out.print(f"\n不在单位名册中的单位（有报告）{len(outside)} 个：")
+        t = RichTable("编号", "单位", "地区", "报告数", "名册中相近的单位", box=None, pad_edge=False)
+        for u in outside:
+            t.add_row(str(u.id), escape(u.name), escape(u.region or "（未归属地区）"), str(u.reports), escape("；".join(u.nearest)))
+        out.print(t)
+        out.print("[dim]是名册中单位的另一名称时用 zfxxgk units merge 名册单位 该单位 合并；应报送的单位请加入名册后再导入。[/]")
 
 
 @units_app.command("place")
@@ -964,6 +1070,23 @@ def units_place(
     finally:
         store.close()
     out.print(f"已确认：{escape(unit)} → {escape(path)}")
+
+
+@units_app.command("relocate")
+def units_relocate(db: DbOpt = None) -> None:
+    """把旧库（按名称推测地区时建立的库）中的单位重新归入官方行政区划：地区不确定的进入待确认，审核人员随其地区调整，清空的旧地区删除。"""
+    from .store.relocate import relocate
+
+    store = _query_store(db)
+    try:
+        with _refused("未能重新归属"):
+            done = relocate(store)
+    finally:
+        store.close()
+    out.print(f"已归入官方行政区划的单位 {done.placed} 个；待确认 {done.pending} 个；调整审核人员 {done.users} 名；"
+              f"删除空的旧地区 {done.removed} 个。")
+    if done.kept:
+        out.print(f"仍有单位或用户的旧地区（请在单位名录中移动或合并）：{escape('；'.join(done.kept))}")
 
 
 @units_app.command("import")
@@ -1034,6 +1157,46 @@ def units_list(
     out.print(f"共 {len(units)} 个单位。")
 
 
+@units_app.command("move")
+def units_move(
+    unit: Annotated[str, typer.Argument(help="单位名称或编号。", show_default=False)],
+    region: Annotated[str, typer.Argument(help="新的所属地区，如“山东省/潍坊市/临朐县”。", show_default=False)],
+    by: ByOpt = "",
+    why: WhyOpt = "",
+    db: DbOpt = None,
+) -> None:
+    """把单位迁移到另一个地区（库中已有的地区或官方行政区划；写错时给出相近地区），其报告随之计入新地区。"""
+    from .store.units_edit import move_unit
+
+    store = _query_store(db)
+    try:
+        with _refused("未能迁移"):
+            path = move_unit(store, unit, region, by, why)
+    finally:
+        store.close()
+    out.print(f"已迁移：{escape(unit)} → {escape(path)}")
+
+
+@units_app.command("merge")
+def units_merge(
+    keep: Annotated[str, typer.Argument(help="保留的单位（名称或编号）。", show_default=False)],
+    other: Annotated[str, typer.Argument(help="并入的重复单位（名称或编号），合并后其名称成为曾用名。", show_default=False)],
+    by: ByOpt = "",
+    why: WhyOpt = "",
+    db: DbOpt = None,
+) -> None:
+    """把重复的单位并入另一个：报告、曾用名、账号和下级单位随之转移，同一年度按规则重新确定当前版本，相关报告重新校验。"""
+    from .app.units import merge
+
+    store = _query_store(db)
+    try:
+        with _refused("未能合并"):
+            done = merge(store, keep, other, by, why)
+    finally:
+        store.close()
+    out.print(escape(done.summary()))
+
+
 @app.command()
 def coverage(
     year: Annotated[int, typer.Option("--year", help="报告年度。", show_default=False)],
@@ -1089,6 +1252,52 @@ def _write_coverage(cov: Any, path: Path) -> None:
     with _refused("未能保存"):
         write_table(path, f"{cov.year}年度报送情况", header, rows, (32, 30, 14, 12, 10, 12, 9, 9))
     out.print(f"已保存到 {escape(str(path))}")
+
+
+COPY_PART = {1: "第一部分", 5: "第五部分"}
+COPY_ROWS_SHOWN = 30  # overlaps printed per group (--json gives them all)
+
+
+@app.command()
+def copies(
+    year: Annotated[int, typer.Option("--year", help="报告年度。", show_default=False)],
+    region: Annotated[str | None, typer.Option("--region", help="只看有单位在这一地区（含下级）的重复组。")] = None,
+    db: DbOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON Lines：每个重复组一行。")] = False,
+) -> None:
+    """同年度不同单位报告文字重复：第一、第五部分与其他单位重复超过50%的单位，按重复组列出。
+
+    先比对该年度尚未比对的报告（导入时已自动比对），再列出结果；度量方法见 docs/copies.md。
+    """
+    from .app.copies import clusters
+
+    store = _query_store(db)
+    try:
+        with _refused("查询失败"):
+            found = clusters(store, year, region)
+    finally:
+        store.close()
+    if as_json:
+        for k, c in enumerate(found.clusters, 1):
+            _emit_json({"year": year, "group": k, **c.to_dict()})
+        return
+    if not found.clusters:
+        out.print(f"{year}年度（{escape(found.scope)}）没有发现不同单位之间第一、第五部分文字重复超过50%的报告。")
+        return
+    units = sum(len(c.members) for c in found.clusters)
+    out.print(f"{year}年度不同单位报告文字重复（{escape(found.scope)}）：{len(found.clusters)} 组，涉及 {units} 个单位。")
+    t = RichTable("组", "部分", "单位", "报告", "重复的单位", "报告", "本单位重复率", "对方重复率", box=None, pad_edge=False)
+    t.columns[2].overflow = t.columns[4].overflow = "fold"
+    hidden = 0
+    for k, c in enumerate(found.clusters, 1):
+        for o in c.overlaps[:COPY_ROWS_SHOWN]:
+            t.add_row(str(k), COPY_PART.get(o.section, str(o.section)), escape(o.unit), str(o.report_id),
+                      escape(o.other_unit), str(o.other_id), f"{o.rate:.0%}", f"{o.other_rate:.0%}")
+        hidden += max(0, len(c.overlaps) - COPY_ROWS_SHOWN)
+    out.print(t)
+    if hidden:
+        out.print(f"另有 {hidden} 处重复未列出（用 --json 查看全部）。")
+    out.print("重复率：该部分文字（去除单位名称、地名、数字、空白和标点后）被对方同一部分中不少于8个字的相同片段覆盖的比例。")
 
 
 user_app = typer.Typer(help="管理网页版的用户：添加、列出、改密码、创建 API 令牌。", no_args_is_help=True)

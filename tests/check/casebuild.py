@@ -23,6 +23,10 @@ Overrides, applied in this order:
 * ``section_text: {n: text}``: the body of section n;
 * ``previous: {…}``: the same unit's previous-year report, itself built from a case dict
   (cross-year rules); ``settings: {…}``: :class:`zfxxgk.check.CheckSettings` fields.
+* ``peers: [{…}]``: other units' reports of the same year, each built from a case dict (its ``unit``
+  should differ), measured against the case's report as the store's finder measures (cross-unit
+  rules); absent: not compared, ``[]``: compared with no other report.
+* ``earlier: [{…, url, same_address}]``: the report's other collected files (publication rules).
 
 For non-text bases, a found table's ``rows_found`` is recomputed from its cells (a row whose cells
 are all ABSENT was not found).
@@ -34,7 +38,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from zfxxgk.check import CheckSettings
+from zfxxgk.check import CheckSettings, EarlierCopy, PeerCopy
+from zfxxgk.check.copying import section_shares
 from zfxxgk.model import (
     Cell,
     CellState,
@@ -209,6 +214,32 @@ def build_previous(case: dict[str, Any]) -> Report | None:
     """The previous-year report of a case, if it gives one."""
     prev = case.get("previous")
     return build_report(prev) if prev is not None else None
+
+
+def build_peers(case: dict[str, Any], report: Report) -> tuple[PeerCopy, ...] | None:
+    """The other units' reports of a case (if it gives them), measured against ``report``."""
+    given = case.get("peers")
+    if given is None:
+        return None
+    mine = {n: s.text for n, s in report.sections.items()}
+    peers = []
+    for k, d in enumerate(given):
+        other = build_report(d)
+        theirs = {n: s.text for n, s in other.sections.items()}
+        for n, (share, _) in section_shares(mine, report.unit, theirs, other.unit).items():
+            peers.append(PeerCopy(n, other.unit or "", share, k + 1, f"<peer {k + 1}>", other.year))
+    return tuple(peers)
+
+
+def build_earlier(case: dict[str, Any]) -> tuple[EarlierCopy, ...] | None:
+    """The other collected files of a case's report (publication rules), each built from a case dict with
+    its ``url`` and ``same_address``; absent: not collected.
+    """
+    given = case.get("earlier")
+    if given is None:
+        return None
+    return tuple(EarlierCopy(build_report(d), d.get("url", f"http://127.0.0.1/{k}.html"), d.get("same_address", True),
+                             "2025-01-20T09:00:00", k + 1) for k, d in enumerate(given))
 
 
 def build_settings(case: dict[str, Any]) -> CheckSettings | None:

@@ -20,7 +20,9 @@ from zfxxgk.model import Severity
 rules_pkg = importlib.import_module("zfxxgk.check.rules")
 CASES_DIR = Path(__file__).parent / "cases"
 SPEC = SPEC_DIR / "annual-report-format.md"
-GROUPS = ("PARSE", "STRUCT", "VAL", "T2", "T3", "T4", "XY", "TXT", "DATE", "HDR", "SEC1", "SEC5", "SEC6")
+# XU: cross-unit (issue 17: text copied from another unit's report of the same year), beyond the spec's catalogue
+# PUB: publication (issue 18: a collected report changed after publication, or two copies that disagree)
+GROUPS = ("PARSE", "STRUCT", "VAL", "T2", "T3", "T4", "XY", "XU", "PUB", "TXT", "DATE", "HDR", "SEC1", "SEC5", "SEC6")
 ID_PATTERN = re.compile(r"^(" + "|".join(GROUPS) + r")-[A-Z0-9]+(-[A-Z0-9]+)*(-\{[a-z]+\})?$")
 # the spec families this package implements so far
 IMPLEMENTED_GROUPS = ("PARSE", "STRUCT", "VAL", "T3", "T4", "DATE", "HDR", "SEC1", "SEC5", "SEC6", "TXT")

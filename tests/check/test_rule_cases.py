@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.check.casebuild import build_previous, build_report, build_settings
+from tests.check.casebuild import build_earlier, build_peers, build_previous, build_report, build_settings
 from zfxxgk.check import DEFAULT_SETTINGS, RULES, CheckContext
 from zfxxgk.check.registry import Emit, Rule
 from zfxxgk.model import Finding, Outcome
@@ -59,8 +59,10 @@ def test_rule_case(rule_id: str, case: dict[str, Any]):
     rule = RULES[rule_id]
     instance = case.get("instance") or rule_id
     assert instance in dict(rule.instances()), f"{instance} is not an instance of {rule_id}"
-    ctx = CheckContext(build_settings(case) or DEFAULT_SETTINGS, build_previous(case))
-    results = run_instance(rule, instance, build_report(case), ctx)
+    report = build_report(case)
+    ctx = CheckContext(build_settings(case) or DEFAULT_SETTINGS, build_previous(case), build_peers(case, report),
+                       build_earlier(case))
+    results = run_instance(rule, instance, report, ctx)
 
     outcomes = {f.outcome for f in results}
     expected = EXPECT[case["expect"]]

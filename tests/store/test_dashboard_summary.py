@@ -1,6 +1,7 @@
 """The statistics page from stored summaries equals the one computed from every report, after every
 kind of write: a new report, a newer version, a correction, a re-check, a review decision, a withdrawn
-version, a unit moved to another region, a report without a unit."""
+version, a unit moved to another region, a report without a unit, and the registry's moves, renames and
+merges of units."""
 
 from __future__ import annotations
 
@@ -82,6 +83,32 @@ def test_summaries_equal_the_computed_dashboard_after_every_kind_of_write(b):
                                                     find_region(paths, "甲省/一市/东县"))
     assert (YEAR, -1) in stored(store)
     assert rid in b.reports
+
+
+def test_summaries_stay_equal_after_the_registry_moves_renames_and_merges_units(b):
+    from zfxxgk.store.units_edit import edit_unit, merge_units, move_unit, unit_detail
+
+    store = b.store
+    same(store)
+    # a move to another county of another province: both groups change
+    move_unit(store, "西县丙镇人民政府", "乙省/三市/北县", "张三")
+    same(store)
+    # a move within the county's group (to a township of it): the region its ranked reports carry changes
+    b.add("310.json", make_report(310, "东县丁镇人民政府", YEAR), "甲省/一市/东县/丁镇")
+    same(store, [*SCOPES, "甲省/一市/东县/丁镇"])
+    move_unit(store, "东县乙镇人民政府", "甲省/一市/东县/丁镇", "张三")
+    same(store, [*SCOPES, "甲省/一市/东县/丁镇"])
+    # a rename: the name its ranked reports carry changes, nothing else
+    edit_unit(store, "一市教育局", "张三", name="一市教育体育局")
+    same(store)
+    # two units of one group with a report each year merged: one current report a year
+    merged = merge_units(store, "东县甲镇人民政府", "东县乙镇人民政府", "张三")
+    assert merged.changed == (2022, 2023, 2024)
+    assert sum(r.current for r in unit_detail(store, "东县甲镇人民政府").reports if r.year == YEAR) == 1
+    same(store, [*SCOPES, "甲省/一市/东县/丁镇"])
+    # a unit of another province merged in: its reports change group
+    merge_units(store, "南县丁镇人民政府", "北县戊镇人民政府", "张三")
+    same(store)
 
 
 def test_only_the_changed_region_is_built_again(b, monkeypatch):

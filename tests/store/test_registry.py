@@ -184,3 +184,22 @@ def test_migration_0010_adds_the_registry_and_goes_back(tmp_path):
     assert "unit_aliases" not in inspect(engine).get_table_names()
     assert "registered" not in {c["name"] for c in inspect(engine).get_columns("units")}
     engine.dispose()
+
+
+def test_reports_outside_the_registry_wait_with_the_nearest_registry_names(tmp_path):
+    """Once a registry is imported, a report whose unit it does not list waits (units pending), with the
+    registry's nearest names — here a report signed with a short form of a registered name."""
+    db = str(tmp_path / "z.db")
+    assert runner.invoke(app, ["import", str(SEEDS_DIR), "--db", db]).exit_code == EXIT_OK
+    listed = runner.invoke(app, ["units", "pending", "--json", "--db", db])
+    assert listed.stdout.strip() == ""  # no registry yet: nothing waits
+    assert runner.invoke(app, ["units", "import", str(write_csv(tmp_path / "r.csv", [
+        ["昌乐县乔官镇人民政府", "", "乡镇人民政府", "", "", ""],
+        ["武陟县大封镇政府", "", "乡镇人民政府", "", "", ""],
+    ])), "--db", db]).exit_code == EXIT_OK
+    rows = [json.loads(x) for x in runner.invoke(app, ["units", "pending", "--json", "--db", db]).stdout.splitlines()]
+    outside = {r["unit"]: r for r in rows if r["kind"] == "registry"}
+    assert "昌乐县乔官镇人民政府" not in outside
+    assert outside["武陟县大封镇人民政府"]["nearest"][0] == "武陟县大封镇政府"
+    text = runner.invoke(app, ["units", "pending", "--db", db]).stdout
+    assert "不在单位名册中的单位" in text and "units merge" in text

@@ -17,6 +17,7 @@ writes. Memory stays flat: at most ``workers × 2`` chunks are in flight.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import logging
@@ -36,6 +37,7 @@ from ..model.versions import current_rank
 from ..parse import ParseError, iter_report_files, parse_bytes, read_file
 from ..store import Imported, Prepared, Store, StoreError, content_hash, dashboard, prepare
 from ..store.regions import placement
+from . import copies, publication
 from .executor import QUEUED, Budget, bounded_map, default_workers, ordered_map
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,11 @@ class Source:
 
     name: str
     data: bytes | None = None
+    # what the place it was published says of it (a collector's portal page): the portal's publication
+    # date is the report's (the signature date stays the signed date); the page's 索引号; the column's unit
+    published_on: dt.date | None = None
+    index_no: str | None = None
+    unit: str | None = None
 
 
 @dataclass(slots=True)
@@ -132,6 +139,10 @@ def work(source: Source) -> Parsed:
     try:
         report = parse_bytes(data, source.name)
         report.source = name  # the same file through any door is the same report, wherever it lay
+        if source.published_on is not None:
+            report.published_on = source.published_on
+        report.index_no = report.index_no or source.index_no
+        report.unit = report.unit or source.unit
         if (refused := not_a_report(report)) is not None:
             return Parsed(source.name, digest, data, error=refused)
         findings = check(report).findings
@@ -293,7 +304,7 @@ class _Unseen:
             if self.per_file:
                 rid = self.store.find_by_hash(digest)
                 if rid is None:
-                    yield Source(s.name, data)  # read once
+                    yield dataclasses.replace(s, data=data)  # read once
                 else:
                     self.seen.append(Outcome(s.name, rid))
             elif digest in self.known:  # type: ignore[operator]
@@ -345,15 +356,19 @@ def ingest(
     else:
         results = run_local(_chunks(sources, size), workers or default_workers())
     created = False
+    years: set[int] = set()  # of the reports stored: their year's other units are compared once, at the end
     for parsed in results:
         yield from _drain(unseen)
-        for outcome in _write(store, parsed, region, admit):
+        for outcome, p in zip(_write(store, parsed, region, admit), parsed, strict=True):
             created = created or outcome.created
+            if outcome.created and p.rows is not None and p.rows.year is not None:
+                years.add(p.rows.year)
             yield outcome
         if on_chunk is not None:
             on_chunk()
     yield from _drain(unseen)
     if created:
+        copies.refresh_quietly(store, years)  # before the statistics: they count its findings
         _refresh_statistics(store)
     if on_chunk is not None:
         on_chunk()  # inputs skipped before any work was sent still count
@@ -491,7 +506,9 @@ def _settle_years(store: Store, fresh: list[Parsed]) -> list[tuple[int, list[Fin
     for (k, y) in by_key:
         following = (k, y + 1)
         if following not in by_key and following in stored:
-            findings = check(report_of(following), previous=report_of((k, y))).findings  # type: ignore[arg-type]
+            peers = copies.peers_of(store, stored[following], y + 1)  # its other findings stay as they were
+            findings = check(report_of(following), previous=report_of((k, y)), peers=peers,  # type: ignore[arg-type]
+                             earlier=publication.earlier_of(store, stored[following])).findings
             rechecked.append((stored[following], findings))
     return rechecked
 
@@ -502,14 +519,17 @@ def _rank(p: Parsed) -> tuple[bool, dt.date, int]:
 
 
 def recheck(store: Store, report_id: int) -> CheckResult:
-    """Check a stored report's current version again (with its previous year) and store the findings."""
+    """Check a stored report's current version again (with its previous year and the other units' reports
+    of its year that its text overlaps) and store the findings.
+    """
     report = store.load(report_id)
     previous = None
     if report.unit and report.year is not None:
         found = store.find_reports([(normalise_unit(report.unit), report.year - 1)])
         if found:
             previous = store.load(next(iter(found.values())))
-    result = check(report, previous=previous)
+    result = check(report, previous=previous, peers=copies.peers_of(store, report_id, report.year),
+                   earlier=publication.earlier_of(store, report_id))
     store.save_current_findings(report_id, result.findings)
     return result
 

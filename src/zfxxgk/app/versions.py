@@ -2,13 +2,16 @@
 
 The store applies the current-version rule (``model.versions``) and writes the audit trail; this
 layer keeps the cross-year findings true afterwards: when the current version of a unit-year
-changes, that unit's current reports of the same year and of the following year are checked again.
+changes, that unit's current reports of the same year and of the following year are checked again,
+and so are the findings of the other units of that year whose text overlapped either version
+(XU-TEXT-COPY, ``app.copies``).
 """
 
 from __future__ import annotations
 
 from ..model.versions import VersionStatus
 from ..store import Store
+from . import copies
 from .ingest import recheck
 
 
@@ -18,6 +21,7 @@ def _resettle(store: Store, report_id: int) -> list[int]:
     if unit is None or year is None:
         return []
     found = store.find_reports([(unit, year), (unit, year + 1)])
+    copies.refresh_quietly(store, [year])  # a version no report of the year was compared with is printed first
     rechecked = []
     for key in ((unit, year), (unit, year + 1)):
         if key in found:

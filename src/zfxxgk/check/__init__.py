@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..model import Finding, NoteKind, Outcome, Report
 from . import rules as _rules  # noqa: F401  (registers the built-in rules)
-from .context import DEFAULT_SETTINGS, CheckContext, CheckSettings, Deadline
+from .context import DEFAULT_SETTINGS, CheckContext, CheckSettings, Deadline, EarlierCopy, PeerCopy
 from .registry import RULES, Rule, matches, run_rules
 
 
@@ -41,22 +41,33 @@ def check(
     ignore: Sequence[str] | None = None,
     previous: Report | None = None,
     settings: CheckSettings | None = None,
+    peers: Sequence[PeerCopy] | None = None,
+    earlier: Sequence[EarlierCopy] | None = None,
 ) -> CheckResult:
     """Run the selected rules (default: all) on a parsed report.
 
     ``previous`` is the same unit's report for the year before (cross-year rules are not
-    assessable without it); ``settings`` override the default deadlines and unit type.
+    assessable without it); ``settings`` override the default deadlines and unit type; ``peers``
+    are the other units' reports of the same year whose text covers a section of this one
+    (``zfxxgk.app.copies`` finds them in a store; None: not compared, the cross-unit rule is not assessable);
+    ``earlier`` are the other collected copies of this report (``zfxxgk.collect`` records them).
     """
     if any(n.kind is NoteKind.NOT_ANNUAL_REPORT for n in report.notes):
         # Nothing else is meaningful on a file that is not an annual report.
         select = ["PARSE-NOT-ANNUAL-REPORT"]
-    ctx = CheckContext(settings or DEFAULT_SETTINGS, previous)
+    ctx = CheckContext(settings or DEFAULT_SETTINGS, previous, tuple(peers) if peers is not None else None,
+                       tuple(earlier) if earlier else None)
     return CheckResult(report, list(run_rules(report, select, ignore, ctx)))
 
 
 def cross_year_rules() -> tuple[str, ...]:
     """Ids of the rules that read the unit's previous-year report (registry metadata ``uses_previous``)."""
     return tuple(r.id.split("-{")[0] if r.params else r.id for r in RULES.values() if r.uses_previous)
+
+
+def cross_unit_rules() -> tuple[str, ...]:
+    """Ids of the rules that read the other units' reports of the same year (registry metadata ``uses_peers``)."""
+    return tuple(r.id.split("-{")[0] if r.params else r.id for r in RULES.values() if r.uses_peers)
 
 
 def is_cross_year(instance: str) -> bool:
@@ -82,5 +93,5 @@ def unknown_selectors(selectors: Sequence[str] | None) -> list[str]:
     return problems
 
 
-__all__ = ["DEFAULT_SETTINGS", "RULES", "CheckContext", "CheckResult", "CheckSettings", "Deadline", "Rule", "check",
-           "cross_year_rules", "is_cross_year", "unknown_selectors"]
+__all__ = ["DEFAULT_SETTINGS", "RULES", "CheckContext", "CheckResult", "CheckSettings", "Deadline", "EarlierCopy", "PeerCopy", "Rule",
+           "check", "cross_unit_rules", "cross_year_rules", "is_cross_year", "unknown_selectors"]

@@ -1,4 +1,6 @@
-"""What a rule may know beyond the report: settings and the same unit's previous-year report."""
+"""What a rule may know beyond the report: settings, the same unit's previous-year report and the
+other units' reports of the same year that its text overlaps.
+"""
 
 from __future__ import annotations
 
@@ -59,8 +61,42 @@ DEFAULT_SETTINGS = CheckSettings()
 
 
 @dataclass(frozen=True, slots=True)
+class PeerCopy:
+    """Another unit's report of the same year whose text covers one section of this report.
+
+    ``share`` is the measure of ``check.copying``: the share of this report's section (masked) covered
+    by the other report's same section.
+    """
+
+    section: int
+    unit: str
+    share: float
+    report_id: int | None = None
+    source: str = ""
+    year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierCopy:
+    """Another file of this report fetched from where it is published: earlier from the same address
+    (the report was changed after publication), or from another address (a second copy).
+    """
+
+    report: Report
+    url: str
+    same_address: bool
+    fetched_at: str | None = None  # ISO date-time of that earlier fetch
+    report_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CheckContext:
     """Passed to rules that declare a ``ctx`` parameter."""
 
     settings: CheckSettings = field(default_factory=lambda: DEFAULT_SETTINGS)
     previous: Report | None = None  # the same unit's report for year N−1, when known
+    # Other units' reports of the same year that cover a section of this one (the corpus finder's
+    # matches above the threshold); None: not compared with the year's other reports, () : compared, none.
+    peers: tuple[PeerCopy, ...] | None = None
+    # The other collected copies of this report (a collector's records; None: not collected, or one copy only)
+    earlier: tuple[EarlierCopy, ...] | None = None

@@ -36,6 +36,7 @@ class Rule:
     params: tuple[str, ...] = ()
     wants_ctx: bool = False  # the function takes ``ctx`` (settings, previous-year report)
     uses_previous: bool = False  # reads the unit's previous-year report (its results change with it)
+    uses_peers: bool = False  # reads the other units' reports of the same year (``ctx.peers``)
 
     @property
     def param_name(self) -> str | None:
@@ -89,12 +90,14 @@ def _emitters(r: Rule) -> list[tuple[str, dict[str, str], Emit]]:
 
 
 def rule(
-    rule_id: str, severity: Severity, message: str, params: Sequence[str] = (), uses_previous: bool = False
+    rule_id: str, severity: Severity, message: str, params: Sequence[str] = (), uses_previous: bool = False,
+    uses_peers: bool = False,
 ) -> Callable[[RuleFunc], RuleFunc]:
     """Register a rule function under its spec id; duplicate ids are refused.
 
     ``uses_previous``: the rule reads the unit's previous-year report (``ctx.previous``);
-    stores and comparisons find the cross-year rules by this flag.
+    stores and comparisons find the cross-year rules by this flag. ``uses_peers``: the rule reads
+    the other units' reports of the same year (``ctx.peers``), which only a store's corpus knows.
     """
 
     def register(func: RuleFunc) -> RuleFunc:
@@ -105,9 +108,10 @@ def rule(
         import inspect
 
         wants_ctx = "ctx" in inspect.signature(func).parameters
-        if uses_previous and not wants_ctx:
-            raise ValueError(f"rule {rule_id}: uses_previous without a ctx parameter")
-        r = Rule(rule_id, severity, message, func, tuple(params), wants_ctx, uses_previous)
+        for flag, name in ((uses_previous, "uses_previous"), (uses_peers, "uses_peers")):
+            if flag and not wants_ctx:
+                raise ValueError(f"rule {rule_id}: {name} without a ctx parameter")
+        r = Rule(rule_id, severity, message, func, tuple(params), wants_ctx, uses_previous, uses_peers)
         if (r.param_name is None) != (not r.params):
             raise ValueError(f"rule {rule_id}: parameter placeholder and params must go together")
         RULES[rule_id] = r

@@ -99,6 +99,7 @@ def report_to_doc(report: Report) -> dict[str, Any]:
         "signed_on": _date(report.signed_on),
         "signature_span": _span(report.signature_span),
         "published_on": _date(report.published_on),
+        "index_no": report.index_no,
         "periods": [[_date(p.start), _date(p.end), p.text, _span(p.span)] for p in report.periods],
         "intro": report.intro,
         "intro_line": report.intro_line,
@@ -120,6 +121,7 @@ def report_from_doc(doc: dict[str, Any]) -> Report:
         title_span=_unspan(doc["title_span"]), unit=doc["unit"], year=doc["year"], signed_unit=doc["signed_unit"],
         signed_on=_undate(doc["signed_on"]), signature_span=_unspan(doc["signature_span"]),
         published_on=_undate(doc["published_on"]), intro=doc["intro"], intro_line=doc["intro_line"],
+        index_no=doc.get("index_no"),  # documents stored before the 索引号 was read have none
     )
     report.periods = [PeriodStatement(_undate(a), _undate(b), text, _unspan(span))  # type: ignore[arg-type]
                       for a, b, text, span in doc["periods"]]

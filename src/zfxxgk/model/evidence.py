@@ -110,6 +110,11 @@ class Evidence(TypedDict, total=False):
     where: str
     type: str
     rule: str
+    peers: list[dict[str, Any]]  # other units' reports of the same year (unit, report_id, source, year, rate)
+    peer_count: int
+    copies: list[dict[str, Any]]  # the other collected files of the report (url, same_address, fetched_at, report_id)
+    changed_cells: list[dict[str, Any]]  # cells whose values differ between two copies (id, before, after)
+    changed_sections: list[int]  # sections whose text differs between two copies
     fields: dict[str, Any]  # the message's own values (template placeholders)
 
 
@@ -131,7 +136,8 @@ EVIDENCE_CN: Final[dict[str, str]] = {
     "lhs": "左边", "rhs": "右边", "agree": "一致", "bound": "下限", "item": "事项", "topic": "主题",
     "instantiated": "套用模板", "marker": "标记", "markers": "标记", "min_run": "最短重复长度",
     "rate": "比例", "snippet": "片段", "said": "表述", "verb": "动词", "what": "内容", "where": "位置",
-    "type": "类型", "rule": "规则", "fields": "消息参数",
+    "type": "类型", "rule": "规则", "peers": "重复的其他单位报告", "peer_count": "单位数",
+    "copies": "其他取得的文件", "changed_cells": "取值不同的单元格", "changed_sections": "文字不同的部分", "fields": "消息参数",
 }
 
 

@@ -259,6 +259,7 @@ class Report:
     signed_on: dt.date | None = None
     signature_span: Span | None = None
     published_on: dt.date | None = None  # portal 发布日期 metadata, when a collector supplies it
+    index_no: str | None = None  # the portal's 索引号 as printed (its prefix names the publishing organ)
     periods: list[PeriodStatement] = field(default_factory=list)
     intro: str = ""  # text between title and first heading (table lines blanked)
     intro_line: int = 1  # source line of the intro's first line

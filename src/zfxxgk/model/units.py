@@ -80,3 +80,20 @@ def credit_code_error(code: str) -> str | None:
 def credit_division(code: str) -> str:
     """The division code inside a 统一社会信用代码 (its characters 3–8)."""
     return code[2:8]
+
+
+# A portal's 索引号 is ``<the publishing organ's 统一社会信用代码>/<year>-<serial>`` (e.g.
+# ``11370725004385523D/2025-00012``); older catalogues use their own organ codes instead.
+_INDEX_CREDIT = re.compile(r"^([0-9A-Z]{18})(?![0-9A-Z])")
+
+
+def index_credit_code(index_no: str | None) -> str | None:
+    """The 统一社会信用代码 a 索引号 begins with, or None when it begins with none whose check
+    character holds (an older catalogue's own numbering is no credit code, and no guess is made).
+    """
+    if not index_no:
+        return None
+    m = _INDEX_CREDIT.match(index_no.strip().upper())
+    if m is None or credit_code_error(m.group(1)) is not None:
+        return None
+    return m.group(1)

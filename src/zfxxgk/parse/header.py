@@ -18,6 +18,9 @@ _PERIOD = re.compile(
 )
 _TITLE_YEAR = re.compile(r"^(.*?)" + _Y + r"年度?")
 _PAGE_NO = re.compile(r"^(?:-?\s*\d{1,3}\s*-?|第\d+页(?:共\d+页)?|\d+/\d+)$")
+# 索引号：11370725004385523D/2025-00012 — on a portal page's metadata table or a copy of it; the value
+# runs to the first character no 索引号 has (a label such as 分类 glued after it stops it).
+_INDEX_NO = re.compile(r"索\s*引\s*号\s*[:：]?\s*([0-9A-Za-z][0-9A-Za-z/_.\-－—]{3,60})")
 _DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
 
 
@@ -43,14 +46,34 @@ def to_date(y: str, m: str, d: str) -> dt.date | None:
         return None
 
 
+# A portal page's metadata copied with the report (索引号：…, 发布机构：…) or its labels (正文, 标题：):
+# page chrome, never part of the title.
+_META_LINE = re.compile(
+    r"^(?:索\s*引\s*号|发布机构|发文机关|发文单位|发布日期|发布时间|生成日期|成文日期|发文日期|文\s*号|发文字号|"
+    r"主题分类|体裁分类|组配分类|服务对象分类|分\s*类|公开方式|公开范围|公开时限|公开形式|有\s*效\s*性|信息来源|"
+    r"来\s*源|浏览次数|访问量|点击数|字号|责任编辑)\s*[:：]"
+)
+_CHROME_LINE = re.compile(
+    r"^(?:(?:正文|内容|全文|【?字体|打印本页|关闭窗口)[:：】]?\s*$|(?:当前位置|您的位置|您现在的位置|所在位置)\s*[:：]|首页\s*[>＞»/›])"
+)
+_TITLE_LABEL = re.compile(r"^(?:标\s*题|名\s*称|文章标题)\s*[:：]\s*")
+
+
 def find_title(lines: list[str], stop: int) -> tuple[str | None, Span | None]:
-    """The title: first non-empty lines (up to 3, before line ``stop``) through ``年度报告``."""
+    """The title: first non-empty lines (up to 3, before line ``stop``) through ``年度报告``; portal
+    metadata lines before it are skipped and a ``标题：`` label dropped.
+    """
     parts: list[str] = []
     first = last = 0
     for i, line in enumerate(lines[:stop]):
         s = strip_heading(line)
         if not s:
             continue
+        if _META_LINE.match(s) or _CHROME_LINE.match(s):
+            if parts:
+                break  # the title ended before the metadata
+            continue
+        s = _TITLE_LABEL.sub("", s)
         if "。" in s or len(squash(s)) > 80:
             break  # prose, not a title
         if not parts:
@@ -126,3 +149,11 @@ def find_signature(lines: list[str], start: int) -> tuple[str | None, dt.date | 
                 span = Span(j + 1, 0, i + 1, len(lines[i]))
         return unit, date, span
     return None, None, None
+
+
+def find_index_number(text: str, head: int = 20_000) -> str | None:
+    """The 索引号 printed in ``text`` (its first ``head`` characters: the metadata precede the body or
+    sit right after it on a portal page), as printed after NFKC; None when there is none.
+    """
+    m = _INDEX_NO.search(nfkc(text[:head]))
+    return m.group(1).rstrip("-－—_./") if m else None

@@ -13,11 +13,12 @@ import codecs
 import datetime as dt
 import re
 from bisect import bisect_left
+from dataclasses import dataclass
 
 from ..model import Report
 from ..model.limits import LIMITS
 from . import ParseError
-from .header import to_date
+from .header import find_index_number, to_date
 from .text import parse_text, relocate_grid
 
 _PUBLISHED = re.compile(r"(?:发布日期|发布时间|发文日期)\s*[:：]\s*([0-9０-９]{4})\s*[-/.年]\s*([0-9０-９]{1,2})\s*[-/.月]\s*([0-9０-９]{1,2})")
@@ -202,10 +203,17 @@ def _parse(text: str, source: str):
     return root
 
 
-def html_lines(
-    data: bytes, source: str
-) -> tuple[list[str], dict[int, tuple[int, int]], str | None, dt.date | None]:
-    """The page as text lines, the (table, row) of each table line, the page's title and its 发布日期."""
+@dataclass(frozen=True, slots=True)
+class PageFacts:
+    """What the page around the report says of it (its chrome, not its content)."""
+
+    title: str | None = None  # the <title>
+    published: dt.date | None = None  # the visible 发布日期
+    index_no: str | None = None  # the 索引号 of the page's metadata table
+
+
+def html_lines(data: bytes, source: str) -> tuple[list[str], dict[int, tuple[int, int]], PageFacts]:
+    """The page as text lines, the (table, row) of each table line, and the page's own facts."""
     text = decode_html(data, source)
     root = _parse(text, source)
     if root is None:
@@ -215,8 +223,9 @@ def html_lines(
         if root is None:
             raise ParseError(source, "网页元素嵌套层级过深（表格多层相互嵌套），其中的表格无法完整读取")
     page_title = next((_text(t) for t in root.iter("title")), None)
-    m = _PUBLISHED.search(_text(root))
-    published = to_date(*m.groups()) if m else None
+    page_text = _text(root)
+    m = _PUBLISHED.search(page_text)
+    facts = PageFacts(page_title, to_date(*m.groups()) if m else None, find_index_number(page_text))
     content = _main_content(root)
     lines: list[str] = []
     where: dict[int, tuple[int, int]] = {}
@@ -260,19 +269,20 @@ def html_lines(
 
     walk(content)
     flush()
-    return lines, where, page_title, published
+    return lines, where, facts
 
 
 def parse_html(data: bytes, source: str = "<html>") -> Report:
     """Parse a report web page."""
-    lines, where, page_title, published = html_lines(data, source)
-    title = next((part for part in re.split(r"[_|｜]|\s-\s|——", page_title or "") if "年度报告" in part), None)
+    lines, where, facts = html_lines(data, source)
+    title = next((part for part in re.split(r"[_|｜]|\s-\s|——", facts.title or "") if "年度报告" in part), None)
     if title and not any("年度报告" in x and "。" not in x and len(x) <= 80 for x in lines[:3]):
         lines = [title.strip(), "", *lines]  # the title sits in the page chrome, not in the content
         where = {k + 2: v for k, v in where.items()}
     report = parse_text("\n".join(lines), source)
     report.format = "html"
-    report.published_on = published  # the portal's 发布日期 (spec §1.2: preferred to the signature date)
+    report.published_on = facts.published  # the portal's 发布日期 (spec §1.2: preferred to the signature date)
+    report.index_no = report.index_no or facts.index_no
 
     relocate_grid(report, lines, where, "html")
     return report

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from ..model import Cell, NoteKind, ParseNote, Report, Section, Span, Table
 from ..model.ids import CELL_IDS
 from . import check_text_size
-from .header import find_periods, find_signature, find_title, unit_and_year
+from .header import find_index_number, find_periods, find_signature, find_title, unit_and_year
 from .rows import Row, most_common, read_rows, split_lines
 from .sections import HeadingMatch, match_heading
 from .tables import find_regions, map_t2, map_t3, map_t4
@@ -45,6 +45,7 @@ def parse_text(text: str, source: str = "<text>") -> Report:
     report.title, report.title_span = find_title(lines, first_heading_line - 1)
     report.unit, report.year = unit_and_year(report.title)
     report.periods = find_periods(lines)
+    report.index_no = find_index_number(text)
     last_heading_line = rows[max(headings)].line if headings else 0
     report.signed_unit, report.signed_on, report.signature_span = find_signature(lines, last_heading_line)
     if report.unit is None:

@@ -44,7 +44,7 @@ from ..model.ids import CELL
 from ..model.limits import MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS, value_fits
 from ..model.numbers import normal
 from ..model.regions import canonical_path, region_level, split_path
-from ..model.units import infer_unit_type, normalise_unit
+from ..model.units import UnitType, credit_division, index_credit_code, infer_unit_type, normalise_unit
 from ..model.versions import VersionStatus, current_rank
 from .schema import (
     AuditEvent,
@@ -213,8 +213,9 @@ class Store:
                     fresh[p.digest] = len(new)
                     new.append(p)
             if new:
-                units = self._units(s, [p.unit for p in new], region)
-                rows = [dict(p.row, unit_id=units.get(key) if (key := p.unit_key) is not None else None)
+                coded = self._by_credit_code(s, new)
+                units = self._units(s, [(p.unit, p.credit_code) for p in new if p.digest not in coded], region)
+                rows = [dict(p.row, unit_id=coded.get(p.digest) or (units.get(key) if (key := p.unit_key) is not None else None))
                         for p in new]
                 table = cast(SqlTable, ReportRow.__table__)  # a declarative Table, typed as FromClause
                 ids = conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all()
@@ -266,9 +267,57 @@ class Store:
         """Remember a file that could not be imported (its own transaction)."""
         self.record_errors([(source_name, data, reason)])
 
-    def _units(self, s: Session, names: Sequence[str | None], region: str | None) -> dict[str, int]:
-        """Unit ids by normalised name, created as needed (one query for the known ones)."""
-        wanted = {normalise_unit(n): n for n in names if n}
+    @staticmethod
+    def _by_credit_code(s: Session, items: Sequence[Prepared]) -> dict[str, int]:
+        """Unit ids (by digest) of the reports whose 索引号 names a unit's 统一社会信用代码 — the surest
+        attachment there is (a renamed unit keeps its code), when nothing in the report contradicts it.
+
+        A portal may number a subordinate's report with its own code (a county office's prefix on a
+        township's report): the code attaches a report only to a unit of the same type, and not when the
+        report's name names another unit the store knows or a division outside the unit's region.
+        """
+        codes = {p.credit_code for p in items if p.credit_code is not None}
+        if not codes:
+            return {}
+        owners = {u.credit_code: u for u in s.scalars(select(Unit).where(Unit.credit_code.in_(codes)))}
+        if not owners:
+            return {}
+        keys = {k for p in items if p.credit_code in owners and (k := p.unit_key)}
+        named = set(s.scalars(select(Unit.key).where(Unit.key.in_(keys)))) | set(
+            s.scalars(select(UnitAlias.key).where(UnitAlias.key.in_(keys))))
+        region_ids = {u.region_id for u in owners.values() if u.region_id is not None}
+        region_codes = {i: c for i, c in s.execute(select(Region.id, Region.code).where(Region.id.in_(region_ids)))}
+        out: dict[str, int] = {}
+        for p in items:
+            unit = owners.get(p.credit_code) if p.credit_code is not None else None
+            if unit is None:
+                continue
+            key = p.unit_key
+            if key is not None and key != unit.key and key in named:
+                continue  # the report names another unit of the store: its name decides
+            kind = infer_unit_type(p.unit)
+            if kind is not None and unit.unit_type is not None and kind != UnitType(unit.unit_type):
+                continue
+            at = divisions.division(region_codes.get(unit.region_id) or "") if unit.region_id is not None else None
+            named_at = divisions.locate(p.unit).division if p.unit else None
+            if at is not None and named_at is not None and not (divisions.within(named_at, at) or divisions.within(at, named_at)):
+                continue  # the name places the report in another division
+            out[p.digest] = unit.id
+        return out
+
+    def _units(self, s: Session, names: Sequence[tuple[str | None, str | None]], region: str | None) -> dict[str, int]:
+        """Unit ids by normalised name, created as needed (one query for the known ones). Each name comes
+        with the 统一社会信用代码 its report's 索引号 gives, if any: the code's division places a name that
+        names several divisions (朝阳区财政局) or none.
+        """
+        wanted: dict[str, str] = {}
+        credit: dict[str, str] = {}
+        for n, code in names:
+            if n:
+                key = normalise_unit(n)
+                wanted.setdefault(key, n)
+                if code is not None:
+                    credit.setdefault(key, code)
         if not wanted:
             return {}
         units = {u.key: u for u in s.scalars(select(Unit).where(Unit.key.in_(wanted)))}
@@ -286,6 +335,14 @@ class Store:
             found = [located.division] if located.division is not None else list(located.candidates)
             if given is not None:
                 found = [d for d in found if divisions.within(d, given)] or [given]
+            elif key in credit and len(found) != 1:
+                # the code's division (its characters 3–8: where the organ was registered) settles a name
+                # that names several divisions or none; a code that contradicts the name is ignored
+                at = divisions.division_of_code(credit_division(credit[key]))
+                if at is not None:
+                    found = [d for d in found if divisions.within(d, at) or divisions.within(at, d)] if found else [at]
+                    if len(found) > 1:  # 朝阳区 inside a code's province: the deepest one inside it only
+                        found = [d for d in found if divisions.within(d, at)]
             candidates = None
             if region and given is None:  # a path of the store's own (made before the division table)
                 region_id, group = self._placed(s, region)
@@ -459,12 +516,28 @@ class Store:
             return {}
         found: dict[tuple[str, int], int] = {}
         with self.session() as s:
-            rows = s.execute(select(Unit.key, ReportRow.year, ReportRow.id).join(Unit)
-                             .where(Unit.key.in_(keys), ReportRow.year.in_(years), ReportRow.is_current))
-            for key, year, rid in rows:
-                if year is not None and (key, year) in pairs:  # IN never matches a NULL year anyway
-                    found[(key, year)] = rid
+            units = self._unit_ids(s, keys)
+            rows = s.execute(select(ReportRow.unit_id, ReportRow.year, ReportRow.id)
+                             .where(ReportRow.unit_id.in_(set(units.values())), ReportRow.year.in_(years),
+                                    ReportRow.is_current))
+            current = {(uid, year): rid for uid, year, rid in rows}  # IN never matches a NULL year anyway
+        for key, year in pairs:
+            if key in units and (units[key], year) in current:
+                found[(key, year)] = current[(units[key], year)]
         return found
+
+    @staticmethod
+    def _unit_ids(s: Session, keys: Iterable[str]) -> dict[str, int]:
+        """The unit of each normalised name: a unit's own name, else a registry unit's former name (an alias,
+        or a unit merged into another): a report under the old name is one of that unit's years.
+        """
+        keys = set(keys)
+        if not keys:
+            return {}
+        ids = {k: i for k, i in s.execute(select(Unit.key, Unit.id).where(Unit.key.in_(keys)))}
+        if missing := keys - ids.keys():
+            ids.update({k: i for k, i in s.execute(select(UnitAlias.key, UnitAlias.unit_id).where(UnitAlias.key.in_(missing)))})
+        return ids
 
     def current_ranks(self, wanted: Sequence[tuple[str, int]]) -> dict[tuple[str, int], tuple[bool, dt.date, int]]:
         """The current-rule rank (``model.versions.current_rank``) of each unit-year's current report."""
@@ -472,11 +545,13 @@ class Store:
         if not pairs:
             return {}
         with self.session() as s:
-            rows = s.execute(select(Unit.key, ReportRow.year, ReportRow.chosen, ReportRow.published_on, ReportRow.id)
-                             .join(Unit).where(Unit.key.in_({k for k, _ in pairs}),
-                                               ReportRow.year.in_({y for _, y in pairs}), ReportRow.is_current))
-            return {(k, y): current_rank(chosen, published, rid) for k, y, chosen, published, rid in rows
-                    if y is not None and (k, y) in pairs}  # IN never matches a NULL year anyway
+            units = self._unit_ids(s, {k for k, _ in pairs})
+            rows = s.execute(select(ReportRow.unit_id, ReportRow.year, ReportRow.chosen, ReportRow.published_on,
+                                    ReportRow.id)
+                             .where(ReportRow.unit_id.in_(set(units.values())),
+                                    ReportRow.year.in_({y for _, y in pairs}), ReportRow.is_current))
+            ranks = {(uid, y): current_rank(chosen, published, rid) for uid, y, chosen, published, rid in rows}
+        return {(k, y): ranks[(units[k], y)] for k, y in pairs if k in units and (units[k], y) in ranks}
 
     def find_report(self, unit: str, year: int) -> int | None:
         """The current report of a unit (by normalised name) for a year."""
@@ -735,7 +810,9 @@ class VersionInfo:
     current: bool
 
 
-AUDIT_ACTIONS = {"withdraw": "撤回", "delete": "删除", "restore": "恢复", "choose": "设为当前版本", "purge": "彻底清除"}
+AUDIT_ACTIONS = {"withdraw": "撤回", "delete": "删除", "restore": "恢复", "choose": "设为当前版本", "purge": "彻底清除",
+                 # the unit registry's changes (store/units_edit.py): a unit's reports move with a merge
+                 "unit_edit": "修改单位", "unit_move": "迁移单位地区", "unit_merge": "合并单位"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -772,6 +849,7 @@ class Prepared:
     sections: list[tuple]
     cells: list[tuple]
     findings: list[tuple]
+    credit_code: str | None = None  # the 统一社会信用代码 its 索引号 begins with
 
     @property
     def unit_key(self) -> str | None:
@@ -824,7 +902,7 @@ def prepare(source_name: str, data: bytes, report: Report, findings: Sequence[Fi
     sections = [(n, sec.heading[:200], sec.text, sec.span.line) for n, sec in report.sections.items()]  # column width
     sections.append((0, "", report.intro, report.intro_line))
     return Prepared(source_name, source_hash, report.unit, row, sections,
-                    _cell_tuples(0, report), _finding_tuples(0, findings))
+                    _cell_tuples(0, report), _finding_tuples(0, findings), index_credit_code(report.index_no))
 
 
 def _notes_json(report: Report) -> list[dict]:

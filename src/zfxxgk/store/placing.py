@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +45,42 @@ def pending_units(store: Store) -> list[PendingUnit]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Unregistered:
+    """A unit that reports attached to but the registry does not list: a unit to register, or another name
+    of a registry unit (merge it there); with the registry's nearest names.
+    """
+
+    id: int
+    name: str
+    region: str | None
+    reports: int
+    nearest: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"id": self.id, "unit": self.name, "region": self.region, "reports": self.reports,
+                "nearest": list(self.nearest)}
+
+
+def unregistered_units(store: Store, limit: int = 1000) -> list[Unregistered]:
+    """The units with reports that the registry does not list, once a registry has been imported (without
+    one every unit is such a unit, and none is waiting for anything).
+    """
+    with store.session() as s:
+        registered = {k: n for k, n in s.execute(select(Unit.key, Unit.name).where(Unit.registered.is_(True)))}
+        if not registered:
+            return []
+        paths = region_paths(s)
+        rows = s.execute(select(Unit.id, Unit.key, Unit.name, Unit.region_id, func.count(ReportRow.id))
+                         .join(ReportRow, ReportRow.unit_id == Unit.id).where(Unit.registered.is_(False))
+                         .group_by(Unit.id, Unit.key, Unit.name, Unit.region_id).order_by(Unit.name).limit(limit)).all()
+    keys = list(registered)
+    return [Unregistered(uid, name, paths.get(rid) if rid else None, n,
+                         tuple(registered[k] for k in difflib.get_close_matches(key, keys, n=3, cutoff=0.6)))
+            for uid, key, name, rid, n in rows]
+
+
 def place_unit(store: Store, unit: str | int, region: str) -> str:
     """Place a unit in a region of the store or an official division (by path or unique name); returns
     the region's path. A unit that has a region already keeps it (a move is the registry's job).
@@ -60,4 +97,4 @@ def place_unit(store: Store, unit: str | int, region: str) -> str:
     return path
 
 
-__all__ = ["PendingUnit", "pending_units", "place_unit"]
+__all__ = ["PendingUnit", "Unregistered", "pending_units", "place_unit", "unregistered_units"]

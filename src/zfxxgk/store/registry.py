@@ -155,6 +155,32 @@ def read_rows(path: str | Path) -> list[dict[str, str]]:
     return [{h: (r[i] if i < len(r) else "") for i, h in enumerate(header) if h} for r in rows[1:]]
 
 
+def parse_urls(text: str) -> list[str]:
+    """年报栏目网址 as typed: several separated by “；”, “;”, spaces or line breaks."""
+    return list(dict.fromkeys(u for u in _SPLIT.split(text or "") if u))
+
+
+def is_url(text: str) -> bool:
+    """Whether a 年报栏目网址 is an http(s) address."""
+    return re.match(r"^https?://[^\s/]+", text) is not None
+
+
+def parse_aliases(text: str) -> list[tuple[str, int | None, int | None]]:
+    """曾用名 as the template writes them (``旧名(2019-2022)；另一名``, or one a line): (name, since, until)."""
+    out = []
+    for alias in (a for a in re.split(r"[；;\r\n]+", text or "") if a.strip()):
+        m = _ALIAS.match(alias.strip())
+        assert m is not None  # the pattern matches any non-empty text
+        out.append((" ".join(m["name"].split()), int(m["since"]) if m["since"] else None,
+                    int(m["until"]) if m["until"] else None))
+    return out
+
+
+def alias_text(name: str, since: int | None, until: int | None) -> str:
+    """An alias as the template writes it (the inverse of :func:`parse_aliases`)."""
+    return f"{name}({since or ''}-{until or ''})" if since or until else name
+
+
 def _year(text: str, row: int, column: str, errors: list[RowError]) -> int | None:
     if not text:
         return None
@@ -207,15 +233,11 @@ def check_rows(s: Session, rows: Sequence[dict[str, str]]) -> tuple[list[Entry],
         except StoreError as err:
             errors.append(RowError(i, "所属地区" if typed else "单位名称", str(err)))
         e.parent = " ".join(r.get("上级单位", "").split()) or None
-        e.portal_urls = [u for u in _SPLIT.split(r.get("年报栏目网址", "")) if u]
-        bad = [u for u in e.portal_urls if not re.match(r"^https?://[^\s/]+", u)]
+        e.portal_urls = parse_urls(r.get("年报栏目网址", ""))
+        bad = [u for u in e.portal_urls if not is_url(u)]
         if bad:
             errors.append(RowError(i, "年报栏目网址", f"“{bad[0]}”不是 http(s) 网址"))
-        for alias in (a for a in re.split(r"[；;]+", r.get("曾用名", "")) if a.strip()):
-            m = _ALIAS.match(alias.strip())
-            assert m is not None  # the pattern matches any non-empty text
-            e.aliases.append((" ".join(m["name"].split()), int(m["since"]) if m["since"] else None,
-                              int(m["until"]) if m["until"] else None))
+        e.aliases = parse_aliases(r.get("曾用名", ""))
         e.since = _year(r.get("起始年度", ""), i, "起始年度", errors)
         e.until = _year(r.get("终止年度", ""), i, "终止年度", errors)
         if e.since and e.until and e.since > e.until:
@@ -235,7 +257,7 @@ def _region_of(s: Session, name: str, typed: str, credit_code: str | None) -> st
     """The region path of a row: typed, else the credit code's division, else the name's."""
     if typed:
         return placement(s, typed)
-    if credit_code is not None and (d := divisions.division(credit_division(credit_code))) is not None:
+    if credit_code is not None and (d := divisions.division_of_code(credit_division(credit_code))) is not None:
         return divisions.path(d.code)
     located = divisions.locate(name)
     if located.division is not None:
@@ -320,8 +342,7 @@ def registry_units(store: Store, region: int | str | None = None, year: int | No
                                                                                    if u.parent_id})))}
         aliases: dict[int, list[str]] = {}
         for a in s.scalars(select(UnitAlias).order_by(UnitAlias.id)):
-            span = f"({a.since or ''}-{a.until or ''})" if a.since or a.until else ""
-            aliases.setdefault(a.unit_id, []).append(f"{a.name}{span}")
+            aliases.setdefault(a.unit_id, []).append(alias_text(a.name, a.since, a.until))
     out = [RegistryUnit(u.id, u.name, u.credit_code, u.unit_type, paths.get(u.region_id) if u.region_id else None,
                         names.get(u.parent_id) if u.parent_id else None, tuple(u.portal_urls or ()),
                         tuple(aliases.get(u.id, ())), u.since, u.until)
@@ -343,5 +364,5 @@ def export_registry(units: Iterable[RegistryUnit], path: str | Path) -> int:
     return write_table(path, "单位名册", COLUMNS + OPTIONAL, (u.row() for u in units), (32, 22, 18, 30, 28, 40, 30, 9, 9))
 
 
-__all__ = ["COLUMNS", "OPTIONAL", "Imported", "RegistryError", "RegistryUnit", "RowError", "export_registry",
-           "import_registry", "owes", "read_rows", "registry_units"]
+__all__ = ["COLUMNS", "OPTIONAL", "Imported", "RegistryError", "RegistryUnit", "RowError", "alias_text", "export_registry",
+           "import_registry", "is_url", "owes", "parse_aliases", "parse_urls", "read_rows", "registry_units"]

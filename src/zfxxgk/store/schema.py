@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -258,3 +259,31 @@ class UnitAlias(Base):
     name: Mapped[str] = mapped_column(String(200))
     since: Mapped[int | None] = mapped_column(Integer)
     until: Mapped[int | None] = mapped_column(Integer)
+
+
+class TextPrint(Base):
+    """A report's compared section (1 or 5) as the cross-unit copy finder saw it (app/copies.py): the
+    length and hash of its masked text and its MinHash signature. Written once per report (its sections
+    never change); ``scheme`` names the masking and signature settings, and a row of another scheme
+    is made again.
+    """
+
+    __tablename__ = "text_prints"
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    section: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scheme: Mapped[str] = mapped_column(String(32))
+    length: Mapped[int] = mapped_column(Integer)  # masked characters; below the minimum: not compared
+    digest: Mapped[str | None] = mapped_column(String(32))  # of the masked text (exact copies share it)
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)  # the signature's values, little-endian uint32
+
+
+class TextCopy(Base):
+    """Two reports of one year by different units whose same section overlaps (found and measured by
+    app/copies.py): ``share`` of the report's masked section covered by the other's (one row each way).
+    """
+
+    __tablename__ = "text_copies"
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    other_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True, index=True)
+    section: Mapped[int] = mapped_column(Integer, primary_key=True)
+    share: Mapped[float] = mapped_column(Float)

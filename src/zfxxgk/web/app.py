@@ -22,7 +22,20 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..store import Store
 from ..store.users import session_secret
 from .auth import LoginLimiter, NotAuthenticated, authenticate, check_csrf
-from .routes import api, compare, coverage, dashboard, filing, reports, rules, session, upload, users
+from .routes import (
+    api,
+    collect,
+    compare,
+    coverage,
+    dashboard,
+    filing,
+    reports,
+    rules,
+    session,
+    units,
+    upload,
+    users,
+)
 from .templating import STATIC_DIR, NavItem, make_templates, render
 from .uploads import UploadLimits
 
@@ -34,6 +47,8 @@ ROUTERS = [
     (upload.router, NavItem("上传报告", "/upload", ("admin", "reviewer"), testid="nav-upload")),
     (dashboard.router, NavItem("统计", "/stats", ("admin", "reviewer"), testid="nav-stats")),
     (coverage.router, NavItem("报送情况", "/coverage", ("admin", "reviewer"), testid="nav-coverage")),
+    (units.router, NavItem("单位名录", "/units", ("admin", "reviewer"), testid="nav-units")),
+    (collect.router, NavItem("采集", "/collect", ("admin",), testid="nav-collect")),
     (compare.router, NavItem("对比", "/compare", ("admin", "reviewer"), testid="nav-compare")),
     (filing.router, NavItem("在线填报", "/filing", ("admin", "filer"), testid="nav-filing")),
     (rules.router, NavItem("校验规则", "/rules", testid="nav-rules")),

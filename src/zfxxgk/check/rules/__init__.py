@@ -7,7 +7,8 @@ whose name starts with ``_`` hold shared helpers and register nothing.
 
 from importlib import import_module
 
-FAMILIES = ("parsing", "structure", "values", "table3", "table4", "cross_year", "prose", "dates", "content")
+FAMILIES = ("parsing", "structure", "values", "table3", "table4", "cross_year", "cross_unit", "prose", "dates", "content",
+            "publication")
 
 for _name in FAMILIES:
     import_module(f"{__name__}.{_name}")

@@ -11,11 +11,13 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ...app import review as review_app
+from ...app import scope as scope_app
 from ...app import versions as versions_app
 from ...app.publish import publish_stored
 from ...model import Severity
 from ...store import StoreError, listing
 from ...store import export as export_mod
+from ...store.collecting import provenance
 from ...store.queries import report_views
 from .. import detail as detail_mod
 from ..auth import AdminUser, CurrentUser, ReviewerUser, read_form, store_of
@@ -71,14 +73,17 @@ def report_detail(report_id: DbId, request: Request, account: CurrentUser) -> Re
     reviewed = sum(1 for f in findings if f.decision)
     versions = store.versions(report_id)
     audit = [e for v in versions for e in store.audit_trail(v.report_id)]
+    area = scope_app.area_comparison(store, report_id, report, view)  # 报告范围 (and the area's units' sums)
     return render(
         request, "report.html", title=f"{view.name} {view.year or ''}年度", view=view, report=report,
+        area=area, area_details=account.role in ("admin", "reviewer"),  # a filer sees no other unit's figures
         tables=detail_mod.tables(report, worst), findings=findings, lines=lines, cells_by_line=cells_by_line,
         lines_with_findings=lines_with_findings, example_locator=example_locator, reviewed=reviewed, corrections=store.corrections(report_id),
         can_review=account.role in ("admin", "reviewer"), evidence_items=detail_mod.evidence_items,
         counts={s.value: sum(1 for f in findings if f.severity == s.value) for s in Severity},
         state_cn=detail_mod.STATE_CN, format_cn=detail_mod.format_cn(view.format),
         versions=versions, audit=sorted(audit, key=lambda e: e.at, reverse=True), can_manage=account.is_admin,
+        collected=provenance(store, report_id),
     )
 
 

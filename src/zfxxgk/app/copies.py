@@ -1,0 +1,415 @@
+"""Text copied from another unit (XU-TEXT-COPY): a year's reports compared with each other, incrementally.
+
+For the years an ingest touched (or a version change, or ``zfxxgk copies``), :func:`refresh`:
+
+1. **prints** every report of the year not printed yet: sections 1 and 5, masked (``check.copying``:
+   the unit's and its regions' names, every number, whitespace and punctuation), hashed whole (exact
+   copies share the hash) and as a MinHash signature of the set of its 8-character shingles
+   (``datasketch``; 256 permutations). A report's sections never change, so each is printed once;
+2. **matches** the new prints against the whole year: a ``MinHashLSH`` (85 bands of 3 values) over the
+   distinct texts of the year gives each new text its candidates (for fewer than :data:`LSH_FROM` new
+   texts, an upload, every signature of the year is compared with theirs instead); the ones most alike
+   by the signatures' estimate (at least :data:`MIN_ESTIMATE`, at most :data:`MAX_VERIFIED` other units)
+   are *measured* exactly with :func:`check.copying.pair_shares` — the share of each text covered by
+   runs of ≥ 8 characters of the other, as XY-TEXT-DUPLICATE measures the previous year. Pairs above
+   50 % either way are stored;
+3. **settles** the findings: each current report's matches (current reports of other units, share of
+   its own text above 50 %) are compared with its stored XU-TEXT-COPY findings, and only the reports
+   whose matches changed get that rule's findings again (with the other units named and the shares).
+
+Cost: printing is linear in the new reports; matching reads the year's stored signatures (no text
+is read again but the candidates') and measures a bounded number of pairs per new text, so a store
+of a template-filled province (thousands of near-identical reports) stays linear too: a crowded LSH
+bucket contributes at most :data:`BUCKET_SAMPLE` candidates. Figures: docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from itertools import islice
+from typing import Any
+
+import numpy as np
+
+from ..check import PeerCopy, check
+from ..check.copying import (
+    COPY_MIN_CHARS,
+    COPY_SECTIONS,
+    COPY_THRESHOLD,
+    SHINGLE,
+    mask,
+    name_variants,
+    pair_shares,
+)
+from ..model import Report, Section, Span
+from ..store import Store
+from ..store import copies as stored
+
+log = logging.getLogger(__name__)
+
+RULE = "XU-TEXT-COPY"
+NUM_PERM = 256  # signature length: the Jaccard estimate's standard error is ≤ 0.032
+SEED = 1
+# LSH bands × rows (85 × 3 = 255 of the 256 values): two texts become candidates with probability
+# 1 − (1 − J³)⁸⁵ for a Jaccard similarity J of their shingle sets — 50 % at J = 0.2, 96 % at 0.33 (a text half
+# covered by another of the same length), > 99.5 % from 0.4 on; unrelated reports (J ≈ 0.05) 1 %.
+LSH_BANDS, LSH_ROWS = 85, 3
+# A candidate whose signatures agree on fewer values is not measured: a text half covered by another
+# at most 4.5 times as long still has J ≥ 0.1.
+MIN_ESTIMATE = 0.1
+MAX_VERIFIED = 5  # other units measured exactly per new text, the most alike first
+# New distinct texts from which the LSH index is built; fewer are compared with every signature of the
+# year (numpy), which for a few uploads costs less than indexing the year (see docs/copies.md).
+LSH_FROM = 500
+MAX_LISTED = 20  # other units listed per section in a finding (the highest shares)
+BUCKET_SAMPLE = 200  # candidates taken from one LSH bucket (a template shared by a whole province)
+# Everything that changes a print: a stored print of another scheme is made again.
+SCHEME = f"m1-k{SHINGLE}-p{NUM_PERM}-s{SEED}-crc32-u32le"
+
+
+@cache
+def _blank() -> Any:
+    """An empty MinHash to copy (the permutations are made once)."""
+    from datasketch import MinHash
+
+    # CRC-32 of each shingle: stable across processes and platforms (Python's hash() is not), and the
+    # affine32 scheme mixes it with MurmurHash3's finaliser before permuting.
+    return MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32, scheme="affine32")
+
+
+def signature(masked: str) -> bytes:
+    """The MinHash signature of a masked text's set of shingles: its 256 values, little-endian uint32."""
+    m = _blank().copy()
+    shingles = {masked[i : i + SHINGLE] for i in range(len(masked) - SHINGLE + 1)}
+    m.update_batch([g.encode("utf-8") for g in shingles])
+    return m.hashvalues.astype("<u4").tobytes()
+
+
+def _lean(values: np.ndarray) -> Any:
+    """A stored signature as datasketch's read-only MinHash (what the LSH index takes)."""
+    from datasketch import LeanMinHash
+
+    return LeanMinHash(seed=SEED, hashvalues=values, scheme="affine32")
+
+
+def _digest(masked: str) -> str:
+    return hashlib.blake2b(masked.encode("utf-8"), digest_size=16).hexdigest()
+
+
+@dataclass(slots=True)
+class Refreshed:
+    """What one :func:`refresh` did."""
+
+    years: list[int] = field(default_factory=list)
+    printed: int = 0  # reports printed
+    pairs: int = 0  # pairs measured above the threshold (each stored both ways)
+    settled: int = 0  # reports whose XU-TEXT-COPY findings were written again
+
+
+def refresh(store: Store, years: Iterable[int]) -> Refreshed:
+    """Print, match and settle the findings of these years (see the module)."""
+    done = Refreshed()
+    for year in sorted({y for y in years if y is not None}):
+        done.years.append(year)
+        new = _print(store, year)
+        done.printed += len(new)
+        if new:
+            done.pairs += _match(store, year, new)
+        done.settled += settle(store, year)
+    return done
+
+
+def _print(store: Store, year: int) -> set[int]:
+    """Print the year's reports that have no print of this scheme; returns their ids."""
+    rows: list[tuple[int, int, str, int, str | None, bytes | None]] = []
+    todo = stored.unsigned(store, year, SCHEME, COPY_SECTIONS)
+    for t in todo:
+        names = name_variants(t.unit)
+        for n in COPY_SECTIONS:
+            masked = mask(t.texts.get(n) or "", names)  # as check.copying.masked_sections masks it
+            if len(masked) >= COPY_MIN_CHARS:
+                rows.append((t.report_id, n, SCHEME, len(masked), _digest(masked), signature(masked)))
+            else:  # too short to compare: recorded, so the report counts as compared
+                rows.append((t.report_id, n, SCHEME, len(masked), None, None))
+    stored.save_prints(store, rows)
+    return {t.report_id for t in todo}
+
+
+def _index(matrix: np.ndarray) -> Any:
+    """An LSH index of the signatures (rows of ``matrix``), keyed by row."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(num_perm=NUM_PERM, params=(LSH_BANDS, LSH_ROWS))
+    with lsh.insertion_session() as session:
+        for k, row in enumerate(matrix):
+            session.insert(k, _lean(row), check_duplication=False)
+    return lsh
+
+
+def _bounded_candidates(lsh: Any, key: int) -> set[int]:
+    """The keys sharing an LSH bucket with an indexed key, at most :data:`BUCKET_SAMPLE` from any bucket.
+
+    Reads the index through its public storage (``keys``: a key's bucket of each band; ``hashtables``:
+    the keys of each bucket) instead of ``query``, which walks every member of every bucket: on a
+    corpus where thousands of texts share a template that walk is quadratic.
+    """
+    out: set[int] = set()
+    for band, table in zip(lsh.keys.get(key), lsh.hashtables):
+        bucket = table.get(band)
+        out.update(bucket if len(bucket) <= BUCKET_SAMPLE else islice(bucket, BUCKET_SAMPLE))
+    return out
+
+
+def _ranked(alike: np.ndarray, among: np.ndarray) -> list[int]:
+    """``among`` (indexes of distinct texts) whose estimate is at least :data:`MIN_ESTIMATE`, most alike first."""
+    keep = alike >= MIN_ESTIMATE
+    alike, among = alike[keep], among[keep]
+    return [int(among[i]) for i in np.lexsort((among, -alike))]
+
+
+def _section_plans(prints: list[stored.Print], n: int, new: set[int]) -> list[tuple[int, int, list[tuple[int, bool]]]]:
+    """For each new print of section ``n``: the other units' reports to measure it against, the most alike
+    first, with whether the text is exactly theirs. The LSH index lives only while this runs (it holds a
+    Python object per band and text: the largest memory of the comparison).
+    """
+    plans: list[tuple[int, int, list[tuple[int, bool]]]] = []
+    texts: dict[str, int] = {}  # digest → index of the distinct text
+    members: list[list[tuple[int, int | None]]] = []  # per distinct text: (report, unit) in id order
+    values: list[bytes] = []
+    for p in prints:
+        assert p.digest is not None and p.minhash is not None  # the caller passes compared sections only
+        k = texts.get(p.digest)
+        if k is None:
+            k = texts[p.digest] = len(members)
+            members.append([])
+            values.append(p.minhash)
+        members[k].append((p.report_id, p.unit_id))
+    if not members:
+        return plans
+    matrix = np.frombuffer(b"".join(values), dtype="<u4").reshape(len(values), NUM_PERM)
+    asked = [p for p in prints if p.report_id in new]
+    queries = {texts[p.digest] for p in asked}  # type: ignore[index]
+    lsh = _index(matrix) if len(queries) >= LSH_FROM else None
+    everything = np.arange(len(members))
+    nearest: dict[int, list[int]] = {}
+    for p in asked:
+        k = texts[p.digest]  # type: ignore[index]
+        if k not in nearest:
+            found = np.array(sorted(_bounded_candidates(lsh, k) | {k})) if lsh is not None else everything
+            # a few more than are measured: members of the asker's own unit and units met twice are skipped
+            nearest[k] = _ranked((matrix[found] == matrix[k]).mean(axis=1), found)[: 4 * MAX_VERIFIED]
+        chosen: list[tuple[int, bool]] = []
+        units = {p.unit_id}
+        for c in nearest[k]:
+            for other, unit in members[c]:
+                if unit in units:  # the same unit (another version), or a unit already measured
+                    continue
+                units.add(unit)
+                chosen.append((other, c == k))
+                if len(chosen) >= MAX_VERIFIED:
+                    break
+            if len(chosen) >= MAX_VERIFIED:
+                break
+        plans.append((p.report_id, n, chosen))
+    return plans
+
+
+def _match(store: Store, year: int, new: set[int]) -> int:
+    """Measure the new prints of ``year`` against all of the year's; store the pairs above the threshold.
+
+    Candidates come from the LSH index when many texts are new (a batch); for a few (an upload) every
+    signature of the year is compared with theirs at once, which costs less than indexing the year.
+    """
+    prints = stored.year_prints(store, year, SCHEME)
+    plans: list[tuple[int, int, list[tuple[int, bool]]]] = []  # (report, section, [(other, exact copy)])
+    for n in COPY_SECTIONS:
+        plans += _section_plans([p for p in prints if p.section == n and p.digest is not None and p.minhash is not None],
+                                n, new)
+    wanted = {r for r, _, _ in plans} | {o for _, _, chosen in plans for o, _ in chosen}
+    texts_by_id = stored.texts_of(store, wanted, COPY_SECTIONS)
+    rows: dict[tuple[int, int, int], float] = {}
+    for r, n, chosen in plans:
+        mine = texts_by_id[r]
+        for o, exact in chosen:
+            if (r, o, n) in rows:
+                continue  # measured from the other side already
+            theirs = texts_by_id[o]
+            shares = (1.0, 1.0) if exact else pair_shares(mine.texts.get(n) or "", mine.unit, theirs.texts.get(n) or "",
+                                                          theirs.unit)
+            if shares is not None and max(shares) > COPY_THRESHOLD:
+                rows[(r, o, n)], rows[(o, r, n)] = shares
+    stored.save_copies(store, [(r, o, n, share) for (r, o, n), share in rows.items()])
+    return len(rows) // 2
+
+
+def _peers(pairs: Sequence[stored.Pair], year: int | None) -> tuple[PeerCopy, ...]:
+    """The matches of one report as the rule takes them: per section the :data:`MAX_LISTED` highest shares."""
+    out: list[PeerCopy] = []
+    per: dict[int, int] = {}
+    for p in pairs:  # ordered by section, share (highest first), other report
+        if p.share > COPY_THRESHOLD and per.get(p.section, 0) < MAX_LISTED:
+            per[p.section] = per.get(p.section, 0) + 1
+            out.append(PeerCopy(p.section, p.other_unit, p.share, p.other_id, p.other_source, year))
+    return tuple(out)
+
+
+def peers_of(store: Store, report_id: int, year: int | None) -> tuple[PeerCopy, ...] | None:
+    """A report's matches among the current reports of other units (None: never compared)."""
+    if not stored.signed_reports(store, [report_id], SCHEME):
+        return None
+    return _peers(stored.current_pairs(store, report_ids=[report_id], min_share=COPY_THRESHOLD), year)
+
+
+def _key(peers: Iterable[PeerCopy]) -> set[tuple[Any, Any, Any]]:
+    return {(p.section, p.report_id, round(p.share, 4)) for p in peers if p.share > COPY_THRESHOLD}
+
+
+def _stored_key(evidence: Sequence[dict]) -> set[tuple[Any, Any, Any]]:
+    return {(ev.get("section"), p.get("report_id"), p.get("rate")) for ev in evidence for p in ev.get("peers") or ()}
+
+
+def settle(store: Store, year: int) -> int:
+    """Write again the XU-TEXT-COPY findings of the current reports of ``year`` whose matches changed."""
+    current = stored.current_reports(store, year)
+    signed = stored.signed_current(store, year, SCHEME)
+    by_report: dict[int, list[stored.Pair]] = {}
+    for p in stored.current_pairs(store, year=year, min_share=COPY_THRESHOLD):
+        by_report.setdefault(p.report_id, []).append(p)
+    have = stored.rule_evidence(store, year, RULE)
+    todo: dict[int, tuple[PeerCopy, ...] | None] = {}
+    for rid, *_ in current:
+        peers = _peers(by_report.get(rid, ()), year) if rid in signed else None
+        if _key(peers or ()) != _stored_key(have.get(rid, ())):
+            todo[rid] = peers
+    if not todo:
+        return 0
+    texts = stored.texts_of(store, todo, COPY_SECTIONS)
+    items = []
+    for rid, peers in todo.items():
+        t = texts[rid]
+        items.append((rid, check(_light(t), select=[RULE], peers=peers).findings))
+    stored.replace_rule_findings(store, RULE, items)
+    return len(items)
+
+
+def _light(t: stored.SectionTexts) -> Report:
+    """A report with only what XU-TEXT-COPY reads (unit, year, source, the compared sections' texts)."""
+    report = Report(source=t.source, unit=t.unit, year=t.year)
+    for n, text in t.texts.items():
+        report.sections[n] = Section(n, n, "", "", False, text, Span(0, 0, 0, 0))
+    return report
+
+
+def refresh_quietly(store: Store, years: Iterable[int]) -> None:
+    """:func:`refresh` after an ingest or a version change: everything else is stored already, so a
+    failure is logged (the next refresh of the year, or ``zfxxgk copies``, catches up).
+    """
+    try:
+        refresh(store, years)
+    except Exception:  # noqa: BLE001 - the import or the change itself is complete
+        log.warning("同年度跨单位文字重复未能更新（下次导入该年度报告或运行 zfxxgk copies 时重新计算）", exc_info=True)
+
+
+# --- clusters (zfxxgk copies) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A unit of a cluster with its current report."""
+
+    report_id: int
+    unit: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    """One section of two reports: the share of each covered by the other."""
+
+    section: int
+    report_id: int
+    unit: str
+    other_id: int
+    other_unit: str
+    rate: float  # of ``report_id``'s section covered by ``other_id``'s
+    other_rate: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"section": self.section, "report_id": self.report_id, "unit": self.unit, "other_report_id": self.other_id,
+                "other_unit": self.other_unit, "rate": round(self.rate, 4), "other_rate": round(self.other_rate, 4)}
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """Units connected by sections that overlap more than the threshold (directly or through others)."""
+
+    members: tuple[Member, ...]
+    overlaps: tuple[Overlap, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"units": [{"report_id": m.report_id, "unit": m.unit, "source": m.source} for m in self.members],
+                "overlaps": [o.to_dict() for o in self.overlaps]}
+
+
+@dataclass(frozen=True, slots=True)
+class Clusters:
+    """A year's clusters in a scope, largest first."""
+
+    year: int
+    scope: str
+    threshold: float
+    clusters: tuple[Cluster, ...]
+
+
+def clusters(store: Store, year: int, region: int | str | None = None, update: bool = True) -> Clusters:
+    """The year's clusters of units whose texts overlap (those with a unit in ``region`` when given);
+    ``update`` first brings the year up to date (:func:`refresh`). A region the store does not know is
+    a StoreError with the nearest ones.
+    """
+    scope, units = ("全部地区", None) if region is None else stored.region_units(store, region)
+    if update:
+        refresh(store, [year])
+    pairs = stored.current_pairs(store, year=year, min_share=0.0)
+    share = {(p.report_id, p.other_id, p.section): p.share for p in pairs}
+    info = {r: (unit, source, unit_id) for r, unit, source, unit_id in stored.current_reports(store, year)}
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    overlaps: list[Overlap] = []
+    for (r, o, n), a in share.items():
+        b = share.get((o, r, n), 0.0)
+        if r < o and max(a, b) > COPY_THRESHOLD:
+            parent[root(r)] = root(o)
+            overlaps.append(Overlap(n, r, info[r][0] or "", o, info[o][0] or "", a, b))
+    groups: dict[int, list[int]] = {}
+    for r in parent:
+        groups.setdefault(root(r), []).append(r)
+    out = []
+    for ids in groups.values():
+        if units is not None and not any(info[r][2] in units for r in ids):
+            continue
+        members = tuple(Member(r, info[r][0] or "", info[r][1]) for r in sorted(ids))
+        inside = set(ids)
+        mine = tuple(sorted((o for o in overlaps if o.report_id in inside),
+                            key=lambda o: (-max(o.rate, o.other_rate), o.section, o.report_id, o.other_id)))
+        out.append(Cluster(members, mine))
+    out.sort(key=lambda c: (-len(c.members), c.members[0].report_id))
+    return Clusters(year, scope, COPY_THRESHOLD, tuple(out))
+
+
+__all__ = ["BUCKET_SAMPLE", "LSH_BANDS", "LSH_FROM", "LSH_ROWS", "MAX_LISTED", "MAX_VERIFIED", "MIN_ESTIMATE", "NUM_PERM", "RULE", "SCHEME", "Cluster",
+           "Clusters", "Member", "Overlap", "Refreshed", "clusters", "peers_of", "refresh", "refresh_quietly", "settle",
+           "signature"]
