@@ -4,6 +4,7 @@ kept, errors recorded and the run goes on; a re-run imports nothing; an interrup
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import pytest
@@ -161,3 +162,31 @@ def test_cli(tmp_path, portal):
     assert runner.invoke(app, ["collect", "--db", db]).exit_code == EXIT_INPUT
     bad = runner.invoke(app, ["collect", "ftp://x", "--db", db])
     assert bad.exit_code == EXIT_INPUT and "http" in bad.stderr
+
+
+def test_a_unit_whose_column_gives_no_report_is_not_a_report_in_coverage(store, tmp_path):
+    """The registry's column of a unit links its 2024 report, but the page is something else."""
+    from tests.collect.fixture_portal import Page, article_page, list_page
+    from tests.store.test_registry import write_csv
+    from zfxxgk.app.coverage import coverage
+    from zfxxgk.store.registry import import_registry
+
+    pages = {
+        "/robots.txt": Page(b"", status=404),
+        "/hq/gknb/index.htm": Page(list_page([("./t1.html", "东风县红旗镇2024年政府信息公开工作年度报告", "2025-01-20")], "")),
+        "/hq/gknb/t1.html": Page(article_page("东风县红旗镇2024年政府信息公开工作年度报告", dt.date(2025, 1, 20),
+                                              "<p>本栏目正在建设中，敬请期待。</p>", "x/2025-1")),
+    }
+    with Portal(pages) as p:
+        import_registry(store, write_csv(tmp_path / "r.csv", [
+            ["东风县红旗镇人民政府", "", "乡镇人民政府", "", "", p.base + "/hq/gknb/index.htm"],
+            ["东风县向阳镇人民政府", "", "乡镇人民政府", "", "", ""],
+        ]))
+        with client() as c:
+            result = collect(store, units=True, settings=Settings(delay=DELAY), client=c)
+    assert result.progress.refused == 1 and result.progress.failed == 0
+    rows = {r.unit: r for r in coverage(store, 2024).rows}
+    assert rows["东风县红旗镇人民政府"].status == "not_a_report"
+    assert rows["东风县红旗镇人民政府"].source_url.endswith("/hq/gknb/t1.html")
+    assert rows["东风县向阳镇人民政府"].status == "missing"
+    assert coverage(store, 2023).rows[0].status == "missing"  # another year's link says nothing of 2023

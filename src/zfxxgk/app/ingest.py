@@ -118,11 +118,14 @@ def _error_count(findings: Sequence[Finding]) -> int:
     return sum(f.severity is Severity.ERROR for f in findings)
 
 
+NOT_A_REPORT = "不是政府信息公开工作年度报告"
+
+
 def not_a_report(report: Report) -> str | None:
     """Why a parsed file is not an annual report (it is then refused, never stored), or None."""
     for note in report.notes:
         if note.kind is NoteKind.NOT_ANNUAL_REPORT:
-            return f"不是政府信息公开工作年度报告：{note.data.get('reason', '')}"
+            return f"{NOT_A_REPORT}：{note.data.get('reason', '')}"
     return None
 
 

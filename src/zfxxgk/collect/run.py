@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from ..app.ingest import Source, ingest, recheck
+from ..app.ingest import NOT_A_REPORT, Source, ingest, recheck
 from ..model import NoteKind
 from ..parse import ParseError, parse_bytes
 from ..store import Store, content_hash
@@ -46,6 +46,7 @@ class Progress:
     skipped: int = 0
     failed: int = 0
     paused: int = 0
+    refused: int = 0  # a report's link whose file is no annual report
     changed: int = 0  # a document published before whose content is now different
     current: str = ""
     errors: list[tuple[str, str]] = field(default_factory=list)
@@ -136,7 +137,7 @@ class _Run:
                 continue
             kind = "file" if urlsplit(link.url).path.lower().endswith(ATTACHMENT_EXTENSIONS) else "article"
             items.append({"url": link.url, "kind": kind, "source_id": q.source_id, "referrer_id": q.id,
-                          "title": link.title, "link_date": link.date})
+                          "title": link.title, "link_date": link.date, "year": link.year})
         for link in page.others:
             self._skip(link.url, link.title, q, "标题不是政府信息公开工作年度报告")
         if q.depth + 1 < self.settings.max_pages:
@@ -161,16 +162,16 @@ class _Run:
         if published is not None:
             meta["published"] = published.isoformat()
         rec.enqueue(self.store, [{"url": a.url, "kind": "file", "source_id": q.source_id, "referrer_id": q.id,
-                                  "title": a.title, "link_date": published, "requeue": True}
+                                  "title": a.title, "link_date": published, "year": q.year, "requeue": True}
                                  for a in article.attachments], self.run_id)
         fields = dict(self._provenance(got), meta=meta)
         if _is_report_page(got.content, got.final_url):
             self._ingest(q, got, published, article.meta.index_no, fields)
         elif article.attachments:
             rec.record(self.store, q.id, "done", **fields)
-        else:
-            rec.record(self.store, q.id, "skipped", error="页面不是年度报告，也没有附件", **fields)
-            self.progress.skipped += 1
+        else:  # a report's link that leads to something else: what the unit published in its place
+            rec.record(self.store, q.id, "refused", error="页面不是年度报告，也没有附件", **fields)
+            self.progress.refused += 1
 
     def file(self, q: rec.Queued) -> None:
         got = self._fetch(q)
@@ -184,9 +185,13 @@ class _Run:
         source = Source(_file_name(got.final_url), got.content, published_on=published, index_no=index_no, unit=q.unit)
         (outcome,) = ingest([source], self.store)
         if outcome.error is not None:
-            rec.record(self.store, q.id, "failed", error=outcome.error, **fields)
-            self.progress.failed += 1
-            self.progress.errors.append((q.url, outcome.error))
+            refused = outcome.error.startswith(NOT_A_REPORT)
+            rec.record(self.store, q.id, "refused" if refused else "failed", error=outcome.error, **fields)
+            if refused:
+                self.progress.refused += 1
+            else:
+                self.progress.failed += 1
+                self.progress.errors.append((q.url, outcome.error))
             return
         if q.content_hash is not None:
             self.progress.changed += 1  # fetched before with other content: republished

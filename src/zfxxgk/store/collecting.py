@@ -2,8 +2,9 @@
 fetch (the crawl frontier), with its provenance — so an interrupted run continues where it stopped and
 a re-run asks the portal only for what changed.
 
-A document's ``state``: ``queued`` (to fetch), ``done`` (fetched and handled), ``skipped`` (not a report,
-or a report of a year before ``--since``), ``failed`` (the reason in ``error``), ``paused`` (the portal
+A document's ``state``: ``queued`` (to fetch), ``done`` (fetched and handled), ``skipped`` (a link whose
+title names no report, or a report of a year before ``--since``), ``refused`` (a report link whose file is
+no annual report: the unit published something else in its place), ``failed`` (the reason in ``error``), ``paused`` (the portal
 refused us; retried by the next run). ``kind``: ``list`` (a column page), ``article`` (a page a column
 links) or ``file`` (an attachment).
 """
@@ -23,8 +24,9 @@ from .db import Store, StoreError
 from .schema import Base, Unit
 
 KINDS = ("list", "article", "file")
-STATES = ("queued", "done", "skipped", "failed", "paused")
-STATE_CN = {"queued": "待采集", "done": "已采集", "skipped": "已跳过", "failed": "失败", "paused": "已暂停"}
+STATES = ("queued", "done", "skipped", "refused", "failed", "paused")
+STATE_CN = {"queued": "待采集", "done": "已采集", "skipped": "已跳过", "refused": "不是年报", "failed": "失败",
+            "paused": "已暂停"}
 
 
 def _now() -> dt.datetime:
@@ -75,6 +77,7 @@ class CollectDoc(Base):
     referrer_id: Mapped[int | None] = mapped_column(ForeignKey("collect_docs.id"))
     run_id: Mapped[int | None] = mapped_column(ForeignKey("collect_runs.id"))
     depth: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # list pages from the source
+    year: Mapped[int | None] = mapped_column(Integer)  # the report year its link's title names
     title: Mapped[str | None] = mapped_column(Text)  # as the linking page shows it
     link_date: Mapped[dt.date | None] = mapped_column(Date)  # the date beside the link
     final_url: Mapped[str | None] = mapped_column(Text)
@@ -109,6 +112,7 @@ class Queued:
     content_hash: str | None
     unit: str | None  # the source's unit, when the registry gave the column
     referrer_meta: dict | None  # the article's metadata, for an attachment
+    year: int | None = None  # the report year its link names
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +215,7 @@ def enqueue(store: Store, items: Sequence[dict], run_id: int | None = None) -> i
                 s.add(CollectDoc(url=item["url"], url_hash=h, kind=item["kind"], state=item.get("state", "queued"),
                                  run_id=run_id, source_id=item.get("source_id"), referrer_id=item.get("referrer_id"),
                                  depth=item.get("depth", 0), title=item.get("title"), link_date=item.get("link_date"),
-                                 error=item.get("error")))
+                                 error=item.get("error"), year=item.get("year")))
                 queued += 1
             elif (item.get("requeue") or row.kind == "list") and row.state != "queued" and row.run_id != run_id:
                 row.state, row.run_id, row.error = "queued", run_id, None
@@ -241,7 +245,7 @@ def next_queued(store: Store, limit: int = 1) -> list[Queued]:
         referrers = {d.referrer_id for d, _ in rows if d.referrer_id is not None}
         metas = {i: m for i, m in s.execute(select(CollectDoc.id, CollectDoc.meta).where(CollectDoc.id.in_(referrers)))}
         return [Queued(d.id, d.url, d.kind, d.depth, d.source_id, d.title, d.link_date, d.etag, d.last_modified,
-                       d.content_hash, unit, metas.get(d.referrer_id)) for d, unit in rows]
+                       d.content_hash, unit, metas.get(d.referrer_id), d.year) for d, unit in rows]
 
 
 def record(store: Store, doc_id: int, state: str, **fields: Any) -> None:
@@ -261,6 +265,17 @@ def record(store: Store, doc_id: int, state: str, **fields: Any) -> None:
         row.state = state
         for k, v in fields.items():
             setattr(row, k, v)
+
+
+def refused_for(store: Store, unit_ids: Sequence[int], year: int) -> dict[int, str]:
+    """The units (of these) whose column gave, for ``year``, a document that is no annual report: its URL."""
+    if not unit_ids:
+        return {}
+    with store.session() as s:
+        rows = s.execute(select(CollectSource.unit_id, CollectDoc.url).join(CollectSource, CollectDoc.source_id == CollectSource.id)
+                         .where(CollectSource.unit_id.in_(unit_ids), CollectDoc.year == year, CollectDoc.state == "refused")
+                         .order_by(CollectDoc.id))
+        return {uid: url for uid, url in rows if uid is not None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,5 +352,5 @@ def state_counts(store: Store, run_id: int | None = None) -> dict[str, int]:
 
 
 __all__ = ["KINDS", "STATES", "STATE_CN", "CollectDoc", "CollectRun", "CollectSource", "Copy", "DocView", "Queued",
-           "add_sources", "copies_of", "documents", "enqueue", "finish_run", "next_queued", "provenance", "record", "registry_sources", "requeue_children", "runs",
+           "add_sources", "copies_of", "documents", "refused_for", "enqueue", "finish_run", "next_queued", "provenance", "record", "registry_sources", "requeue_children", "runs",
            "save_counts", "sources", "start_run", "state_counts", "url_hash"]

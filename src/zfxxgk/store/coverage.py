@@ -5,8 +5,9 @@
 - ``undated``: a report without either date;
 - ``image_only``: a report that is only images (a scan without a text layer), whatever its date;
 - ``missing``: no report of the year;
-- ``not_a_report``: what was published for it is not an annual report (known once collection attributes
-  documents to units; an import cannot tell whose a refused file was).
+- ``not_a_report``: no report, but the unit's own column (a registry 年报栏目网址 the collector read) links,
+  for the year, a document that is no annual report (``source_url``); an import cannot tell whose a
+  refused file was.
 
 The deadline of each unit type is given by the caller (app/coverage.py: the check's, 第四十九条).
 """
@@ -21,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ..model.units import UnitType, infer_unit_type
+from .collecting import refused_for
 from .db import Store
 from .queries import UNASSIGNED
 from .regions import region_paths, resolve_region
@@ -47,6 +49,7 @@ class CoverageRow:
     published_basis: str | None = None  # 发布日期 | 落款日期
     deadline: dt.date | None = None
     days_late: int | None = None
+    source_url: str | None = None  # not_a_report: what the unit's column gave instead
 
     @property
     def status_cn(self) -> str:
@@ -58,7 +61,7 @@ class CoverageRow:
         return {"unit": self.unit, "region": self.region, "status": self.status,
                 "published": self.published.isoformat() if self.published else None, "report_id": self.report_id,
                 "published_basis": self.published_basis, "deadline": self.deadline.isoformat() if self.deadline else None,
-                "days_late": self.days_late, "unit_type": self.unit_type}
+                "days_late": self.days_late, "unit_type": self.unit_type, "source_url": self.source_url}
 
 
 @dataclass(slots=True)
@@ -137,10 +140,13 @@ def coverage(store: Store, year: int, deadlines: Deadlines, region: int | str | 
         reports = {r.unit_id: r for r in s.scalars(select(ReportRow).where(
             ReportRow.year == year, ReportRow.is_current, ReportRow.unit_id.in_(ids)))} if ids else {}
     region_ids = {p: i for i, p in paths.items()}
+    refused = refused_for(store, [u.id for u in units if u.id not in reports], year)
     rows = []
     for u in units:
         row = status_of(reports.get(u.id), u.unit_type, u.name, year, deadlines)
         row.unit_id, row.region = u.id, u.region
+        if row.status == "missing" and u.id in refused:
+            row.status, row.source_url = "not_a_report", refused[u.id]
         rows.append(row)
     counts = dict.fromkeys(STATUSES, 0)
     for row in rows:

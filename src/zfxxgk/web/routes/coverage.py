@@ -26,7 +26,10 @@ from .users import flash
 
 router = APIRouter(include_in_schema=False)
 
-SHOWN = tuple(s for s in STATUSES if s != "not_a_report")
+
+def shown(cov: Coverage | None) -> list[str]:
+    """The statuses to show: 不是年报 only when some unit has it (only collection can tell it)."""
+    return [st for st in STATUSES if st != "not_a_report" or (cov is not None and cov.counts[st])]
 
 
 @router.get("/coverage", name="coverage_page")
@@ -37,7 +40,7 @@ async def coverage_page(request: Request, account: ReviewerUser) -> Response:
     if sc.year is not None:
         cov = await run_in_threadpool(coverage, store_of(request), sc.year, sc.region_id)
     pending = await run_in_threadpool(pending_units, store_of(request)) if account.role == "admin" else []
-    return render(request, "coverage.html", title="报送情况", sc=sc, cov=cov, statuses=SHOWN, status_cn=STATUS_CN,
+    return render(request, "coverage.html", title="报送情况", sc=sc, cov=cov, statuses=shown(cov), status_cn=STATUS_CN,
                   pending=pending)
 
 

@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("referrer_id", sa.Integer, sa.ForeignKey("collect_docs.id")),
         sa.Column("run_id", sa.Integer, sa.ForeignKey("collect_runs.id")),
         sa.Column("depth", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("year", sa.Integer),
         sa.Column("title", sa.Text),
         sa.Column("link_date", sa.Date),
         sa.Column("final_url", sa.Text),
