@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -39,6 +39,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+T = TypeVar("T")
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -571,6 +572,16 @@ def _refused(what: str) -> Iterator[None]:
         raise typer.Exit(EXIT_INPUT) from None
 
 
+def _with_store(db: str | None, what: str, action: Callable[[Any], T]) -> T:
+    """``action`` on the existing database, closed afterwards; a StoreError is refused as by :func:`_refused`."""
+    store = _query_store(db)
+    try:
+        with _refused(what):
+            return action(store)
+    finally:
+        store.close()
+
+
 def _query_store(db: str | None):
     """Open an existing database for reading (a missing SQLite file is a usage error, not a new database)."""
     from .store import resolve_url
@@ -804,12 +815,7 @@ def scope(
     """报告范围：人民政府的年报是本级还是全区域；全区域年报与本地区下级单位报告的合计逐项比较，并列出未报送的单位。"""
     from .app.scope import area_comparison
 
-    store = _query_store(db)
-    try:
-        with _refused("查询失败"):
-            r = area_comparison(store, report_id)
-    finally:
-        store.close()
+    r = _with_store(db, "查询失败", lambda store: area_comparison(store, report_id))
     if as_json:
         _emit_json(r.to_dict())
         return
@@ -1063,12 +1069,7 @@ def units_place(
     """确认一个待确认单位的地区（库中已有的地区或官方行政区划；写错时给出相近地区）。"""
     from .store.placing import place_unit
 
-    store = _query_store(db)
-    try:
-        with _refused("未能确认"):
-            path = place_unit(store, unit, region)
-    finally:
-        store.close()
+    path = _with_store(db, "未能确认", lambda store: place_unit(store, unit, region))
     out.print(f"已确认：{escape(unit)} → {escape(path)}")
 
 
@@ -1077,12 +1078,7 @@ def units_relocate(db: DbOpt = None) -> None:
     """把旧库（按名称推测地区时建立的库）中的单位重新归入官方行政区划：地区不确定的进入待确认，审核人员随其地区调整，清空的旧地区删除。"""
     from .store.relocate import relocate
 
-    store = _query_store(db)
-    try:
-        with _refused("未能重新归属"):
-            done = relocate(store)
-    finally:
-        store.close()
+    done = _with_store(db, "未能重新归属", relocate)
     out.print(f"已归入官方行政区划的单位 {done.placed} 个；待确认 {done.pending} 个；调整审核人员 {done.users} 名；"
               f"删除空的旧地区 {done.removed} 个。")
     if done.kept:
@@ -1121,12 +1117,7 @@ def units_export(
     """导出单位名册（可改后再导入）。"""
     from .store.registry import export_registry, registry_units
 
-    store = _query_store(db)
-    try:
-        with _refused("未能导出"):
-            n = export_registry(registry_units(store, region), path)
-    finally:
-        store.close()
+    n = _with_store(db, "未能导出", lambda store: export_registry(registry_units(store, region), path))
     out.print(f"已导出 {n} 个单位到 {escape(str(path))}")
 
 
@@ -1140,12 +1131,7 @@ def units_list(
     """列出单位名册中的单位。"""
     from .store.registry import registry_units
 
-    store = _query_store(db)
-    try:
-        with _refused("查询失败"):
-            units = registry_units(store, region, year)
-    finally:
-        store.close()
+    units = _with_store(db, "查询失败", lambda store: registry_units(store, region, year))
     if as_json:
         for u in units:
             _emit_json(u.to_dict())
@@ -1168,12 +1154,7 @@ def units_move(
     """把单位迁移到另一个地区（库中已有的地区或官方行政区划；写错时给出相近地区），其报告随之计入新地区。"""
     from .store.units_edit import move_unit
 
-    store = _query_store(db)
-    try:
-        with _refused("未能迁移"):
-            path = move_unit(store, unit, region, by, why)
-    finally:
-        store.close()
+    path = _with_store(db, "未能迁移", lambda store: move_unit(store, unit, region, by, why))
     out.print(f"已迁移：{escape(unit)} → {escape(path)}")
 
 
@@ -1188,12 +1169,7 @@ def units_merge(
     """把重复的单位并入另一个：报告、曾用名、账号和下级单位随之转移，同一年度按规则重新确定当前版本，相关报告重新校验。"""
     from .app.units import merge
 
-    store = _query_store(db)
-    try:
-        with _refused("未能合并"):
-            done = merge(store, keep, other, by, why)
-    finally:
-        store.close()
+    done = _with_store(db, "未能合并", lambda store: merge(store, keep, other, by, why))
     out.print(escape(done.summary()))
 
 
@@ -1209,12 +1185,7 @@ def coverage(
     from .app.coverage import coverage as compute
     from .store.coverage import STATUS_CN, STATUSES
 
-    store = _query_store(db)
-    try:
-        with _refused("查询失败"):
-            cov = compute(store, year, region)
-    finally:
-        store.close()
+    cov = _with_store(db, "查询失败", lambda store: compute(store, year, region))
     if output is not None:
         _write_coverage(cov, output)
     if as_json:
@@ -1271,12 +1242,7 @@ def copies(
     """
     from .app.copies import clusters
 
-    store = _query_store(db)
-    try:
-        with _refused("查询失败"):
-            found = clusters(store, year, region)
-    finally:
-        store.close()
+    found = _with_store(db, "查询失败", lambda store: clusters(store, year, region))
     if as_json:
         for k, c in enumerate(found.clusters, 1):
             _emit_json({"year": year, "group": k, **c.to_dict()})
