@@ -18,16 +18,13 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import lxml.html
 
-from ..parse.header import find_index_number
-from ..parse.html import decode_html
+from ..parse.html import decode_html, read_page_facts
 
 ATTACHMENT_EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".xls", ".xlsx", ".zip", ".ofd", ".txt")
 # 政府信息公开（工作）年度报告 / 年报, also as a list page cuts it (“…信息公开工作年…”, “…信息公开工作年度...”)
 _REPORT_TITLE = re.compile(r"信息公开(?:工作)?年(?:度)?(?:报|…|\.\.\.|$)|政务公开(?:工作)?年度报告")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-_PUBLISHED = re.compile(r"(?:发布日期|发布时间|发文日期|公开日期|成文日期)\s*[:：]?\s*((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})")
-_PUBLISHER = re.compile(r"(?:发布机构|发文机关|发布单位|信息来源|来\s*源)\s*[:：]\s*([^\s:：|｜]{2,40})")
 _CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^)]*)\)")
 _ARG = re.compile(r"""\s*(?:'([^']*)'|"([^"]*)"|([\w.]+))\s*""")
 _PAGER_TEXT = re.compile(r"^(?:下一?页|下页|后一页|尾页|末页|最后一页|\d{1,4}|›|»|>)$")
@@ -202,21 +199,11 @@ def _looks_like_article(url: str) -> bool:
 
 
 def read_meta(data: bytes, url: str) -> PageMeta:
-    """An article page's metadata: the CMS's <meta> tags first, then the visible metadata table."""
-    root = _root(data, url)
-    metas = {(m.get("name") or "").strip().lower(): (m.get("content") or "").strip() for m in root.iter("meta")}
-    page_text = _text(root)
-    title = metas.get("articletitle") or None
-    if title is None:
-        t = root.find(".//title")
-        title = _text(t) if t is not None else None
-    published = _date(metas.get("pubdate") or metas.get("publishdate") or metas.get("firstpublishedtime"))
-    if published is None and (m := _PUBLISHED.search(page_text)):
-        published = _date(m.group(1))
-    source = metas.get("contentsource") or None
-    if source is None and (m := _PUBLISHER.search(page_text)):
-        source = m.group(1)
-    return PageMeta(title or None, published, source, metas.get("columnname") or None, find_index_number(page_text))
+    """An article page's metadata: the CMS's <meta> tags first, then the visible metadata table (the HTML
+    reader's own account of a page, so that a page reads the same collected or imported).
+    """
+    f = read_page_facts(data, url)
+    return PageMeta(f.title, f.published, f.source, f.column, f.index_no)
 
 
 def read_article(data: bytes, url: str) -> Article:

@@ -182,7 +182,9 @@ class _Run:
         self._ingest(q, got, published, meta.get("index_no"), dict(self._provenance(got), meta=meta))
 
     def _ingest(self, q: rec.Queued, got: Fetched, published: dt.date | None, index_no: str | None, fields: dict) -> None:
-        source = Source(_file_name(got.final_url), got.content, published_on=published, index_no=index_no, unit=q.unit)
+        # a report that names no unit of its own is the column's unit's (the registry's), else the page's 发布机构
+        unit = q.unit or (fields.get("meta") or {}).get("source")
+        source = Source(_file_name(got.final_url), got.content, published_on=published, index_no=index_no, unit=unit)
         (outcome,) = ingest([source], self.store)
         if outcome.error is not None:
             refused = outcome.error.startswith(NOT_A_REPORT)

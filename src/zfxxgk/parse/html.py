@@ -205,11 +205,47 @@ def _parse(text: str, source: str):
 
 @dataclass(frozen=True, slots=True)
 class PageFacts:
-    """What the page around the report says of it (its chrome, not its content)."""
+    """What the page around the report says of it (its chrome, not its content): the CMS's <meta> tags
+    first (TRS/WCM write ArticleTitle, PubDate, ContentSource, ColumnName), then what the page shows.
+    """
 
-    title: str | None = None  # the <title>
-    published: dt.date | None = None  # the visible 发布日期
+    title: str | None = None  # ArticleTitle, else the <title>
+    published: dt.date | None = None  # PubDate, else the visible 发布日期/发布时间
     index_no: str | None = None  # the 索引号 of the page's metadata table
+    source: str | None = None  # ContentSource, else the visible 发布机构/来源
+    column: str | None = None  # ColumnName
+    article_title: bool = False  # the title is the CMS's ArticleTitle (no site name around it)
+
+
+_META_DATE = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})")
+_PUBLISHER = re.compile(r"(?:发布机构|发文机关|发布单位|信息来源|来\s*源)\s*[:：]\s*([^\s:：|｜]{2,40})")
+
+
+def page_facts(root) -> PageFacts:
+    """A parsed page's own account of itself."""
+    metas = {(m.get("name") or "").strip().lower(): (m.get("content") or "").strip() for m in root.iter("meta")}
+    page_text = _text(root)
+    article = metas.get("articletitle") or None
+    title = article or next((_text(t) for t in root.iter("title")), None)
+    published = None
+    if (m := _META_DATE.search(metas.get("pubdate") or metas.get("publishdate") or metas.get("firstpublishedtime") or "")):
+        published = to_date(*m.groups())
+    if published is None and (m := _PUBLISHED.search(page_text)):
+        published = to_date(*m.groups())
+    source = metas.get("contentsource") or None
+    if source is None and (m := _PUBLISHER.search(page_text)):
+        source = m.group(1)
+    return PageFacts(title or None, published, find_index_number(page_text), source, metas.get("columnname") or None,
+                     article is not None)
+
+
+def read_page_facts(data: bytes, source: str) -> PageFacts:
+    """:func:`page_facts` of a page's bytes (an empty account when the page cannot be parsed)."""
+    try:
+        root = _parse(decode_html(data, source), source)
+    except ParseError:
+        root = None
+    return page_facts(root) if root is not None else PageFacts()
 
 
 def html_lines(data: bytes, source: str) -> tuple[list[str], dict[int, tuple[int, int]], PageFacts]:
@@ -222,10 +258,7 @@ def html_lines(data: bytes, source: str) -> tuple[list[str], dict[int, tuple[int
         root = _parse(_LAYOUT_BLOCK.sub("<br>", _LAYOUT_INLINE.sub("", text)), source)
         if root is None:
             raise ParseError(source, "网页元素嵌套层级过深（表格多层相互嵌套），其中的表格无法完整读取")
-    page_title = next((_text(t) for t in root.iter("title")), None)
-    page_text = _text(root)
-    m = _PUBLISHED.search(page_text)
-    facts = PageFacts(page_title, to_date(*m.groups()) if m else None, find_index_number(page_text))
+    facts = page_facts(root)
     content = _main_content(root)
     lines: list[str] = []
     where: dict[int, tuple[int, int]] = {}
@@ -275,7 +308,8 @@ def html_lines(data: bytes, source: str) -> tuple[list[str], dict[int, tuple[int
 def parse_html(data: bytes, source: str = "<html>") -> Report:
     """Parse a report web page."""
     lines, where, facts = html_lines(data, source)
-    title = next((part for part in re.split(r"[_|｜]|\s-\s|——", facts.title or "") if "年度报告" in part), None)
+    title = facts.title if facts.article_title and facts.title and "年度报告" in facts.title else next(
+        (part for part in re.split(r"[_|｜]|\s-\s|——", facts.title or "") if "年度报告" in part), None)
     if title and not any("年度报告" in x and "。" not in x and len(x) <= 80 for x in lines[:3]):
         lines = [title.strip(), "", *lines]  # the title sits in the page chrome, not in the content
         where = {k + 2: v for k, v in where.items()}
@@ -283,6 +317,8 @@ def parse_html(data: bytes, source: str = "<html>") -> Report:
     report.format = "html"
     report.published_on = facts.published  # the portal's 发布日期 (spec §1.2: preferred to the signature date)
     report.index_no = report.index_no or facts.index_no
+    if report.unit is None:  # neither title nor signature names it: the page's 发布机构 does
+        report.unit = facts.source
 
     relocate_grid(report, lines, where, "html")
     return report
