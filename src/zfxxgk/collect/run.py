@@ -133,7 +133,7 @@ class _Run:
         items: list[dict] = []
         for link in page.reports:
             if self.settings.since is not None and link.date is not None and link.date < self.settings.since:
-                self._skip(link.url, link.title, q, f"发布日期 {link.date} 早于 --since")
+                self._skip(link.url, link.title, q, f"发布日期 {link.date} 早于设定的起始日期 {self.settings.since}")
                 continue
             kind = "file" if urlsplit(link.url).path.lower().endswith(ATTACHMENT_EXTENSIONS) else "article"
             items.append({"url": link.url, "kind": kind, "source_id": q.source_id, "referrer_id": q.id,

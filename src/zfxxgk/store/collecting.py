@@ -129,13 +129,13 @@ class DocView:
     report_id: int | None
     error: str | None
     changed: bool
-    fetched_at: str | None = None
+    fetched_at: dt.datetime | None = None  # UTC
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {"id": self.id, "url": self.url, "kind": self.kind, "state": self.state, "title": self.title,
                 "status": self.status, "published": self.published, "report_id": self.report_id, "error": self.error,
-                "changed": self.changed, "fetched_at": self.fetched_at}
+                "changed": self.changed, "fetched_at": self.fetched_at.isoformat() if self.fetched_at else None}
 
 
 def add_sources(store: Store, urls: Sequence[str], actor: str = "", unit: int | None = None) -> list[int]:
@@ -330,8 +330,7 @@ def provenance(store: Store, report_id: int) -> list[DocView]:
          .order_by(CollectDoc.id))
     with store.session() as s:
         return [DocView(d.id, d.final_url or d.url, d.kind, d.state, d.title, d.status, (d.meta or {}).get("published"),
-                        d.report_id, d.error, d.previous_hash is not None,
-                        d.fetched_at.isoformat(sep=" ", timespec="minutes") if d.fetched_at else None) for d in s.scalars(q)]
+                        d.report_id, d.error, d.previous_hash is not None, d.fetched_at) for d in s.scalars(q)]
 
 
 def runs(store: Store, limit: int = 20) -> list[CollectRun]:

@@ -31,7 +31,7 @@ from .schema import Region, ReportRow
 
 STATUSES = ("on_time", "late", "undated", "image_only", "missing", "not_a_report")
 STATUS_CN = {"on_time": "按时发布", "late": "逾期发布", "undated": "发布日期不明", "image_only": "仅有图片（无文字层）",
-             "missing": "未发布", "not_a_report": "不是年报"}
+             "missing": "未发布", "not_a_report": "发布的不是年报"}
 IMAGE_FORMATS = ("pdf-scan", "image")
 
 
