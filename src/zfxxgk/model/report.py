@@ -183,6 +183,7 @@ class NoteKind(StrEnum):
     TRAILING_JUNK = "trailing_junk"  # data: text
     OCR_LOW_CONFIDENCE = "ocr_low_confidence"  # data: cells, threshold
     DIGITS_SPLIT = "digits_split"  # data: label, raw, values, cells (layout H: glued digits split by identities)
+    VALUE_ANNOTATED = "value_annotated"  # data: cell, raw, remark (“22（其中修订16件）” read as 22)
 
 
 @dataclass(slots=True, init=False)

@@ -54,6 +54,12 @@ PARSERS: dict[str, tuple[str, str, bool]] = {
     "html": ("zfxxgk.parse.html", "parse_html", True),
     "pdf": ("zfxxgk.parse.pdf", "parse_pdf", True),
     "image": ("zfxxgk.parse.ocr", "parse_image", True),
+    # old office formats go through LibreOffice (parse/office.py); OFD is read from its XML
+    "doc": ("zfxxgk.parse.office", "parse_doc", True),
+    "wps": ("zfxxgk.parse.office", "parse_wps", True),
+    "rtf": ("zfxxgk.parse.office", "parse_rtf", True),
+    "xls": ("zfxxgk.parse.office", "parse_xls", True),
+    "ofd": ("zfxxgk.parse.ofd", "parse_ofd", True),
 }
 FORMAT_NAMES = {
     "pdf": "PDF",
@@ -63,11 +69,12 @@ FORMAT_NAMES = {
     "image": "图片",
     "zip": "ZIP 压缩包",
     "xlsx": "Excel",
+    "ole": "Office 97-2003 复合文档",
 }
 REPORT_SUFFIXES = {
     ".xlsx", ".json", ".yaml", ".yml",
     ".txt", ".text", ".md", ".markdown", ".htm", ".html", ".shtml", ".docx", ".doc", ".pdf",
-    ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp",
+    ".wps", ".rtf", ".xls", ".ofd", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp",
 }
 
 
@@ -77,11 +84,16 @@ def detect_format(data: bytes, name: str = "") -> str:
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
+        # OFD (GB/T 33190) is a zip whose entry point is OFD.xml
+        if b"OFD.xml" in data[:65536] or name.lower().endswith(".ofd"):
+            return "ofd"
         if b"xl/" in data[:65536] or name.lower().endswith((".xlsx", ".xlsm")):
             return "xlsx"
         return "docx" if b"word/" in data[:65536] or name.lower().endswith(".docx") else "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "doc"
+        return _ole_format(data, name)
+    if head.startswith(b"{\\rtf"):  # before "data": an RTF file starts with a brace too
+        return "rtf"
     if head[:8] in (b"\x89PNG\r\n\x1a\n",) or head[:3] == b"\xff\xd8\xff" or head[:4] in (b"II*\x00", b"MM\x00*"):
         return "image"
     if name.lower().endswith((".json", ".yaml", ".yml")) or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
@@ -90,6 +102,22 @@ def detect_format(data: bytes, name: str = "") -> str:
     if b"<html" in low or b"<!doctype html" in low or (b"<table" in low and b"</" in low):
         return "html"
     return "text"
+
+
+def _ole_format(data: bytes, name: str) -> str:
+    """Word or Excel in an OLE compound file, by the name of its main stream (stored in UTF-16),
+    then by the file's name.
+    """
+    low = name.lower()
+    if b"W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t\x00" in data:
+        return "wps" if low.endswith(".wps") else "doc"
+    if b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k\x00" in data or b"B\x00o\x00o\x00k\x00\x00\x00" in data:
+        return "xls"
+    if low.endswith((".xls", ".et")):
+        return "xls"
+    if low.endswith(".wps"):
+        return "wps"
+    return "doc" if low.endswith(".doc") else "ole"
 
 
 def decode_text(data: bytes, source: str) -> str:
@@ -142,12 +170,30 @@ def parse_bytes(data: bytes, source: str = "<bytes>") -> Report:
     if fmt not in PARSERS:
         raise ParseError(source, f"暂不支持{FORMAT_NAMES.get(fmt, fmt)}格式的报告，请先转换为文本")
     if PARSERS[fmt][2]:
-        return enforce(_parser(fmt)(data, source))
+        return enforce(note_annotated(_parser(fmt)(data, source)))
     text = decode_text(data, source)
     check_text_size(text, source)
     if not text.strip():
         raise ParseError(source, "文件没有文字内容")
-    return enforce(_parser(fmt)(text, source))
+    return enforce(note_annotated(_parser(fmt)(text, source)))
+
+
+def note_annotated(report: Report) -> Report:
+    """A VALUE_ANNOTATED note for every number read from a cell with a remark in brackets
+    (“22（其中修订16件）” → 22), whichever reader read it: the remark is kept where a reviewer sees it.
+    """
+    from ..model import CellState, NoteKind, ParseNote
+    from ..model.ids import CELL
+    from .values import annotation
+
+    for cid, cell in report.cells.items():
+        raw = cell.raw
+        if cell.state is CellState.NUMBER and raw and raw.rstrip().endswith((")", "）")) and cid in CELL:
+            remark = annotation(raw)
+            if remark is not None:
+                report.notes.append(ParseNote(NoteKind.VALUE_ANNOTATED, CELL[cid].table, cell.span,
+                                              {"cell": cid, "raw": raw, "remark": remark}))
+    return report
 
 
 def read_file(path: str | Path) -> bytes:
@@ -180,7 +226,7 @@ def parse_file(path: str | Path) -> Report:
 
 def parse_text(text: str, source: str = "<text>") -> Report:
     """Parse report text."""
-    return _parser("text")(text, source)
+    return note_annotated(_parser("text")(text, source))
 
 
 IGNORE_MARKER = ".zfxxgk-ignore"  # a folder holding this file is no folder of reports (e.g. synth's gold/)

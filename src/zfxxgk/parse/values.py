@@ -16,6 +16,11 @@ _DEC = re.compile(r"^-?[0-9]+\.[0-9]+$")
 # Digits apart (“12 345”, “1<br>2”): two numbers or one, nobody can tell — never joined into one.
 _SPLIT_DIGITS = re.compile(r"[0-9.,][\s\u00a0\u3000]+[0-9.,]")
 _BLANK_MARKUP = re.compile(r"<\s*/?\s*(?:br|p|span|b)\b[^>]*>|&nbsp;", re.I)
+# A number with a remark in brackets after it: “22（其中修订16件）”, “3(含转办1件)” (after NFKC the
+# brackets are ASCII). Nothing but the number before the bracket, one bracket at the very end.
+# (Greedy and anchored: one pass over a long cell, never a backtracking search.)
+_ANNOTATED = re.compile(r"^([^()]+)\(([^()]*)\)$")
+_OPENING = re.compile(r"[（(]")
 DASHES = frozenset({"/", "-", "—", "——", "–", "－", "─", "━", "不适用", "N/A", "n/a", "NA", "\\", "／", "…", "……"})
 
 
@@ -72,7 +77,30 @@ def _read_value(raw: str, fractional: bool) -> tuple[CellState, int | Decimal | 
         inner = s[:-2]
         if _INT.match(inner) or _DEC.match(inner):
             return read_value(inner, fractional)
+    if s.endswith(")") and annotation(raw) is not None:
+        return read_value(_annotated(raw)[0], fractional)
     return CellState.TEXT, None
+
+
+def _annotated(raw: str) -> tuple[str, str]:
+    """The number's text and the remark of an annotated cell, else ("", "")."""
+    m = _ANNOTATED.match(nfkc(_BLANK_MARKUP.sub(" ", raw)).strip())
+    return (m.group(1).strip(), m.group(2).strip()) if m else ("", "")
+
+
+def annotation(raw: str) -> str | None:
+    """The remark of a number annotated in brackets (“22（其中修订16件）” → “其中修订16件”), else None.
+
+    The cell reads as the number before the bracket — the count the table asks for; the remark
+    breaks it down and its numbers are never the cell's. Only a remark in words qualifies (“22(16)”
+    could be two counts), and only a plain number before it: anything else (“22件（…）”,
+    “22 5（…）”, “（其中16件）22”) stays text rather than become a guess.
+    """
+    head, remark = _annotated(raw)
+    if not head or not has_cjk(remark) or _foreign_digits(_OPENING.split(raw, 1)[0]):
+        return None  # (NFKC made "2" of "②": the digits before the bracket are checked as written)
+    state = read_value(head)[0]
+    return remark if state is CellState.NUMBER else None
 
 
 def _foreign_digits(raw: str) -> bool:
