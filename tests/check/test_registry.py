@@ -31,6 +31,7 @@ IMPLEMENTED_GROUPS = ("PARSE", "STRUCT", "VAL", "T3", "T4", "DATE", "HDR", "SEC1
 EXTENSION_RULES = {
     "PARSE-OCR-LOW-CONFIDENCE",  # issue 5: OCR cells that could not be read reliably
     "PARSE-DIGITS-SPLIT",  # spec §2.8 layout H asks for "a PARSE finding naming the inference"; §4.1 has none
+    "PARSE-VALUE-ANNOTATED",  # issue 19: a number with a remark in brackets, read as the number
 }
 
 NEVER_NOT_ASSESSABLE = {

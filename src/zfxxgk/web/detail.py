@@ -40,7 +40,14 @@ FORMAT_CN = {
     "image": "扫描图片",
     "xlsx": "Excel 填报模板",
     "data": "JSON/YAML 数据",
+    "doc": "Word 97-2003（DOC）",
+    "wps": "WPS 文字（WPS）",
+    "rtf": "RTF 文档",
+    "xls": "Excel 97-2003（XLS）",
+    "ofd": "OFD 版式文档",
+    "pdf-scan": "PDF（扫描件）",
 }
+
 
 
 def format_cn(fmt: str) -> str:

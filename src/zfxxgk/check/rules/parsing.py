@@ -280,3 +280,40 @@ def rule_parse_ocr_low_confidence(report: Report, emit: Emit) -> Iterator[Findin
             k=len(cells),
             cell_list="、".join(cell_phrase(c) for c in cells[:10]) + ("等" if len(cells) > 10 else ""),
         )
+
+
+@rule("PARSE-VALUE-ANNOTATED", Severity.INFO, "%(cell)s填写为“%(raw)s”，已按括号前的数字%(value)s读取，括号内的说明未计入。")
+def rule_parse_value_annotated(report: Report, emit: Emit) -> Iterator[Finding]:
+    """PARSE-VALUE-ANNOTATED：单元格数字后附括号说明（提示）
+
+    规则
+        单元格填写为一个数字后接一段括号说明（如“22（其中修订16件）”“3(含转办1件)”）的，按括号前的数字
+        读取，每个这样的单元格提示一次，列出原文。括号内的数字不计入；数字前后还有别的数字或文字的，
+        按无法识别处理（见 VAL-TEXT），不在此列。
+
+    原因
+        标准表格的单元格只应填写数字；附加说明虽然不影响读取，但说明中的数字（如“其中修订16件”）可能
+        另有统计口径，应由审核人员核对是否需要在正文中说明。
+
+    不合格示例
+        表二“规章”本年制发件数填写为“22（其中修订16件）”。
+
+    合格示例
+        单元格只填写“22”，修订情况在正文中说明。
+
+    无法判断
+        报告中一张表格都没有（也没有该类解析记录）时无法判断。
+
+    依据
+        国办公开办函〔2021〕30号 年度报告格式（表格填写数字）。
+    """
+    notes = notes_of(report, NoteKind.VALUE_ANNOTATED)
+    if not notes and (na := no_table_found(report, emit)) is not None:
+        yield na
+        return
+    for note in notes:
+        cid = str(note.data.get("cell", ""))
+        if cid not in report.cells:
+            continue
+        yield emit.fail(cells=[cid], excerpt=cid, evidence=note_evidence(report, note, [cid]),
+                        cell=cell_phrase(cid), raw=note.data.get("raw", ""), value=report.cells[cid].value)
