@@ -520,6 +520,15 @@ def template(
             raise typer.Exit(EXIT_INPUT) from None
     out_path.write_bytes(render_mod.render_template(report))
     out.print(f"已生成填报模板：{escape(str(out_path))}（黄色单元格为填报项，合计自动计算）")
+    if report is not None:
+        # the template keeps the source's missing parts and wrong totals as they were: say so now,
+        # rather than let the user learn it from a refused render
+        errors = [f for f in api.check(report).findings if f.outcome is Outcome.FAIL and f.severity is Severity.ERROR]
+        if errors:
+            err.print(f"[bold yellow]注意[/]：{escape(str(prefill))} 有 {len(errors)} 个“错误”级问题，模板保留了原样"
+                      "（缺失的表格、部分和不一致的合计），修改前 render 将拒绝生成：")
+            for f in errors:
+                err.print(f"  [bold red]{f.rule}[/]  {escape(f.message)}")
 
 
 @app.command()

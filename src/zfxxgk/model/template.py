@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from .ids import Table
 
-ID_SHEET = "_ids"  # hidden: id | sheet | cell address
+ID_SHEET = "_ids"  # hidden: id | sheet | cell address | ABSENT_MARK for what the source lacked
+# Column D of _ids: the cell (or "section.N") was missing from the report the template was prefilled from;
+# left unfilled it reads as missing, so that its findings (a missing table or section: errors) are not
+# laundered into blank cells by the round trip through the template.
+ABSENT_MARK = "缺失"
 COVER_SHEET = "封面"
 TEXT_SHEET = "正文"
 TEXT_INTRO = "前言"

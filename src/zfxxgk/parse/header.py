@@ -6,44 +6,16 @@ import datetime as dt
 import re
 
 from ..model import PeriodStatement, Span
+from ..model.dates import DATE, MONTH_DAY, PERIOD, YEAR, cn_int, to_date
 from .normalize import nfkc, squash, strip_heading
 
-# [0-9], not \d: the texts are NFKC (full-width digits are ASCII); other scripts' digits are no dates
-_Y = r"([0-9]{4}|[〇○零一二三四五六七八九]{4})"
-_MD = r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})"
-DATE = re.compile(_Y + r"年" + _MD + r"月" + _MD + r"日")
-_PERIOD = re.compile(
-    r"(?:统计期间|统计期限|统计时段|统计时限|统计周期|统计区间|统计时间|所列数据|数据期间)(?:的?统计期限|的?统计期间)?(?:为|是|均为)?(?:自|从)?"
-    + _Y + r"年" + _MD + r"月" + _MD + r"日(?:起)?(?:至|到|—|-|~|－|─)+(?:" + _Y + r"年)?" + _MD + r"月" + _MD + r"日"
-)
+_Y, _MD = YEAR, MONTH_DAY
+_PERIOD = PERIOD
 _TITLE_YEAR = re.compile(r"^(.*?)" + _Y + r"年度?")
 _PAGE_NO = re.compile(r"^(?:-?\s*\d{1,3}\s*-?|第\d+页(?:共\d+页)?|\d+/\d+)$")
 # 索引号：11370725004385523D/2025-00012 — on a portal page's metadata table or a copy of it; the value
 # runs to the first character no 索引号 has (a label such as 分类 glued after it stops it).
 _INDEX_NO = re.compile(r"索\s*引\s*号\s*[:：]?\s*([0-9A-Za-z][0-9A-Za-z/_.\-－—]{3,60})")
-_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
-
-
-def cn_int(s: str) -> int:
-    """Integer from Arabic or Chinese numerals (``二〇二四`` → 2024, ``十二`` → 12)."""
-    s = nfkc(s)  # full-width digits (a portal's 发布日期) are ASCII after it
-    if s.isdigit():
-        if not s.isascii():
-            raise ValueError(f"not a numeral of a Chinese report: {s!r}")  # ١٢, १२: no date
-        return int(s)
-    if len(s) == 4 and all(ch in "〇○零一二三四五六七八九" for ch in s):
-        return int(s.translate(_DIGITS))
-    import cn2an
-
-    return int(cn2an.cn2an(s, "smart"))
-
-
-def to_date(y: str, m: str, d: str) -> dt.date | None:
-    """A date from its parts, or None when it is not a real date."""
-    try:
-        return dt.date(cn_int(y), cn_int(m), cn_int(d))
-    except (ValueError, TypeError):
-        return None
 
 
 # A portal page's metadata copied with the report (索引号：…, 发布机构：…) or its labels (正文, 标题：):

@@ -18,7 +18,7 @@ from typing import Any
 from ..model import Cell, CellState, PeriodStatement, Report, Section, Span
 from ..model.ids import CELL, SECTION_TITLES, section_heading
 from ..model.limits import LIMITS
-from ..model.template import COVER_FIELDS, COVER_SHEET, ID_SHEET, TEXT_INTRO, TEXT_SHEET
+from ..model.template import ABSENT_MARK, COVER_FIELDS, COVER_SHEET, ID_SHEET, TEXT_INTRO, TEXT_SHEET
 from . import ParseError, check_archive
 from .data import mark_tables
 from .values import read_value
@@ -48,15 +48,47 @@ def parse_xlsx(data: bytes, source: str = "<xlsx>") -> Report:
     _cover(wb, report, source)
     _texts(wb, report, source)
     formulas = _Formulas()
-    for cid, sheet, ref in _rows(wb[ID_SHEET], source, 2, 3):
+    marked: list[str] = []
+    for cid, sheet, ref, *mark in _rows(wb[ID_SHEET], source, 2, 4):
+        absent = bool(mark) and mark[0] == ABSENT_MARK
+        if absent and isinstance(cid, str) and cid.startswith("section."):
+            _drop_unfilled_section(report, cid)
         # the _ids sheet names one cell: anything else (a range, a far-away or odd reference) is no cell
         if cid in CELL and isinstance(sheet, str) and sheet in wb.sheetnames and isinstance(ref, str):
             at = _coordinates(ref)
             if at is not None:
                 report.cells[cid] = _cell(cid, wb[sheet], ref, at, sheet, formulas)
+                if absent:
+                    marked.append(cid)
+    _keep_absent(report, marked)
     report.title = f"{report.unit or ''}{report.year or ''}年政府信息公开工作年度报告"
     mark_tables(report, "xlsx")
     return report
+
+
+def _keep_absent(report: Report, marked: list[str]) -> None:
+    """The marked cells of a table none of whose marked cells was filled in read as missing again.
+
+    Once the user fills any of them, the table is theirs: the cells still blank are blank, not missing.
+    """
+    by_table: dict[object, list[str]] = {}
+    for cid in marked:
+        by_table.setdefault(CELL[cid].table, []).append(cid)
+    for cids in by_table.values():
+        if all(report.cells[c].state is CellState.BLANK for c in cids):
+            for c in cids:
+                report.cells[c] = Cell(c, CellState.ABSENT, None, "", report.cells[c].span)
+
+
+def _drop_unfilled_section(report: Report, cid: str) -> None:
+    """A section the prefilling report lacked, still empty: it stays missing (as in the source)."""
+    try:
+        n = int(cid.removeprefix("section."))
+    except ValueError:
+        return
+    section = report.sections.get(n)
+    if section is not None and not section.text.strip():
+        del report.sections[n]
 
 
 def _rows(ws, source: str, min_row: int, max_col: int) -> list[tuple]:

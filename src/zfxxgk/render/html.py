@@ -21,7 +21,7 @@ table {{ border-collapse: collapse; width: 100%; table-layout: fixed; margin: 0.
 th, td {{ border: 0.6pt solid #000; padding: 2pt 3pt; text-align: center; vertical-align: middle; }}
 th {{ font-weight: normal; }}
 td.label {{ text-align: left; }}
-td.value {{ font-variant-numeric: tabular-nums; }}
+td.value {{ font-variant-numeric: tabular-nums; height: 1.6em; }}
 tr {{ page-break-inside: avoid; }}
 .signature {{ text-align: right; margin-top: 2em; }}
 .signature p {{ text-indent: 0; margin: 0; }}

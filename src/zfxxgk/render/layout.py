@@ -51,11 +51,16 @@ class TableLayout:
 
 
 def value_text(report: Report, cell_id: str) -> str:
-    """What a cell shows: its number, else its raw text (a blank stays blank, never 0)."""
+    """What a cell shows: its number, else its raw text (a blank stays blank, never 0).
+
+    A formula is never shown: a template total over blank cells reads as a blank cell whose raw
+    text is the formula (``=SUM(D30,…)``), and printing it would put spreadsheet syntax in the report.
+    """
     cell = report.cells[cell_id]
     if cell.value is not None:
         return number_text(cell.value)
-    return cell.raw or ""
+    raw = cell.raw or ""
+    return "" if raw.lstrip().startswith("=") else raw
 
 
 def _h(text: str, colspan: int = 1, rowspan: int = 1) -> LCell:

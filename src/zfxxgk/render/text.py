@@ -62,7 +62,11 @@ def render_text(report: Report, layout: str = "tsv", findings: Sequence[Finding]
     parts: list[str] = []
     for b in blocks(report, findings):
         if b.kind == "table" and b.table is not None:
-            parts.append(format_grid(expand(b.table, report), layout, b.table.label_columns))
+            grid = expand(b.table, report)
+            # a row of blank values without a label (table 4 unfilled) is only TABs in the tsv and
+            # cells layouts, which no reader can tell from an empty line: the pipe grid keeps it a row
+            blank_row = any(not any(r) for r in grid[b.table.header_rows:])
+            parts.append(format_grid(grid, "grid" if blank_row else layout, b.table.label_columns))
         elif b.kind in ("signature",):
             parts.append("\n".join(b.lines))
         elif b.kind == "appendix":

@@ -2,7 +2,10 @@
 
 Value cells are the only unlocked cells, validated as non-negative numbers; totals are formulas.
 A hidden sheet ``_ids`` maps every cell id to its sheet and address, so that the reader
-(``zfxxgk.parse.xlsx``) finds each value without knowing the layout.
+(``zfxxgk.parse.xlsx``) finds each value without knowing the layout. Prefilled from a report, the
+template keeps what the report got wrong: cells and sections it lacked are marked missing in ``_ids``
+and a total that disagrees with its parts is written as reported, not as a formula (so ``render``
+refuses the same errors ``check`` found in the report).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..model import Report, Table
+from ..model import Cell, CellState, Report, Table
 from ..model.ids import (
     CELL,
     OUTCOME_ROWS,
@@ -27,7 +30,16 @@ from ..model.ids import (
     t4,
 )
 from ..model.numbers import json_number
-from ..model.template import COVER_FIELDS, COVER_SHEET, ID_SHEET, TABLE_SHEETS, TEXT_INTRO, TEXT_SHEET
+from ..model.template import (
+    ABSENT_MARK,
+    COVER_FIELDS,
+    COVER_SHEET,
+    ID_SHEET,
+    TABLE_SHEETS,
+    TEXT_INTRO,
+    TEXT_SHEET,
+)
+from .document import strip_signature
 from .layout import LAYOUT_BUILDERS
 
 _FONT = Font(name="宋体", size=10)
@@ -41,19 +53,25 @@ _LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 TABLE_COLUMN_WIDTHS = {Table.T2: (24, 16, 16, 16), Table.T3: (10, 12, 34, *([9] * 7)), Table.T4: tuple([9] * 15)}
 
 
-def _totals(addr: dict[str, str]) -> dict[str, str]:
-    """Formulas for the totals: row totals of table 3, （七）总计, table-4 block totals."""
-    f: dict[str, str] = {}
-    for row in {CELL[i].row for i in addr if i.startswith("t3.")}:
-        if row == "total_processed":
-            continue
-        parts = [addr[t3(row, c)] for c in T3_APPLICANT_COLUMNS]
-        f[t3(row, "total")] = f"=SUM({','.join(parts)})"
+def _total_parts() -> dict[str, list[str]]:
+    """The cells each total of the template sums: row totals of table 3, （七）总计, table-4 block totals."""
+    parts: dict[str, list[str]] = {}
+    for row in {CELL[i].row for i in CELL if i.startswith("t3.")}:
+        if row != "total_processed":
+            parts[t3(row, "total")] = [t3(row, c) for c in T3_APPLICANT_COLUMNS]
     for col in (*T3_APPLICANT_COLUMNS, "total"):
-        f[t3("total_processed", col)] = f"=SUM({','.join(addr[t3(r, col)] for r in OUTCOME_ROWS)})"
+        parts[t3("total_processed", col)] = [t3(r, col) for r in OUTCOME_ROWS]
     for block in ("review", "litigation_direct", "litigation_after_review"):
-        f[t4(block, "total")] = f"=SUM({','.join(addr[t4(block, c)] for c in T4_PARTS)})"
-    return f
+        parts[t4(block, "total")] = [t4(block, c) for c in T4_PARTS]
+    return parts
+
+
+TOTAL_PARTS = _total_parts()
+
+
+def _totals(addr: dict[str, str]) -> dict[str, str]:
+    """Formulas for the totals (:data:`TOTAL_PARTS`)."""
+    return {total: f"=SUM({','.join(addr[p] for p in parts)})" for total, parts in TOTAL_PARTS.items() if total in addr}
 
 
 def render_template(report: Report | None = None) -> bytes:
@@ -71,17 +89,53 @@ def render_template(report: Report | None = None) -> bytes:
         addr_all.update({i: (sheet_name, a) for i, a in addr.items()})
     formulas = _totals({i: a for i, (_s, a) in addr_all.items()})
     for cid, (sheet_name, a) in addr_all.items():
-        ids.append([cid, sheet_name, a])
-        if cid in formulas:
+        # a cell the source report did not have (its row or table missing) is marked so, or the
+        # template would turn a missing table (an error) into blank cells (a warning): see parse.xlsx
+        absent = report is not None and report.cells[cid].state is CellState.ABSENT
+        ids.append([cid, sheet_name, a, ABSENT_MARK if absent else None])
+        if cid in formulas and _formula_agrees(report, cid):
             cell = wb[sheet_name][a]
             cell.value = formulas[cid]
             cell.fill = _FORMULA
             cell.protection = Protection(locked=True)
+    text_ws = wb.create_sheet(TEXT_SHEET)
+    _text_sheet(text_ws, report)
+    if report is not None:
+        for row in text_ws.iter_rows(min_row=2):
+            part = row[0].value
+            if isinstance(part, int) and part not in report.sections:
+                ids.append([f"section.{part}", TEXT_SHEET, row[2].coordinate, ABSENT_MARK])
     ids.sheet_state = "hidden"
-    _text_sheet(wb.create_sheet(TEXT_SHEET), report)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _formula_agrees(report: Report | None, cid: str) -> bool:
+    """Whether the template's formula for total ``cid`` gives what the report states.
+
+    Otherwise the reported total is written as it was (an input cell): a formula would correct a
+    wrong total, or invent one the report left blank, and the report's errors would be laundered.
+    """
+    if report is None:
+        return True
+    total = report.cells[cid]
+    parts = [report.cells[p] for p in TOTAL_PARTS[cid]]
+    if any(p.state is not CellState.NUMBER for p in parts):
+        # over a blank (or a missing, written blank) part the formula reads blank, as the total was;
+        # a missing total stays missing through the _ids mark and sums the parts once they are filled
+        return total.state in (CellState.BLANK, CellState.ABSENT) and all(
+            p.state in (CellState.BLANK, CellState.NUMBER, CellState.ABSENT) for p in parts)
+    return total.state is CellState.NUMBER and total.value == sum(p.value for p in parts if p.value is not None)
+
+
+def _literal(cell: Cell) -> object:
+    """What the template shows for a prefilled cell: its number, else its text (“—”, “无”) as written."""
+    if cell.value is not None:
+        return json_number(cell.value)
+    if cell.state in (CellState.BLANK, CellState.ABSENT) or (cell.raw or "").lstrip().startswith("="):
+        return None
+    return cell.raw or None
 
 
 def _cover(ws, report: Report | None) -> None:
@@ -142,8 +196,7 @@ def _table_sheet(ws, table: Table, report: Report | None) -> dict[str, str]:
             cell = ws.cell(row_i, col_i)
             cell.font = _FONT
             if lc.cell_id:
-                value = report.cells[lc.cell_id].value if report else None
-                cell.value = json_number(value)
+                cell.value = _literal(report.cells[lc.cell_id]) if report else None
                 cell.fill = _INPUT
                 cell.alignment = _CENTER
                 cell.protection = Protection(locked=False)
@@ -164,8 +217,11 @@ def _text_sheet(ws, report: Report | None) -> None:
     for c in ws[1]:
         c.font = _BOLD
     ws.append([TEXT_INTRO, "前言（可写明统计期间、联系方式）", report.intro if report else None])
+    last = max(report.sections, default=None) if report else None
     for n in SECTION_TITLES:
         text = report.sections[n].text if report and n in report.sections else None
+        if report and text and n == last:
+            text = strip_signature(text, report)  # the cover's 落款 fields hold it: it would print twice
         ws.append([n, section_heading(n), text])
     for row in ws.iter_rows(min_row=2):
         row[2].alignment = Alignment(wrap_text=True, vertical="top")
