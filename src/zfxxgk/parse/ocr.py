@@ -38,13 +38,57 @@ _STAND_IN_TOKEN = re.compile(r"(?<!\S)00\.00(?!\S)")
 _MARK_TOKEN = re.compile(r"(?<!\S)\?(?!\S)")
 
 
+# Pages are recognised with their long side at this many pixels (A4 at ≈ 240 dpi). RapidOCR by
+# default shrinks a page to 2,000 pixels and leaves a small one as it is: a 150-dpi scan (1,754
+# pixels) then lost whole rows of table 3 (a label misread, its numbers unplaced), while the same
+# page at 300 dpi read all. Upscaled to this size, the 150-dpi scans of the samples lose 12 of their
+# 1,000 cells (tests/parse/test_ocr_scans.py lists them), none wrong; a 300-dpi page is shrunk to it,
+# so both meet the models at one resolution.
+OCR_LONG_SIDE = 2800
+OCR_MAX_UPSCALE = 2.5  # a small picture (a table cut out of a page) is enlarged no further
+
+
+def ocr_threads() -> int:
+    """Threads per ONNX session: ``ZFXXGK_OCR_THREADS`` or the CPUs this process may use.
+
+    onnxruntime's default counts the machine's cores, not the ones this process is allowed; with
+    several OCR processes (one per core) each should run one thread, or they contend for the cores.
+    """
+    import os
+
+    wanted = os.environ.get("ZFXXGK_OCR_THREADS", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # no sched_getaffinity (macOS, Windows)
+        return max(1, os.cpu_count() or 1)
+
+
 @lru_cache(maxsize=1)
 def _engine():
+    """One engine per process: loading the three ONNX models costs ≈ 0.5 s."""
     try:
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as e:  # pragma: no cover - a dependency of the project
         raise ParseError("<ocr>", f"OCR 组件不可用：{e}") from None
-    return RapidOCR()
+    n = ocr_threads()
+    threads = {f"{part}_{kind}_op_num_threads": (n if kind == "intra" else 1)
+               for part in ("det", "cls", "rec") for kind in ("intra", "inter")}
+    return RapidOCR(max_side_len=OCR_LONG_SIDE, **threads)
+
+
+def _to_long_side(pixels):
+    """The page resized so its long side is ``OCR_LONG_SIDE`` (see there), and the factor applied."""
+    import cv2
+
+    rows_px, cols_px = pixels.shape[:2]
+    factor = min(OCR_MAX_UPSCALE, OCR_LONG_SIDE / max(rows_px, cols_px))
+    if abs(factor - 1) < 0.02:
+        return pixels, 1.0
+    size = (max(1, round(cols_px * factor)), max(1, round(rows_px * factor)))
+    # cubic interpolation keeps strokes sharp when enlarging; area averaging avoids aliasing when shrinking
+    return cv2.resize(pixels, size, interpolation=cv2.INTER_CUBIC if factor > 1 else cv2.INTER_AREA), factor
 
 
 OCR_MIN_SIDE = 16  # pixels: less holds no line of text
@@ -61,11 +105,14 @@ def ocr_lines(image) -> tuple[list[tuple[str, list[Token]]], list[tuple[int, str
         # a sliver (a 2-point-high page, a 1-pixel line): the detector scales its short side up to its
         # input size, and 1,653 × 6 pixels became a 200,000-pixel-wide tensor (3.3 GB). No text fits there.
         return [], []
-    result, _ = _engine()(pixels, use_cls=False)
+    if pixels.ndim == 2:
+        pixels = np.stack([pixels] * 3, axis=-1)  # a grayscale array: the models take three channels
+    scaled, factor = _to_long_side(np.ascontiguousarray(pixels))
+    result, _ = _engine()(scaled, use_cls=False)
     boxes = []
     for box, text, score in result or []:
-        xs = [p[0] for p in box]
-        ys = [p[1] for p in box]
+        xs = [p[0] / factor for p in box]  # back to the caller's pixels
+        ys = [p[1] / factor for p in box]
         boxes.append((min(xs), max(xs), (min(ys) + max(ys)) / 2, max(ys) - min(ys), text.strip(), float(score)))
     if not boxes:
         return [], []
