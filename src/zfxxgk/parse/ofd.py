@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from ..model import Report
 from ..model.limits import LIMITS
 from . import ParseError, check_archive
-from .positions import Token, place_blanks
+from .positions import Token, locate_cells, place_blanks
 from .text import parse_text
 
 MAX_PART = 64 * 1024 * 1024  # one XML part, unpacked (a dense page is ~1 MB)
@@ -293,25 +293,5 @@ def parse_ofd(data: bytes, source: str = "<ofd>") -> Report:
             words_of.append(ws)
     report = parse_text("\n".join(lines), source)
     report.format = "ofd"
-    _locate_cells(report, page_of, words_of)
+    locate_cells(report, page_of, [[(w.text, w.box) for w in words] for words in words_of], "ofd")
     return report
-
-
-def _locate_cells(report: Report, page_of: list[int], words_of: list[list[Word]]) -> None:
-    """Page and box of every cell: the k-th word of its line with the cell's text."""
-    by_line: dict[int, list] = {}
-    for cell in report.cells.values():
-        if cell.span is not None and 0 < cell.span.line <= len(page_of):
-            by_line.setdefault(cell.span.line, []).append(cell)
-    for line, cells in by_line.items():
-        seen: dict[str, int] = {}
-        for cell in sorted(cells, key=lambda c: c.span.col):
-            raw = (cell.raw or "").strip()
-            k = seen.get(raw, 0)
-            seen[raw] = k + 1
-            matches = [w.box for w in words_of[line - 1] if w.text == raw] if raw else []
-            where = f"ofd:第{page_of[line - 1]}页"
-            if k < len(matches):
-                x0, y0, x1, y1 = matches[k]
-                where += f"[{x0:.0f},{y0:.0f},{x1:.0f},{y1:.0f}]"
-            cell.span = cell.span._replace(locator=where)

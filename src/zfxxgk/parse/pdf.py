@@ -15,7 +15,7 @@ import re
 from ..model import Report
 from ..model.limits import LIMITS
 from . import ParseError
-from .positions import Token, place_blanks
+from .positions import Token, locate_cells, place_blanks
 from .text import parse_text
 
 
@@ -96,28 +96,8 @@ def parse_pdf(data: bytes, source: str = "<pdf>") -> Report:
             boxes_of.append([(t, b) for (t, _x), b in zip(tokens, boxes, strict=True)])
     report = parse_text("\n".join(lines), source)
     report.format = "pdf"
-    _locate_cells(report, page_of, boxes_of)
+    locate_cells(report, page_of, boxes_of, "pdf")
     return report
-
-
-def _locate_cells(report: Report, page_of: list[int], boxes_of: list[list[tuple[str, Box]]]) -> None:
-    """Page and bounding box of every cell: the k-th word of its line with the cell's text."""
-    by_line: dict[int, list] = {}
-    for cell in report.cells.values():
-        if cell.span is not None and 0 < cell.span.line <= len(page_of):
-            by_line.setdefault(cell.span.line, []).append(cell)
-    for line, cells in by_line.items():
-        seen: dict[str, int] = {}
-        for cell in sorted(cells, key=lambda c: c.span.col):
-            raw = (cell.raw or "").strip()
-            k = seen.get(raw, 0)
-            seen[raw] = k + 1
-            matches = [b for t, b in boxes_of[line - 1] if t == raw] if raw else []
-            where = f"pdf:第{page_of[line - 1]}页"
-            if k < len(matches):
-                x0, y0, x1, y1 = matches[k]
-                where += f"[{x0:.0f},{y0:.0f},{x1:.0f},{y1:.0f}]"
-            cell.span = cell.span._replace(locator=where)
 
 
 def _ocr_pdf(data: bytes, source: str) -> Report:

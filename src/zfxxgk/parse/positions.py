@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from ..model import Report
+
 _NUM = re.compile(r"^(?:-?\d[\d,]*(?:\.\d+)?|[/／—–-]|无)$")
 Token = tuple[str, float]  # text, x-centre
 
@@ -55,3 +57,28 @@ def _as_grid_row(line: str, tail: list[Token], centres: list[float], gap: float,
         label = label[: label.rfind(text)].rstrip()
     labels = [x for x in re.split(r"\s{2,}", label) if x] or [""]  # OCR boxes stay separate cells
     return "| " + " | ".join(labels) + " | " + " | ".join(slots.get(c, blank) for c in range(len(centres))) + " |"
+
+
+Box = tuple[float, float, float, float]  # a word's box on its page, in the format's own units
+
+
+def locate_cells(report: Report, page_of: list[int], boxes_of: list[list[tuple[str, Box]]], kind: str) -> None:
+    """Give every cell read from a positioned format (PDF, OFD) its page and box as locator
+    (``pdf:第2页[x0,y0,x1,y1]``): the k-th word of its line with the cell's text.
+    """
+    by_line: dict[int, list] = {}
+    for cell in report.cells.values():
+        if cell.span is not None and 0 < cell.span.line <= len(page_of):
+            by_line.setdefault(cell.span.line, []).append(cell)
+    for line, cells in by_line.items():
+        seen: dict[str, int] = {}
+        for cell in sorted(cells, key=lambda c: c.span.col):
+            raw = (cell.raw or "").strip()
+            k = seen.get(raw, 0)
+            seen[raw] = k + 1
+            matches = [b for t, b in boxes_of[line - 1] if t == raw] if raw else []
+            where = f"{kind}:第{page_of[line - 1]}页"
+            if k < len(matches):
+                x0, y0, x1, y1 = matches[k]
+                where += f"[{x0:.0f},{y0:.0f},{x1:.0f},{y1:.0f}]"
+            cell.span = cell.span._replace(locator=where)
