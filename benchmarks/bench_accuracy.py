@@ -6,9 +6,12 @@ The corpus: the five sample reports (real township reports) and ``n`` synthetic 
 no planted defects). Each is written by zfxxgk's own writer in every format, and also turned into the
 layouts real collections contain that no writer makes on purpose:
 
-* ``glued``: a portal page's text with no separator between elements (lxml ``text_content()``);
 * ``pdf-text``: a text PDF's text line by line as pypdfium2 extracts it;
-* ``pdf-cells``: one text segment a line, as plain ``pdftotext`` (no ``-layout``) gives a table;
+* the layouts of ``tests/parse/lost_layouts.py`` (text that lost its table structure): ``glued`` and
+  ``glued-line`` (a portal page's text without separators, by row or on one line), ``pdf-cells`` and
+  ``pdf-blocks`` (plain ``pdftotext``: a cell a line; numbers after all labels, column by column),
+  ``pdf-wrapped`` (labels wrapped over three lines), ``md-ocr`` (PDF/OCR → Markdown with generic headers,
+  split rows, detached captions, table 4 in three tables);
 * ``html-portal`` / ``html-cms``: the HTML inside real-looking portal pages;
 * ``scan-150`` / ``scan-300`` (``--scan``, slow): the PDF rasterised, skewed, noisy and JPEG-compressed.
 
@@ -28,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.parse.lost_layouts import LOST  # noqa: E402
 from tests.parse.portals import cms_page, gov_portal  # noqa: E402
 
 from zfxxgk import synth  # noqa: E402
@@ -37,31 +41,11 @@ from zfxxgk.parse import ParseError, iter_report_files, parse_bytes, parse_file 
 from zfxxgk.render import render  # noqa: E402
 
 
-def _glued(report: Report) -> bytes:
-    import lxml.html
-
-    return lxml.html.document_fromstring(render(report, "html").decode("utf-8")).text_content().encode("utf-8")
-
-
 def _pdf_text(report: Report) -> bytes:
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(render(report, "pdf"))
     return "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))).encode("utf-8")
-
-
-def _pdf_cells(report: Report) -> bytes:
-    """One text segment a line, in the order the PDF holds them: what plain ``pdftotext`` (no ``-layout``)
-    gives for a table — each cell on its own line, a table's numbers in blocks away from their labels.
-    """
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(render(report, "pdf"))
-    out = []
-    for i in range(len(pdf)):
-        tp = pdf[i].get_textpage()
-        out += [tp.get_text_bounded(*tp.get_rect(k)).strip() for k in range(tp.count_rects())]
-    return "\n".join(x for x in out if x).encode("utf-8")
 
 
 def _scan(dpi: int) -> Callable[[Report], bytes]:
@@ -84,10 +68,8 @@ LAYOUTS: list[tuple[str, Callable[[Report], bytes], str]] = [
     ("html-cms", cms_page, "r.html"),
     ("docx", lambda r: render(r, "docx"), "r.docx"),
     ("pdf", lambda r: render(r, "pdf"), "r.pdf"),
-    ("glued", _glued, "r.txt"),
     ("pdf-text", _pdf_text, "r.txt"),
-    ("pdf-cells", _pdf_cells, "r.txt"),
-]
+] + [(name, write, "r.md" if name.startswith("md") else "r.txt") for name, write in LOST.items()]
 SCANS = [("scan-150", _scan(150), "r.pdf"), ("scan-300", _scan(300), "r.pdf")]
 
 
@@ -144,9 +126,14 @@ def main() -> None:
     lines += [f"| {name} | {r} | {u} | {w} | {f} | {r / t:.1%} |" for name, r, u, w, f, t in rows]
     lines += [
         "",
-        "- `glued`：网页正文去掉元素之间的分隔后的文字（爬虫的 `page.txt`、`text_content()`）；表三一行的七个数字连成一串。",
-        "- `pdf-text`：逐行提取的 PDF 文字；`pdf-cells`：每个文字片段一行（如不带 `-layout` 的 pdftotext：每个单元格一行，数字成块远离其标签）。",
-        "- `glued`、`pdf-cells` 只在各表的勾稽关系唯一确定读法时才读出数字，否则记为无法识别（issue 19 的第 1 项尚未完成）。",
+        "- `glued`：网页正文去掉元素之间的分隔后的文字（`text_content()`），表三一行的七个数字连成一串；"
+        "`glued-line`：同上且没有任何换行（爬虫的 `page.txt`），整篇只有一行。",
+        "- `pdf-text`：逐行提取的 PDF 文字；`pdf-cells`：每个文字片段一行（不带 `-layout` 的 pdftotext）；"
+        "`pdf-blocks`：表三的标签全部在前、数值按列成块在后；`pdf-wrapped`：长标签折成三行、数值在中间一行。",
+        "- `md-ocr`：PDF/OCR 转成的 Markdown：通用表头（数据1…）、一行拆成两行、表二标题与表格分离、表三中间重复表头、表四拆成三张小表。",
+        "- 表格结构丢失的版式由约束读取（`parse/stream.py`）：按标准行序归属数值，连在一起的数字只在唯一一种拆法满足各表勾稽关系时拆分，"
+        "否则记为无法识别并给出 PARSE-STRUCTURE-INFERRED / PARSE-ROW-AMBIGUOUS。仍无法识别的主要是：连在一起的表二三栏行（没有勾稽关系可据以拆分）"
+        "和示例 001 中含空白单元格的行（分隔丢失后无法判断空在哪一栏）。",
     ]
     Path(args.output).write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {args.output}")

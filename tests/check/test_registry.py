@@ -32,6 +32,7 @@ EXTENSION_RULES = {
     "PARSE-OCR-LOW-CONFIDENCE",  # issue 5: OCR cells that could not be read reliably
     "PARSE-DIGITS-SPLIT",  # spec §2.8 layout H asks for "a PARSE finding naming the inference"; §4.1 has none
     "PARSE-VALUE-ANNOTATED",  # issue 19: a number with a remark in brackets, read as the number
+    "PARSE-STRUCTURE-INFERRED",  # issue 19: tables read from text that lost their structure (spec §2.8 G/H/J)
 }
 
 NEVER_NOT_ASSESSABLE = {

@@ -184,6 +184,7 @@ class NoteKind(StrEnum):
     OCR_LOW_CONFIDENCE = "ocr_low_confidence"  # data: cells, threshold
     DIGITS_SPLIT = "digits_split"  # data: label, raw, values, cells (layout H: glued digits split by identities)
     VALUE_ANNOTATED = "value_annotated"  # data: cell, raw, remark (“22（其中修订16件）” read as 22)
+    STRUCTURE_INFERRED = "structure_inferred"  # data: layout, inference, cells, split, unreadable (parse/stream.py)
 
 
 @dataclass(slots=True, init=False)

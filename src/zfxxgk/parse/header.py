@@ -109,6 +109,10 @@ def find_signature(lines: list[str], start: int) -> tuple[str | None, dt.date | 
             break
     for k, (i, s) in enumerate(tail):
         m = DATE.fullmatch(s)
+        if not m and k == 0 and (g := DATE.search(s)) is not None and g.end() == len(s) and 2 <= g.start() <= 40 \
+                and not re.search(r"[。；;：:，,]", s[:g.start()]):
+            # “甲镇人民政府2025年1月18日”: unit and date on one line (page text that lost its breaks)
+            return s[:g.start()], to_date(*g.groups()), Span(i + 1, 0, i + 1, len(lines[i]))
         if not m:
             continue
         date = to_date(*m.groups())

@@ -39,6 +39,10 @@ class LabelSet:
         self._norms = [(norm_label(label), key) for key, label in entries]
         self._cache: dict[tuple[str, bool], Match | None] = {}
 
+    def texts(self, key: str) -> list[str]:
+        """The standard label of ``key`` and its known variants, normalised."""
+        return [norm_label(self.standard[key])] + [t for t, k in self._variants.items() if k == key]
+
     def match(self, text: str, fuzzy: bool = True) -> Match | None:
         """Resolve ``text`` or return None (memoised: the same labels recur in every report)."""
         key = (text, fuzzy)

@@ -10,6 +10,7 @@ from . import check_text_size
 from .header import find_index_number, find_periods, find_signature, find_title, unit_and_year
 from .rows import Row, most_common, read_rows, split_lines
 from .sections import HeadingMatch, match_heading
+from .stream import fill_from_stream, table_lines, unglue
 from .tables import find_regions, map_t2, map_t3, map_t4
 
 _MAPPERS = {Table.T2: map_t2, Table.T3: map_t3, Table.T4: map_t4}
@@ -18,7 +19,7 @@ _MAPPERS = {Table.T2: map_t2, Table.T3: map_t3, Table.T4: map_t4}
 def parse_text(text: str, source: str = "<text>") -> Report:
     """Parse the text of one report into a :class:`Report` (:class:`ParseError` beyond the size limits)."""
     check_text_size(text, source)  # every reader's text comes here: one place for the limit
-    text = text.lstrip("\ufeff")
+    text = unglue(text.lstrip("\ufeff"))
     lines = split_lines(text)
     rows = read_rows(lines)
     # Cells start empty and the absent ones are added at the end: most of the 200 are read from
@@ -39,7 +40,6 @@ def parse_text(text: str, source: str = "<text>") -> Report:
         # the whole span, so that Markdown rule rows (|---|) between table rows go too
         for ln in range(region.rows[0].line, region.rows[-1].end_line + 1):
             prose[ln - 1] = ""
-    _sections(report, rows, headings, prose)
 
     first_heading_line = rows[min(headings)].line if headings else len(lines) + 1
     report.title, report.title_span = find_title(lines, first_heading_line - 1)
@@ -62,6 +62,13 @@ def parse_text(text: str, source: str = "<text>") -> Report:
 
     for table, region in regions.items():
         _MAPPERS[table](region, report)
+    # Text that lost its table structure: the rows' order and the tables' identities read what the
+    # layout could not; the lines of a table found that way are no prose either.
+    for table, (lo, hi) in fill_from_stream(report, lines, _section_offsets(rows, headings, lines)).items():
+        if table not in regions:
+            for i in table_lines(lines, lo, hi):
+                prose[i] = ""
+    _sections(report, rows, headings, prose)
     read = report.cells
     report.cells = {i: read[i] if i in read else Cell(i) for i in CELL_IDS}  # in registry order
     report.format = "text/" + (most_common([t.layout for t in report.tables.values()]) or "prose")
@@ -91,6 +98,20 @@ def relocate_grid(report: Report, lines: list[str], where: dict[int, tuple[int, 
         return f"{prefix}:表{t}行{r}列{lines[span.line - 1][: span.col].count('|')}"
 
     relocate(report, locate)
+
+
+def _section_offsets(rows: list[Row], headings: dict[int, HeadingMatch], lines: list[str]) -> dict[int, tuple[int, int]]:
+    """Each section's body as offsets into the text (its lines joined by newlines)."""
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    order = sorted(headings)
+    out: dict[int, tuple[int, int]] = {}
+    for k, i in enumerate(order):
+        first = rows[i].line  # 1-based line of the heading: the body starts on the next line
+        end = rows[order[k + 1]].line - 1 if k + 1 < len(order) else len(lines)
+        out[headings[i].number] = (starts[first], starts[end] if end > first else starts[first])
+    return out
 
 
 def _find_headings(rows: list[Row]) -> dict[int, HeadingMatch]:

@@ -139,6 +139,58 @@ def rule_parse_digits_split(report: Report, emit: Emit) -> Iterator[Finding]:
                         table=table_name(note.table), label=label, raw=note.data.get("raw", ""), values=values)
 
 
+@rule(
+    "PARSE-STRUCTURE-INFERRED",
+    Severity.WARNING,
+    "%(table)s的表格结构在原文中已丢失（%(layout)s），已按标准行序和%(inference)s读取%(k)s个单元格%(split)s%(unreadable)s，请核对原文。",
+)
+def rule_parse_structure_inferred(report: Report, emit: Emit) -> Iterator[Finding]:
+    """PARSE-STRUCTURE-INFERRED：表格结构丢失，按行序和勾稽关系推定读取
+
+    规则
+        原文中表格的行列结构已经丢失（网页文字去掉分隔后各栏数字连在一起、PDF 文字每个单元格一行或
+        标签与数值分开排列、识别后的 Markdown 表格拆行或表头错乱、标签折成多行等），解析时按标准表格的
+        行序把每行标签之后、下一行标签之前的数值归入该行；连在一起的数字只在唯一一种拆法同时满足本行和
+        各栏勾稽关系（表三：六类申请人之和等于总计、第一项加第二项等于第三项加第四项、各办理结果之和等于
+        总计；表四：各类结果之和等于总计）时才拆分读取。每张这样读取的表格报告一次，列出拆分的行和仍无法
+        识别的行。
+
+    原因
+        这种读取是推定而不是原文的表格所写：唯一满足勾稽关系的读法通常就是原值，但仍应对照原文核实；
+        有多种读法或勾稽关系不成立的行不作推定，记为“无法识别”。
+
+    不合格示例
+        网页抓取的文字中表三一行为“一、本年新收政府信息公开申请数量801000081”，唯一满足勾稽关系的拆法是
+        80、1、0、0、0、0、81。
+
+    合格示例
+        表格保留行列结构（网页表格、制表符分隔或 Markdown 表格），各栏数字分开书写。
+
+    无法判断
+        报告中一张表格都没有（也没有该类解析记录）时无法判断。
+
+    依据
+        zfxxgk 规范 §2.8（版式 G、H、J）；国办公开办函〔2021〕30号 年度报告格式的表格行序与勾稽关系。
+    """
+    notes = notes_of(report, NoteKind.STRUCTURE_INFERRED)
+    if not notes and (na := no_table_found(report, emit)) is not None:
+        yield na
+        return
+    for note in notes:
+        cells = [str(c) for c in note.data.get("cells", ())]
+        split = [str(x) for x in note.data.get("split", ())]
+        unreadable = [str(x) for x in note.data.get("unreadable", ())]
+        yield emit.fail(
+            cells=cells, excerpt=table_name(note.table), evidence=note_evidence(report, note, cells[:20]),
+            table=table_name(note.table), layout=note.data.get("layout", ""), inference=note.data.get("inference", ""),
+            k=len(cells),
+            split=("，其中按勾稽关系拆分了" + "、".join(f"“{x}”" for x in split[:6]) + ("等" if len(split) > 6 else "")
+                   + f"{len(split)}行") if split else "",
+            unreadable=("；" + "、".join(f"“{x}”" for x in unreadable[:6]) + ("等" if len(unreadable) > 6 else "")
+                        + f"{len(unreadable)}行无法唯一确定，记为无法识别") if unreadable else "",
+        )
+
+
 @rule("PARSE-ROW-SPLIT", Severity.INFO, "%(table)s“%(label)s”跨行排版，已合并识别。")
 def rule_parse_row_split(report: Report, emit: Emit) -> Iterator[Finding]:
     """PARSE-ROW-SPLIT：表格行或合并标签跨行排版（提示）
