@@ -276,3 +276,9 @@ def test_random_consistent_reports_are_read_exactly_or_left_unreadable(layout, c
 def test_random_consistent_reports_from_pdf_text_segments_are_never_read_wrong(cells):
     report = with_cells(SYNTH[4], cells)
     assert wrong_cells(report, read("pdf-cells", report)) == []
+
+
+def test_an_ocr_glyph_among_the_digits_keeps_the_row_unreadable():
+    # “17” read as “1?”: the digits around the glyph are not the row's values
+    r = parse_text(glued_t3({2: "1?000001 7", 0: "17000001 7", 23: "17000001 7"}))
+    assert all(r.cells[c].state is not CellState.NUMBER for c in row_cells(Table.T3, "granted"))

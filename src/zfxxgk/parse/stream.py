@@ -232,8 +232,9 @@ def _unexplained(letters: str) -> bool:
     for word in _ALLOWED:
         if word in rest:
             rest = rest.replace(word, "")
-    rest = re.sub(r"[0-9.、()（）:：，,;；]", "", rest)
-    return len(rest) >= 2
+    # any other character among a row's numbers — an OCR glyph (“?”, “O”, “l”), a word, another
+    # label — means the numbers may not be what they seem
+    return bool(re.sub(r"[.、()（）:：，,;；]", "", rest))
 
 
 # --- cutting digit strings ---------------------------------------------------------------------
@@ -683,7 +684,10 @@ def _apply(report: Report, read: TableRead, starts: list[int]) -> bool:
             return False
     filled = []
     changes: dict[str, Cell] = {}
+    doubtful = {str(c) for n in report.notes if n.kind is NoteKind.OCR_LOW_CONFIDENCE for c in n.data.get("cells", ())}
     for cid, cell in new.items():
+        if cid in doubtful:
+            continue  # OCR could not read it with confidence: the text's digits are no better
         old = report.cells.get(cid)
         weak = old is None or old.state in (CellState.ABSENT, CellState.UNREADABLE, CellState.BLANK)
         if weak and cell.state is not CellState.UNREADABLE and (cell.state is not CellState.BLANK or old is None
