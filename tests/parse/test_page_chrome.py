@@ -49,3 +49,10 @@ def test_a_portal_pages_meta_tags_are_read():
     assert parsed.title == "东风县红旗镇人民政府2024年政府信息公开工作年度报告"
     assert (parsed.unit, parsed.year, parsed.published_on) == ("东风县红旗镇人民政府", 2024, dt.date(2025, 1, 18))
     assert parsed.signed_on == dt.date(2025, 1, 15)  # the signature stays the signed date
+
+
+def test_a_title_cut_inside_its_last_word_ends_there():
+    from zfxxgk.parse.header import find_title
+
+    lines = ["平和县人力资源和社会保障局2024年政府信息公开工作年度", "报告", "根据《中华人民共和国政府信息公开条例》和《中华人民共和国"]
+    assert find_title(lines, 3)[0] == "平和县人力资源和社会保障局2024年政府信息公开工作年度报告"

@@ -52,7 +52,8 @@ def find_title(lines: list[str], stop: int) -> tuple[str | None, Span | None]:
             first = i
         parts.append(s)
         last = i
-        if "年度报告" in s or "年报" in s or len(parts) == 3:
+        so_far = "".join(parts)  # “…工作年度 / 报告”: the words may be cut by the line break
+        if "年度报告" in so_far or "年报" in so_far or len(parts) == 3:
             break
     if not parts:
         return None, None
