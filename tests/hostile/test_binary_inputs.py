@@ -313,6 +313,7 @@ def renders(monkeypatch):
 
     monkeypatch.setattr(pdfium.PdfPage, "render", render)
     monkeypatch.setattr(ocr, "ocr_lines", lines)
+    monkeypatch.setenv("ZFXXGK_OCR_PROCS", "1")  # pages read in this process, where they are counted
     return calls
 
 
@@ -394,6 +395,7 @@ def converts(monkeypatch):
 
     monkeypatch.setattr(Image.Image, "convert", convert)
     monkeypatch.setattr(ocr, "ocr_lines", lines)
+    monkeypatch.setenv("ZFXXGK_OCR_PROCS", "1")  # pages read in this process, where they are counted
     return calls
 
 
@@ -436,9 +438,9 @@ def test_corrupt_jpeg(cut, converts):
 
 
 def fake_engine(lines: list[str], score: float = 0.95):
-    """An OCR engine that 'reads' the given lines: one box per tab-separated piece."""
+    """An OCR page reader that 'reads' the given lines: one box per tab-separated piece (no crops)."""
 
-    def engine(image, use_cls=False):
+    def engine(image):
         result = []
         for n, line in enumerate(lines):
             pieces = line.rstrip("\t").split("\t")
@@ -449,8 +451,9 @@ def fake_engine(lines: list[str], score: float = 0.95):
                 column = k if k < len(pieces) - tail else 12 - (len(pieces) - k)
                 if piece.strip():
                     x, w = 10 + 500 * column, min(480, 20 * len(piece))
-                    result.append(([[x, 30 * n], [x + w, 30 * n], [x + w, 30 * n + 20], [x, 30 * n + 20]], piece, score))
-        return result, None
+                    result.append(([[x, 30 * n], [x + w, 30 * n], [x + w, 30 * n + 20], [x, 30 * n + 20]], piece, score,
+                                   None))
+        return result
 
     return engine
 
@@ -466,7 +469,7 @@ def test_ocr_garbled_number_is_never_a_confident_value(monkeypatch, garbled):
     cid = t3("granted", "natural_person")
     lines = [line.replace("\t7777\t", f"\t{garbled}\t") for line in text_with({cid: 7777}).splitlines()]
     assert any(garbled in line for line in lines)
-    monkeypatch.setattr(ocr, "_engine", lambda: fake_engine(lines))
+    monkeypatch.setattr(ocr, "_read_page", fake_engine(lines))
     buf = io.BytesIO()
     Image.new("RGB", (40, 40), "white").save(buf, "PNG")
     report = outcome(buf.getvalue(), "scan.png")
@@ -484,7 +487,7 @@ def test_ocr_well_formed_numbers_stay_numbers(monkeypatch):
     from zfxxgk.parse import ocr
 
     cid = t3("granted", "natural_person")
-    monkeypatch.setattr(ocr, "_engine", lambda: fake_engine(text_with({cid: 1234}).splitlines()))
+    monkeypatch.setattr(ocr, "_read_page", fake_engine(text_with({cid: 1234}).splitlines()))
     buf = io.BytesIO()
     Image.new("RGB", (40, 40), "white").save(buf, "PNG")
     report = outcome(buf.getvalue(), "scan.png")
