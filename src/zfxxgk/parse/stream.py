@@ -32,7 +32,7 @@ from ..model.text import nfkc
 from .labels import T2_ROW_LABELS, T3_ROW_LABELS
 from .normalize import core_label, norm_label
 
-_MAX_SPLITS = 20_000  # cuts of one row examined at most; beyond that the row stays unreadable
+_MAX_SPLITS = 200_000  # cuts of one row examined at most; beyond that the row stays unreadable
 _MAX_COMBOS = 20_000  # joint assignments of the ambiguous rows examined at most
 
 _SPACE = frozenset(" \t\r\n\f\v\u00a0\u3000|")  # a Markdown pipe separates cells like a space
@@ -420,13 +420,20 @@ def solve(rows: list[RowRead], identities: Sequence[Identity]) -> str:
         for r in split:
             r.status, r.why = "unreadable", "任何拆法都不满足各栏勾稽关系"
         return ""
+    # A cut that only its own row's sum vouches for may hide a blank cell (5, blank, 5 … 10 glued reads
+    # as 5|5|…): every cell of a cut row must also be in a column identity that could be evaluated.
+    evaluated = [i for i in checks if all(fixed.get(c, "") is not None for c in (*i[0], *i[1]))
+                 and len({c.split(".")[1] for c in (*i[0], *i[1])}) > 1]  # a row's own sum is no column check
+    covered = {c for i in evaluated for c in (*i[0], *i[1])}
     for k, r in enumerate(split):
         readings = {combo[k] for combo in surviving}
-        if len(readings) == 1:
+        if not all(c in covered for c in r.ids):
+            r.status, r.why = "unreadable", "本栏有空白或无法识别的单元格，无法用各栏勾稽关系核对拆法"
+        elif len(readings) == 1:
             r.candidates = [readings.pop()]
         else:
             r.status, r.why = "unreadable", "有多种拆法同样满足勾稽关系"
-    return "各栏勾稽关系" if checks else "本行勾稽关系"
+    return "各栏勾稽关系"
 
 
 # --- the tables --------------------------------------------------------------------------------
