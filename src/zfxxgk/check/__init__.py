@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..model import Finding, NoteKind, Outcome, Report
 from . import rules as _rules  # noqa: F401  (registers the built-in rules)
 from .context import DEFAULT_SETTINGS, CheckContext, CheckSettings, Deadline, EarlierCopy, PeerCopy
-from .registry import RULES, Rule, matches, run_rules
+from .registry import RULES, Rule, matches, run_all
 
 
 @dataclass(slots=True)
@@ -57,7 +57,7 @@ def check(
         select = ["PARSE-NOT-ANNUAL-REPORT"]
     ctx = CheckContext(settings or DEFAULT_SETTINGS, previous, tuple(peers) if peers is not None else None,
                        tuple(earlier) if earlier else None)
-    return CheckResult(report, list(run_rules(report, select, ignore, ctx)))
+    return CheckResult(report, run_all(report, select, ignore, ctx))
 
 
 def cross_year_rules() -> tuple[str, ...]:

@@ -281,3 +281,37 @@ def run_rules(
             _RUN.reset(token)
         except ValueError:  # a generator closed from another context: that context never saw the run
             pass
+
+
+def run_all(
+    report: Report,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    ctx: Any = None,
+) -> list[Finding]:
+    """:func:`run_rules` collected into a list, without a generator.
+
+    ``check`` wants every result at once: going through a generator resumed for each of the ~137
+    results was a measurable share of a check (``check`` took ≈ 80 µs more than calling the rules in
+    a plain loop, compiled). :func:`run_rules` stays for callers that stream the results.
+    """
+    token = _RUN.set(_Run(report))
+    out: list[Finding] = []
+    try:
+        for instance, func, emit, kwargs, wants_ctx in _plan():
+            if select and not matches(instance, select):
+                continue
+            if ignore and matches(instance, ignore):
+                continue
+            if wants_ctx:
+                results = func(report, emit, ctx=ctx, **kwargs)
+            else:
+                results = func(report, emit, **kwargs) if kwargs else func(report, emit)
+            before = len(out)
+            out.extend(results)
+            if len(out) == before:
+                # most instances end here: the shared plain pass, without a call once it exists
+                out.append(emit._pass if emit._pass is not None else emit.passed())
+    finally:
+        _RUN.reset(token)
+    return out

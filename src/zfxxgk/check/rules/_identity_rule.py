@@ -1,9 +1,9 @@
 """Turning an identity ``sum(lhs) = sum(rhs)`` into findings: shared by the table-3 and table-4 rules.
 
-:func:`judge_identity` yields one PASS / NOT_ASSESSABLE / FAIL finding for an identity rule
-instance; :func:`implied_findings` yields the info findings of an ``*-IMPLIED`` rule (one per
-cell that exactly one identity can solve). Both follow spec §4.0 through
-:func:`zfxxgk.check.identity.evaluate`.
+:class:`IdentityFamily` holds the identities of one table and judges each rule instance
+(:func:`judge_identity` fills a failure's message); :func:`implied_findings` yields the info
+findings of an ``*-IMPLIED`` rule (one per cell that exactly one identity can solve). Both follow
+spec §4.0 through :func:`zfxxgk.check.identity.evaluate`.
 """
 
 from __future__ import annotations
@@ -28,21 +28,6 @@ def evaluated(report: Report, lhs: tuple[str, ...], rhs: tuple[str, ...]) -> Ide
     if res is None:
         res = memo[key] = evaluate(report, lhs, rhs)
     return res
-
-
-def family_results(report: Report, family: str, identities: Iterable[Identity]) -> dict[str, IdentityResult]:
-    """Every identity of a family (``"T3"``, ``"T4"``) evaluated at once per run, by rule instance.
-
-    Most instances pass: one compiled pass over all of them, and each instance's rule function
-    reading its result, costs less than each instance evaluating its own. The results are the
-    ones :func:`evaluated` gives (the same memo entries), so the ``*-IMPLIED`` rules share them.
-    """
-    memo = run_memo(report)
-    key = ("family", family)
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = {instance: evaluated(report, lhs, rhs) for instance, lhs, rhs in identities}
-    return found
 
 
 def cell_value(report: Report, cell_id: str) -> str:
@@ -103,36 +88,78 @@ def judge_identity(
         )
 
 
-def judge_total(
-    report: Report, emit: Emit, lhs: tuple[str, ...], rhs: tuple[str, ...], **fields: Any
-) -> Iterable[Finding]:
-    """:func:`judge_identity` for ``total = Σ parts`` (lhs = the total cell).
+class IdentityFamily:
+    """The identities of one table (``"T3"``, ``"T4"``), one per rule instance, judged together.
 
-    The message may also use ``s`` (the parts' sum, “≥n” when a part is null) and ``t`` (the total).
-    A pass is returned as no findings at all (the runner yields the plain pass), without a generator.
+    The family is evaluated once per run, in one compiled loop, the first time one of its rule
+    instances asks; each instance then reads its own result. Most identities hold: a passing
+    instance costs a dict lookup and yields nothing (the runner's shared plain pass), and the
+    message fields are built only for a failure. The rules say what their message needs
+    (:meth:`judge`), not how the shortcut works.
     """
-    res = evaluated(report, lhs, rhs)
-    done = settled(emit, lhs, rhs, res)
-    if done is not None:
-        return done
-    return judge_identity(
-        report, emit, lhs, rhs, res, s=side_sum(res.rhs, res.rhs_known), t=cell_value(report, lhs[0]), **fields
-    )
 
+    __slots__ = ("name", "identities", "_sides", "_key")
 
-def settled(emit: Emit, lhs: tuple[str, ...], rhs: tuple[str, ...], res: IdentityResult) -> tuple[Finding, ...] | None:
-    """What :func:`judge_identity` yields for a pass (nothing: the runner's plain pass) or a
-    not-assessable identity, without its generator and message fields; None for a failure.
-    """
-    if res.outcome is Outcome.PASS:
-        return ()
-    if res.outcome is Outcome.NOT_ASSESSABLE:
-        return (emit.not_assessable(missing=res.nulls, cells=lhs + rhs),)
-    return None
+    def __init__(self, name: str, identities: Iterable[Identity]) -> None:
+        self.name = name
+        self.identities: tuple[Identity, ...] = tuple(identities)
+        self._sides: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {i: (lhs, rhs) for i, lhs, rhs in self.identities}
+        self._key = ("family", name)
+
+    def sides(self, instance: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(lhs, rhs) cell ids of a rule instance's identity."""
+        return self._sides[instance]
+
+    def results(self, report: Report) -> dict[str, IdentityResult]:
+        """Every identity's result by rule instance, computed once per run."""
+        memo = run_memo(report)
+        found: dict[str, IdentityResult] | None = memo.get(self._key)
+        if found is None:
+            found = {instance: evaluate(report, lhs, rhs) for instance, lhs, rhs in self.identities}
+            memo[self._key] = found
+        return found
+
+    def judge(
+        self,
+        report: Report,
+        emit: Emit,
+        *,
+        total: bool = False,
+        named: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+        **labels: str,
+    ) -> Iterable[Finding]:
+        """The findings of ``emit``'s instance: none for a pass, NOT_ASSESSABLE (the null operands
+        missing) or FAIL with the message filled.
+
+        Message fields: ``lhs``/``rhs`` (the two sums, “≥n” when a term is null), ``d`` (the
+        absolute difference, “至少n” for a bound violation); with ``total`` (identities
+        ``total = Σ parts``, the total cell alone on the left) ``s`` (the parts' sum) and ``t``
+        (the total); then ``labels`` as given; then ``named``: a field name per operand, left and
+        right, for that cell's value (“空白” when null).
+        """
+        res = self.results(report)[emit.instance]
+        if res.outcome is Outcome.PASS:
+            return ()
+        lhs, rhs = self._sides[emit.instance]
+        if res.outcome is Outcome.NOT_ASSESSABLE:
+            return (emit.not_assessable(missing=res.nulls, cells=lhs + rhs),)
+        fields: dict[str, Any] = {}
+        if total:
+            fields["s"] = side_sum(res.rhs, res.rhs_known)
+            fields["t"] = cell_value(report, lhs[0])
+        fields.update(labels)
+        for names, ids in zip(named, (lhs, rhs)):
+            for name, cell_id in zip(names, ids):
+                fields[name] = cell_value(report, cell_id)
+        return tuple(judge_identity(report, emit, lhs, rhs, res, **fields))
+
+    def implied(self, report: Report, emit: Emit, label: Callable[[str], str]) -> Iterator[Finding]:
+        """The ``*-IMPLIED`` rule's findings over this family (:func:`implied_findings`)."""
+        return implied_findings(report, emit, self.results(report), label)
 
 
 def implied_findings(
-    report: Report, emit: Emit, family: str, identities: Iterable[Identity], label: Callable[[str], str]
+    report: Report, emit: Emit, results: dict[str, IdentityResult], label: Callable[[str], str]
 ) -> Iterator[Finding]:
     """One info finding per cell solved by an identity with exactly one null operand.
 
@@ -140,7 +167,7 @@ def implied_findings(
     ``label`` names the cell in the message.
     """
     implied: dict[str, list[tuple[str, object]]] = {}
-    for instance, res in family_results(report, family, identities).items():
+    for instance, res in results.items():
         if res.implied is not None:
             cell_id, v = res.implied
             implied.setdefault(cell_id, []).append((instance, v))

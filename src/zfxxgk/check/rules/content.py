@@ -14,10 +14,9 @@ from typing import Any, cast
 
 from ...model import Finding, Report, Section, Severity
 from ...model.evidence import Evidence
-from ...model.text import squash
 from ...model.units import UnitType
 from ..context import CheckContext
-from ..prose_text import prose_of
+from ..prose_text import prose_of, squashed_text
 from ..registry import Emit, rule
 from ._common import SECTION_MISSING, has_any, unit_type_of
 
@@ -98,7 +97,7 @@ def rule_sec1_topic_missing(report: Report, emit: Emit, topic: str) -> Iterator[
         return
     sec = report.sections[1]
     name, words = SEC1_TOPICS[topic]
-    if not has_any(squash(sec.text), words):
+    if not has_any(squashed_text(report, sec.number), words):
         yield emit.fail(
             excerpt=topic,
             evidence=_section_evidence(sec, keywords=list(words), expected=name, actual=None),
@@ -146,7 +145,7 @@ def rule_sec1_gov_accountability(report: Report, emit: Emit, ctx: CheckContext) 
         yield na
         return
     sec = report.sections[1]
-    text = squash(sec.text)
+    text = squashed_text(report, sec.number)
     missing = [name for name, words in ACCOUNTABILITY_ITEMS if not has_any(text, words)]
     if missing:
         yield emit.fail(
@@ -189,7 +188,7 @@ def rule_sec5_empty(report: Report, emit: Emit) -> Iterator[Finding]:
         yield na
         return
     sec = report.sections[5]
-    text = squash(sec.text)
+    text = squashed_text(report, sec.number)
     if len(text) < SEC5_MIN_CHARS:
         yield emit.fail(
             excerpt="sec5",
@@ -223,7 +222,7 @@ def rule_sec5_problems_missing(report: Report, emit: Emit) -> Iterator[Finding]:
         yield na
         return
     sec = report.sections[5]
-    if not has_any(squash(sec.text), PROBLEMS):
+    if not has_any(squashed_text(report, sec.number), PROBLEMS):
         yield emit.fail(excerpt="problems", evidence=_section_evidence(sec, keywords=list(PROBLEMS)))
 
 
@@ -254,13 +253,13 @@ def rule_sec5_improvements_missing(report: Report, emit: Emit) -> Iterator[Findi
         yield na
         return
     sec = report.sections[5]
-    if not has_any(squash(sec.text), IMPROVEMENTS):
+    if not has_any(squashed_text(report, sec.number), IMPROVEMENTS):
         yield emit.fail(excerpt="improvements", evidence=_section_evidence(sec, keywords=list(IMPROVEMENTS)))
 
 
 def _rectification_years(report: Report, sec: Section) -> list[tuple[int, int, str]]:
     """(year, source line, clause) of every “YYYY年…问题整改” statement in §五."""
-    if "问题整改" not in squash(sec.text):
+    if "问题整改" not in squashed_text(report, sec.number):
         return []
     return [
         (int(m.group(1)), line, clause)
@@ -357,7 +356,7 @@ def rule_sec5_prev_rectification(report: Report, emit: Emit) -> Iterator[Finding
     sec = report.sections[5]
     if _rectification_years(report, sec):
         return
-    if "整改" not in squash(sec.text):
+    if "整改" not in squashed_text(report, sec.number):
         yield _no_rectification(report, emit, sec)
         return
     prev = f"{report.year - 1}年" if report.year is not None else None
@@ -393,7 +392,7 @@ def rule_sec6_empty(report: Report, emit: Emit) -> Iterator[Finding]:
         yield na
         return
     sec = report.sections[6]
-    text = squash(sec.text)
+    text = squashed_text(report, sec.number)
     first = _WORD.search(text)  # letters, digits and CJK, punctuation skipped
     if first is None or (first.group() == "无" and _WORD.search(text, first.end()) is None):
         yield emit.fail(excerpt="sec6", evidence=_section_evidence(sec, actual=text))
@@ -426,7 +425,7 @@ def rule_sec6_fee_missing(report: Report, emit: Emit) -> Iterator[Finding]:
         yield na
         return
     sec = report.sections[6]
-    if not has_any(squash(sec.text), FEE):
+    if not has_any(squashed_text(report, sec.number), FEE):
         yield emit.fail(excerpt="fee", evidence=_section_evidence(sec, keywords=list(FEE)))
 
 
@@ -460,7 +459,7 @@ def rule_sec6_item_missing(report: Report, emit: Emit, key: str) -> Iterator[Fin
         return
     sec = report.sections[6]
     name, words = SEC6_ITEMS[key]
-    if not has_any(squash(sec.text), words):
+    if not has_any(squashed_text(report, sec.number), words):
         yield emit.fail(
             excerpt=key,
             evidence=_section_evidence(sec, keywords=list(words), expected=name, actual=None),

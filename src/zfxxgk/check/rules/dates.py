@@ -17,6 +17,7 @@ from ...model.evidence import Evidence
 from ...model.text import squash
 from ...model.units import UnitType, normalise_unit
 from ..context import DEFAULT_SETTINGS, CheckContext, Deadline
+from ..prose_text import HEADER_SECTION, squashed_text
 from ..registry import Emit, rule
 from ._common import SECTION_MISSING, cn_date, has_any, unit_type_of
 
@@ -481,11 +482,11 @@ def rule_hdr_contact_missing(report: Report, emit: Emit) -> Iterator[Finding]:
     依据
         各地年报惯例；zfxxgk 规范 §1.2（联系方式“intro or §六”）、§0“Not confirmed”。
     """
-    places = [("intro", report.intro)]
+    places = [("intro", HEADER_SECTION)]
     if 6 in report.sections:
-        places.append((SECTION_MISSING % 6, report.sections[6].text))
-    for _name, text in places:
-        squashed = squash(text) if text else ""
+        places.append((SECTION_MISSING % 6, 6))
+    for _name, section in places:
+        squashed = squashed_text(report, section)
         if (
             has_any(squashed, CONTACT_WORDS)
             or ("-" in squashed and PHONE.search(squashed))

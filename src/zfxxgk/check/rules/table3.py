@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from functools import cache
 
-from ...model import Finding, Outcome, Report, Severity, Table
+from ...model import Finding, Report, Severity, Table
 from ...model.identities import balance_identity, outcomes_identity, rowsum_identity
 from ...model.ids import T3_COLUMNS, T3_ROWS, cell_phrase
 from ..registry import Emit, rule
 from ._cells import cell_facts
-from ._identity_rule import cell_value, family_results, implied_findings, judge_identity, judge_total, settled
+from ._identity_rule import IdentityFamily
 
 COLUMN_KEYS = tuple(c.key for c in T3_COLUMNS)
 COLUMN_LABEL = {c.key: c.label for c in T3_COLUMNS}
@@ -18,14 +17,12 @@ ROW_KEYS = tuple(r.key for r in T3_ROWS)
 ROW_LABEL = {r.key: r.label for r in T3_ROWS}
 
 
-@cache
-def identities() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
-    """All 39 identities of table 3 with the rule instance that owns each (built once)."""
-    return (
-        *((f"T3-BALANCE-{c}", *balance_identity(c)) for c in COLUMN_KEYS),
-        *((f"T3-OUTCOMES-{c}", *outcomes_identity(c)) for c in COLUMN_KEYS),
-        *((f"T3-ROWSUM-{r}", *rowsum_identity(r)) for r in ROW_KEYS),
-    )
+# All 39 identities of table 3 with the rule instance that owns each.
+FAMILY = IdentityFamily("T3", (
+    *((f"T3-BALANCE-{c}", *balance_identity(c)) for c in COLUMN_KEYS),
+    *((f"T3-OUTCOMES-{c}", *outcomes_identity(c)) for c in COLUMN_KEYS),
+    *((f"T3-ROWSUM-{r}", *rowsum_identity(r)) for r in ROW_KEYS),
+))
 
 
 @rule(
@@ -58,16 +55,7 @@ def rule_t3_balance(report: Report, emit: Emit, c: str) -> Iterable[Finding]:
     依据
         国办公开办函〔2021〕30号 年度报告格式 表三表头注。
     """
-    res = family_results(report, "T3", identities())[emit.instance]
-    lhs, rhs = balance_identity(c)
-    done = settled(emit, lhs, rhs, res)
-    if done is not None:
-        return done  # most columns balance: the message fields below are built only when they do not
-    return judge_identity(
-        report, emit, lhs, rhs, res, col=COLUMN_LABEL[c],
-        a=cell_value(report, lhs[0]), b=cell_value(report, lhs[1]),
-        t=cell_value(report, rhs[0]), f=cell_value(report, rhs[1]),
-    )
+    return FAMILY.judge(report, emit, col=COLUMN_LABEL[c], named=(("a", "b"), ("t", "f")))
 
 
 @rule(
@@ -98,10 +86,7 @@ def rule_t3_outcomes(report: Report, emit: Emit, c: str) -> Iterable[Finding]:
     依据
         国办公开办函〔2021〕30号 年度报告格式 表三。
     """
-    if family_results(report, "T3", identities())[emit.instance].outcome is Outcome.PASS:
-        return ()
-    lhs, rhs = outcomes_identity(c)
-    return judge_total(report, emit, lhs, rhs, col=COLUMN_LABEL[c])
+    return FAMILY.judge(report, emit, total=True, col=COLUMN_LABEL[c])
 
 
 @rule(
@@ -131,10 +116,7 @@ def rule_t3_rowsum(report: Report, emit: Emit, r: str) -> Iterable[Finding]:
     依据
         国办公开办函〔2021〕30号 年度报告格式 表三。
     """
-    if family_results(report, "T3", identities())[emit.instance].outcome is Outcome.PASS:
-        return ()
-    lhs, rhs = rowsum_identity(r)
-    return judge_total(report, emit, lhs, rhs, row=ROW_LABEL[r])
+    return FAMILY.judge(report, emit, total=True, row=ROW_LABEL[r])
 
 
 @rule("T3-IMPLIED", Severity.INFO, "表三%(cell)s未填报；按%(rule)s推算应为%(v)s（推算值未写入数据）。")
@@ -163,4 +145,4 @@ def rule_t3_implied(report: Report, emit: Emit) -> Iterator[Finding]:
     """
     if not cell_facts(report).nulls[Table.T3]:
         return  # a value is implied only for a null operand, and the table has none
-    yield from implied_findings(report, emit, "T3", identities(), lambda cell_id: cell_phrase(cell_id, with_table=False))
+    yield from FAMILY.implied(report, emit, lambda cell_id: cell_phrase(cell_id, with_table=False))

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from functools import cache
 
-from ...model import Finding, Outcome, Report, Severity, Table
+from ...model import Finding, Report, Severity, Table
 from ...model.identities import sum_identity
 from ...model.ids import T4_BLOCKS, cell_phrase, t3, t4
 from ..registry import Emit, rule, show
 from ._cells import cell_facts
 from ._common import cells_evidence
-from ._identity_rule import cell_value, family_results, implied_findings, judge_total
+from ._identity_rule import IdentityFamily
 
 BLOCK_KEYS = tuple(b.key for b in T4_BLOCKS)
 BLOCK_LABEL = {b.key: b.label for b in T4_BLOCKS}
 
 
-@cache
-def identities() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
-    """The three identities of table 4 with the rule instance that owns each (built once)."""
-    return tuple((f"T4-SUM-{b}", *sum_identity(b)) for b in BLOCK_KEYS)
+# The three identities of table 4 with the rule instance that owns each.
+FAMILY = IdentityFamily("T4", ((f"T4-SUM-{b}", *sum_identity(b)) for b in BLOCK_KEYS))
 
 
 @rule(
@@ -52,14 +49,7 @@ def rule_t4_sum(report: Report, emit: Emit, b: str) -> Iterable[Finding]:
     依据
         国办公开办函〔2021〕30号 年度报告格式 表四。
     """
-    if family_results(report, "T4", identities())[emit.instance].outcome is Outcome.PASS:
-        return ()  # the message fields below are built only for a finding
-    lhs, rhs = sum_identity(b)
-    return judge_total(
-        report, emit, lhs, rhs, block=BLOCK_LABEL[b],
-        u=cell_value(report, rhs[0]), c=cell_value(report, rhs[1]),
-        o=cell_value(report, rhs[2]), p=cell_value(report, rhs[3]),
-    )
+    return FAMILY.judge(report, emit, total=True, block=BLOCK_LABEL[b], named=((), ("u", "c", "o", "p")))
 
 
 @rule("T4-IMPLIED", Severity.INFO, "表四%(cell)s未填报；按%(rule)s推算应为%(v)s（推算值未写入数据）。")
@@ -89,7 +79,7 @@ def rule_t4_implied(report: Report, emit: Emit) -> Iterator[Finding]:
     """
     if not cell_facts(report).nulls[Table.T4]:
         return  # a value is implied only for a null operand, and the table has none
-    yield from implied_findings(report, emit, "T4", identities(), lambda cell_id: cell_phrase(cell_id, with_table=False))
+    yield from FAMILY.implied(report, emit, lambda cell_id: cell_phrase(cell_id, with_table=False))
 
 
 @rule(
