@@ -10,18 +10,34 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .app import Outcome as _IngestOutcome
-from .app import Source, ingest
-from .app import recheck as _recheck
 from .app.analyse import Outcome, analyse
-from .app.executor import Budget
-from .app.ingest import DEFAULT_BUDGET
-from .check import CheckResult, CheckSettings
-from .check import check as _check
 from .model import Report
 from .parse import ParseError, parse_bytes, parse_file  # noqa: F401  (api.ParseError: what parse raises)
-from .store import Store
+
+if TYPE_CHECKING:
+    from .app.executor import Budget
+    from .app.ingest import Outcome as ImportOutcome
+    from .check import CheckResult, CheckSettings
+    from .store import Store
+
+# Imported on first use (PEP 562): parsing needs neither the checker nor the store (SQLAlchemy).
+_LAZY = {"ImportOutcome": ("app.ingest", "Outcome"), "CheckResult": ("check", "CheckResult"),
+         "CheckSettings": ("check", "CheckSettings"), "Store": ("store", "Store"),
+         "Budget": ("app.executor", "Budget"), "DEFAULT_BUDGET": ("app.ingest", "DEFAULT_BUDGET")}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(f".{module}", __package__), attr)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+_DEFAULT: Any = object()  # import_paths' default budget (app.ingest.DEFAULT_BUDGET, imported when used)
 
 # Five real township reports (public documents, 2024) shipped inside the package: the demo data of
 # ``zfxxgk serve --demo`` and ``zfxxgk samples``; their hand-verified values are tests/data/seeds-gold.
@@ -51,6 +67,8 @@ def check(
 
     ``previous`` is the same unit's report for the year before (for the cross-year rules).
     """
+    from .check import check as _check
+
     if not isinstance(report, Report):
         report = parse_file(report)
     return _check(report, select, ignore, previous=previous, settings=settings)
@@ -73,19 +91,25 @@ def run(
     return analyse(paths, do_check=do_check, select=select, ignore=ignore, settings=settings, workers=workers)
 
 
-# One file of an import: the stored report id (new or already there) or the error.
-ImportOutcome = _IngestOutcome
-
-
 def import_paths(paths: Sequence[str | Path], store: Store, region: str | None = None,
-                 budget: Budget | None = DEFAULT_BUDGET) -> Iterator[ImportOutcome]:
-    """Parse, check and store every report under the paths; one transaction per file.
+                 budget: Budget | None = _DEFAULT, workers: int = 1) -> Iterator[ImportOutcome]:
+    """Parse, check and store every report under the paths; written in chunks, one transaction each.
 
-    The same content imported again is the same report (nothing written); a bad file or one that is
+    The same content imported again (or twice among the paths) is the same report, known by its hash
+    before it is parsed (nothing written); a file the database refuses is written again alone, so a bad
+    file or one that is
     not an annual report is recorded with its reason and the rest go on. Each report is checked
     against the same unit's previous year, and a stored following year against it (cross-year rules).
     Each file is read in a worker process held to ``budget`` (time and memory; None: in this process).
+    ``ImportOutcome`` (one file of an import): the stored report id (new or already there) or the error.
+    ``workers`` > 1 parses and checks on that many processes (outcomes still in input order).
     """
+    from .app.ingest import DEFAULT_BUDGET, ingest
+
+    if budget is _DEFAULT:
+        budget = DEFAULT_BUDGET
+    if workers > 1:
+        return ingest(paths, store, region=region, budget=budget, executor="process", workers=workers)
     return ingest(paths, store, region=region, budget=budget)
 
 
@@ -96,10 +120,14 @@ def import_bytes(data: bytes, source: str, store: Store, region: str | None = No
     ``source`` is the file's name or path (its last part is stored as the source name); ``admit``
     refuses reports outside the uploader's scope (``zfxxgk.store.scope``).
     """
+    from .app.ingest import Source, ingest
+
     (outcome,) = ingest([Source(source, data)], store, region=region, admit=admit)
     return outcome
 
 
 def recheck(store: Store, report_id: int) -> CheckResult:
     """Check a stored report's current version again and store its findings (decisions stay)."""
+    from .app.ingest import recheck as _recheck
+
     return _recheck(store, report_id)

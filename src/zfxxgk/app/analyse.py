@@ -9,21 +9,27 @@ Cross-year rules need the same unit's previous year. A report's previous year ma
 among the inputs, so checking runs in two passes: every file is parsed and checked alone, then the
 reports whose previous year is among the inputs are checked again with it (in the workers, which
 parse both files again: cheaper than sending reports back and forth). ``parse`` streams as it goes;
-``check`` can emit only after the first pass, when it knows every report's neighbours.
+``check`` can emit only after the first pass, when it knows every report's neighbours: meanwhile
+the first pass's results wait in a temporary file, not in memory (memory stays flat in the number
+of files: a few dozen bytes a file for its unit and year).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..check import CheckResult, CheckSettings, check
 from ..model import Report
 from ..model.units import normalise_unit
 from ..parse import ParseError, iter_report_files, parse_file
-from .executor import Budget, bounded_map
+from .executor import Budget, bounded_map, rare_collections
+
+if TYPE_CHECKING:  # the checker is imported when a check runs (``parse`` starts without it)
+    from ..check import CheckResult, CheckSettings
 
 EMPTY_DIR = "目录中没有可识别的报告文件"
 
@@ -72,6 +78,8 @@ def key_of(report: Report | None) -> Key | None:
 def _one(path: str, job: Job, previous: str | None = None) -> tuple[Key | None, Any]:
     o = _parse(path)
     if job.do_check and o.report is not None:
+        from ..check import check
+
         prev = _parse(previous).report if previous is not None else None
         o.result = check(o.report, job.select, job.ignore, previous=prev, settings=job.settings)
     return key_of(o.report), (job.digest(o) if job.digest is not None else o)
@@ -81,6 +89,7 @@ Task = tuple[Job, str, str | None]  # what to do, the file, its previous year's 
 
 
 def _task(task: Task) -> tuple[Key | None, Any]:
+    rare_collections()  # a worker started from a fork server does not inherit the caller's setting
     job, path, previous = task
     return _one(path, job, previous)
 
@@ -99,6 +108,8 @@ def _inline(entries: list[str | Outcome], job: Job) -> Iterator[Any]:
             o = e if isinstance(e, Outcome) else _parse(e)
             yield job.digest(o) if job.digest is not None else o
         return
+    from ..check import check
+
     outcomes = [e if isinstance(e, Outcome) else _parse(e) for e in entries]
     reports = {k: o.report for o in outcomes if (k := key_of(o.report)) is not None}
     for o in outcomes:
@@ -136,28 +147,46 @@ def analyse(
             entries.append(Outcome(str(p), error=EMPTY_DIR))
         entries += [str(f) for f in found]
     files = [e for e in entries if isinstance(e, str)]
-    if workers <= 1 or len(files) <= 1:
+    if digest is None and (workers <= 1 or len(files) <= 1):  # the API, one process: reports kept as asked
         yield from _inline(entries, job)
         return
     budget = budget or Budget()
-    workers = min(workers, len(files))
-    first = bounded_map(_task, ((job, f, None) for f in files), workers, budget, _overran)
+    workers = max(1, min(workers, len(files)))
+
+    def mapped(tasks: Iterable[Task], count: int) -> Iterator[tuple[Key | None, Any]]:
+        if workers <= 1 or count <= 1:  # in this process: the same results, no pool
+            return map(_task, tasks)
+        return bounded_map(_task, tasks, min(workers, count), budget, _overran)
 
     def fixed(o: Outcome) -> Any:
         return digest(o) if digest is not None else o
 
     if not do_check:
+        first = mapped(((job, f, None) for f in files), len(files))
         for e in entries:
             yield fixed(e) if isinstance(e, Outcome) else next(first)[1]
         return
-    results = list(first)
-    index = {k: i for i, (k, _) in enumerate(results) if k is not None}  # the last of a unit and year wins
-    pairs = [(i, index[(k[0], k[1] - 1)]) for i, (k, _) in enumerate(results)
-             if k is not None and (k[0], k[1] - 1) in index]
-    again = bounded_map(_task, ((job, files[i], files[j]) for i, j in pairs), max(1, min(workers, len(pairs))),
-                        budget, _overran)
-    for (i, _), (k, r) in zip(pairs, again, strict=True):
-        results[i] = (k, r)
-    done = iter(results)
-    for e in entries:
-        yield fixed(e) if isinstance(e, Outcome) else next(done)[1]
+    with tempfile.TemporaryFile(prefix="zfxxgk-") as spill:
+        keys: list[Key | None] = []
+        for k, r in mapped(((job, f, None) for f in files), len(files)):
+            keys.append(k)
+            pickle.dump(r, spill, pickle.HIGHEST_PROTOCOL)
+        index = {k: i for i, k in enumerate(keys) if k is not None}  # the last of a unit and year wins
+        pairs = [(i, index[(k[0], k[1] - 1)]) for i, k in enumerate(keys)
+                 if k is not None and (k[0], k[1] - 1) in index]
+        del keys, index
+        again = mapped(((job, files[i], files[j]) for i, j in pairs), len(pairs))
+        redo = iter(pairs)
+        upcoming = next(redo, None)
+        spill.seek(0)
+        i = 0
+        for e in entries:
+            if isinstance(e, Outcome):
+                yield fixed(e)
+                continue
+            r = pickle.load(spill)
+            if upcoming is not None and upcoming[0] == i:
+                r = next(again)[1]
+                upcoming = next(redo, None)
+            i += 1
+            yield r

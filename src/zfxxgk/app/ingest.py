@@ -9,21 +9,23 @@ again with this one → one transaction writes the new reports and the re-checke
 The final findings therefore do not depend on the door, the order of the files or how they were
 chunked: every report ends checked against the current report of its unit's previous year.
 
-Parsing and the first check run where the executor puts them: ``inline`` (this process; chunks of
-one file, so one transaction per file), ``process`` (a local process pool) or ``dask`` (a Dask
-cluster). Workers send back database rows (``store.prepare``), so the writing process mostly just
-writes. Memory stays flat: at most ``workers × 2`` chunks are in flight.
+Parsing and the first check run where the executor puts them: ``inline`` (one worker process, or
+this one), ``process`` (a local process pool) or ``dask`` (a Dask cluster); every door writes through
+the same batched writer, a chunk of inputs per transaction. Workers send back database rows
+(``store.prepare``), so the writing process mostly just writes. An input whose content is stored, or
+came earlier in the run, is dropped before it is parsed. Memory stays flat: at most ``workers × 2``
+chunks are in flight.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import gc
 import logging
 import multiprocessing as mp
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -37,7 +39,7 @@ from ..model.versions import current_rank
 from ..parse import ParseError, iter_report_files, parse_bytes, read_file
 from ..store import Imported, Prepared, Store, StoreError, content_hash, dashboard, prepare
 from ..store.regions import placement
-from . import copies, publication
+from . import copies, publication, rectify
 from .executor import QUEUED, Budget, bounded_map, default_workers, ordered_map
 
 log = logging.getLogger(__name__)
@@ -232,7 +234,26 @@ def run_bounded(sources: Iterable[Source], workers: int, budget: Budget, size: i
     The window covers two chunks: the workers go on with the next chunk while this process writes one.
     """
     window = 2 * size + workers * QUEUED
-    return _chunks(bounded_map(work_alone, sources, workers, budget, overran, window), size)
+    return _timed_chunks(bounded_map(work_alone, sources, workers, budget, overran, window), size, CHUNK_SECONDS)
+
+
+# A chunk of results is written once it is this old when a result arrives, full or not: an import of
+# slow files (scans, at seconds each) commits and reports them about as they come, not 64 at a time.
+CHUNK_SECONDS = 1.0
+
+
+def _timed_chunks(items: Iterable[T], size: int, seconds: float) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    start = 0.0
+    for item in items:
+        if not chunk:
+            start = time.monotonic()
+        chunk.append(item)
+        if len(chunk) == size or time.monotonic() - start >= seconds:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def work_chunk_bounded(sources: Sequence[Source], budget: Budget | None) -> list[Parsed]:
@@ -278,42 +299,80 @@ def run_dask(chunks: Iterator[list[Source]], scheduler: str | None, budget: Budg
 
 
 class _Unseen:
-    """Drops inputs whose content is already stored (their outcome is emitted as 已存在).
+    """Drops, before they are parsed, the inputs whose content is already stored or came earlier in
+    this run (their outcome is emitted as 已存在 — a copy of an earlier input once that one is written,
+    with its report or its error).
 
-    ``inline`` asks the store per file (an upload into a large store must not load every hash);
-    the parallel executors load the stored hashes once, so a resumed national batch skips what it
-    imported before without parsing it (and an empty store needs no hashing at all).
+    ``per_file`` (``inline``: an import, an upload) asks the store for the hashes of each group of
+    inputs (one query per group; a large store need not load every hash); otherwise the stored hashes
+    are loaded once, so a resumed national batch skips what it imported before without parsing it.
+    Every input is read and hashed here, in the calling process (≈ 20 µs for a text report: far less
+    than parsing a copy); the worker reads it again from the page cache.
     """
+
+    GROUP = 64  # inputs looked up per query (per_file)
 
     def __init__(self, store: Store, per_file: bool) -> None:
         self.store = store
         self.per_file = per_file
-        self.known: set[str] | None = None if per_file else store.known_hashes()
+        self.known: set[str] = set() if per_file else store.known_hashes()
+        # digests of this run's inputs sent to be parsed (a national batch: ≈ 10 MB per 100,000 files)
+        self.first: set[str] = set()
+        self.copies: dict[str, list[str]] = {}  # digest → later inputs with the same content, waiting
+        self.done: dict[str, Outcome] = {}  # digest → the outcome of its first input, once written
         self.seen: list[Outcome] = []
+        self.failed: list[tuple[str, str, str]] = []  # copies of failed inputs: (name, digest, reason)
 
     def filter(self, sources: Iterable[Source]) -> Iterator[Source]:
-        for s in sources:
-            if not self.per_file and not self.known:
+        if not self.per_file:
+            for s in sources:
+                yield from self._sort([self._hashed(s)], {})
+            return
+        for group in _chunks(sources, self.GROUP):
+            hashed = [self._hashed(s) for s in group]
+            stored = self.store.find_by_hashes({d for _, d in hashed if d is not None and d not in self.first})
+            yield from self._sort(hashed, stored)
+
+    @staticmethod
+    def _hashed(s: Source) -> tuple[Source, str | None]:
+        data = s.data
+        if data is None:
+            try:
+                data = read_file(s.name)
+            except ParseError:
+                return s, None  # the worker reports the error
+        return s, content_hash(data)
+
+    def _sort(self, hashed: list[tuple[Source, str | None]], stored: dict[str, int]) -> Iterator[Source]:
+        for s, digest in hashed:
+            if digest is None:
                 yield s
-                continue
-            data = s.data
-            if data is None:
-                try:
-                    data = read_file(s.name)
-                except ParseError:
-                    yield s  # the worker reports the error
-                    continue
-            digest = content_hash(data)
-            if self.per_file:
-                rid = self.store.find_by_hash(digest)
-                if rid is None:
-                    yield dataclasses.replace(s, data=data)  # read once
-                else:
-                    self.seen.append(Outcome(s.name, rid))
-            elif digest in self.known:  # type: ignore[operator]
+            elif digest in stored:
+                self.seen.append(Outcome(s.name, stored[digest]))
+            elif digest in self.known:
                 self.seen.append(Outcome(s.name))
+            elif digest in self.done:
+                self._copy(s.name, digest, self.done[digest])
+            elif digest in self.first:
+                self.copies.setdefault(digest, []).append(s.name)
             else:
+                self.first.add(digest)
                 yield s
+
+    def settled(self, outcome: Outcome, digest: str) -> None:
+        """An input of this run was written (or failed): its copies, met before or after, share its outcome."""
+        if not digest:
+            return
+        self.done[digest] = outcome
+        for name in self.copies.pop(digest, ()):
+            self._copy(name, digest, outcome)
+
+    def _copy(self, name: str, digest: str, outcome: Outcome) -> None:
+        if outcome.error is not None:
+            self.seen.append(Outcome(name, error=outcome.error))
+            self.failed.append((name, digest, outcome.error))  # recorded under its own name
+        else:
+            self.seen.append(Outcome(name, outcome.report_id, errors=outcome.errors))
 
 
 def ingest(
@@ -331,7 +390,7 @@ def ingest(
 ) -> Iterator[Outcome]:
     """Store every report among the inputs (paths, folders or :class:`Source`); one outcome per input.
 
-    ``executor``: ``inline`` (default; one file per transaction), ``process`` (``workers``
+    ``executor``: ``inline`` (default; one worker), ``process`` (``workers``
     processes, default all cores) or ``dask`` (``scheduler`` address, default a LocalCluster).
     ``on_chunk`` is called after each chunk is written (progress; an exception there stops the run,
     leaving every written chunk complete). ``admit(unit name)`` returns why a parsed report may not be
@@ -346,7 +405,10 @@ def ingest(
         raise ValueError(f"unknown executor {executor!r}")
     if region is not None:  # a typed region: one of the store's or an official division, never a new name
         region = checked_region(store, region)
-    size = chunk or (1 if executor == "inline" else 64)
+    # import goes through the same batched writer as batch: a chunk per transaction (a report the
+    # database refuses is written again alone, see _write_isolated), and a slow file (a scan) does
+    # not hold back the files before it (run_bounded cuts a chunk after CHUNK_SECONDS)
+    size = chunk or 64
     unseen = _Unseen(store, per_file=executor == "inline")
     sources = unseen.filter(iter_sources(inputs))
     results: Iterator[list[Parsed]]
@@ -361,17 +423,21 @@ def ingest(
     created = False
     years: set[int] = set()  # of the reports stored: their year's other units are compared once, at the end
     for parsed in results:
-        yield from _drain(unseen)
+        yield from _drain(unseen, store)
         for outcome, p in zip(_write(store, parsed, region, admit), parsed, strict=True):
             created = created or outcome.created
             if outcome.created and p.rows is not None and p.rows.year is not None:
                 years.add(p.rows.year)
             yield outcome
+            unseen.settled(outcome, p.digest)
+        yield from _drain(unseen, store)
         if on_chunk is not None:
             on_chunk()
-    yield from _drain(unseen)
+    yield from _drain(unseen, store)
     if created:
         copies.refresh_quietly(store, years)  # before the statistics: they count its findings
+        # a unit's new version closes or reopens its 整改 items (its following year was re-checked too)
+        rectify.settle_quietly(store, years | {y + 1 for y in years})
         _refresh_statistics(store)
     if on_chunk is not None:
         on_chunk()  # inputs skipped before any work was sent still count
@@ -396,9 +462,12 @@ def _refresh_statistics(store: Store) -> None:
         log.warning("统计汇总未能更新（下次打开统计页时重新计算）", exc_info=True)
 
 
-def _drain(unseen: _Unseen) -> Iterator[Outcome]:
-    while unseen.seen:
-        yield unseen.seen.pop(0)
+def _drain(unseen: _Unseen, store: Store) -> Iterator[Outcome]:
+    if unseen.failed:  # a copy of a file that failed fails alike, under its own name
+        store.record_hashed_errors(unseen.failed)
+        unseen.failed = []
+    seen, unseen.seen = unseen.seen, []
+    yield from seen
 
 
 def _write(store: Store, parsed: list[Parsed], region: str | None,

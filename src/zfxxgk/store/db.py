@@ -1,4 +1,4 @@
-"""The report store: SQLite by default, PostgreSQL for shared use; one transaction per file.
+"""The report store: SQLite by default, PostgreSQL for shared use; a chunk of files per transaction.
 
 Nothing is overwritten: the source bytes are kept, a correction writes a new version of the
 cells (the original parse stays version 0), findings are stored per version, and review
@@ -158,6 +158,14 @@ class Store:
         with self.session() as s:
             return s.scalar(select(ReportRow.id).where(ReportRow.source_hash == digest))
 
+    def find_by_hashes(self, digests: Iterable[str]) -> dict[str, int]:
+        """The report ids of already-imported contents, by content hash (one query)."""
+        wanted = set(digests)
+        if not wanted:
+            return {}
+        with self.session() as s:
+            return dict(s.execute(select(ReportRow.source_hash, ReportRow.id).where(ReportRow.source_hash.in_(wanted))).all())
+
     def import_report(
         self, source_name: str, data: bytes, report: Report, findings: Sequence[Finding], region: str | None = None
     ) -> Imported:
@@ -247,9 +255,13 @@ class Store:
 
     def record_errors(self, items: Sequence[tuple[str, bytes | None, str]]) -> None:
         """Remember several files that could not be imported, in one transaction."""
+        self.record_hashed_errors([(name, content_hash(data) if data else None, reason) for name, data, reason in items])
+
+    def record_hashed_errors(self, items: Sequence[tuple[str, str | None, str]]) -> None:
+        """:meth:`record_errors` with each file's content hash (None: unread) instead of its bytes."""
         if not items:
             return
-        rows = {(fit_name(name), content_hash(data) if data else None, reason): None for name, data, reason in items}
+        rows = {(fit_name(name), digest, reason): None for name, digest, reason in items}
         with self.session() as s:
             # a file that failed before for the same reason is not recorded again (a resumed batch)
             hashes = {h for _, h, _ in rows if h is not None}
