@@ -28,7 +28,7 @@ def _routes(app) -> list[APIRoute]:
 
 def _fill(path: str, fingerprint: str) -> str:
     values = {"report_id": "1", "fingerprint": fingerprint, "fmt": "docx", "kind": "xlsx", "name": "T3-BALANCE",
-              "user_id": "2", "token_id": "1", "unit_id": "1"}
+              "user_id": "2", "token_id": "1", "unit_id": "1", "item_id": "1", "page": "1"}
 
     def sub(m: re.Match) -> str:
         return values[m.group(1)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..model.versions import VersionStatus
 from ..store import Store
-from . import copies
+from . import copies, rectify
 from .ingest import recheck
 
 
@@ -27,6 +27,7 @@ def _resettle(store: Store, report_id: int) -> list[int]:
         if key in found:
             recheck(store, found[key])
             rechecked.append(found[key])
+    rectify.settle_quietly(store, [year, year + 1])  # another current version may close or reopen 整改 items
     return rechecked
 
 

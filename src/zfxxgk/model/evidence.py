@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Final, NotRequired, TypedDict
 
+from .units import UnitType
+
 
 class SpanJSON(TypedDict):
     """Where a value or text is in the source (``Span.to_dict``): lines are 1-based, 0 = unknown."""
@@ -153,3 +155,20 @@ def spans(value: Any) -> Iterator[SpanJSON]:
     elif isinstance(value, list):
         for v in value:
             yield from spans(v)
+
+
+# Coded values some evidence keys hold, in words for readers (the codes stay in the stored evidence).
+_VALUE_CN: Final[dict[str, dict[str, str]]] = {
+    "unit_type": {t.value: t.cn for t in UnitType},
+    "unit_type_source": {"settings": "检查设置或单位名录", "name": "按单位名称推断", "": "无法判断"},
+    "year_basis": {"report": "报告标题", "period": "统计期间"},
+}
+
+
+def value_cn(key: str, value: Any) -> Any:
+    """An evidence value as a reader should see it: coded values (``township``) in words."""
+    names = _VALUE_CN.get(key)
+    if names is not None and isinstance(value, str):
+        return names.get(value, value)
+    return value
+

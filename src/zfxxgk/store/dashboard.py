@@ -56,6 +56,7 @@ from .queries import (
     unit_reports,
 )
 from .regions import region_paths, region_subtree, resolve_region
+from .reviewing import awaits_decision, needs_decision
 from .schema import AuditEvent, FindingRow, Region, ReportRow, ReviewDecision, Unit
 from .summary import NO_REGION, NO_UNIT, members, region_table, summaries
 
@@ -66,7 +67,6 @@ DEFAULT_SERIES_CELLS = (NEW_RECEIVED,)
 DEFAULT_SERIES_METRICS = ("disclosure_rate", "review_correction_rate")
 # The metrics every dashboard shows first (the others follow in METRICS order).
 KEY_METRICS = ("disclosure_rate", "review_correction_rate")
-REVIEWED_SEVERITIES = ("error", "warning")  # findings a reviewer decides on; 提示 need no decision
 
 _TRAILING_NOTE = re.compile(r"(?<=.)（[^（）]*）$")
 
@@ -566,8 +566,8 @@ class StatusCounts:
     """How many of the scope's reports have errors, only warnings, or neither; and their review state.
 
     A report is *reviewed* when every error and warning finding of its current version has a decision
-    (确认 or 驳回, followed by fingerprint), *pending* when at least one has none; reports without
-    errors or warnings need no review.
+    (确认 or 驳回, followed by fingerprint), *pending* (待复核) when at least one has none; reports without
+    errors or warnings need no review. The definition is ``store.reviewing``'s, as in the report list.
     """
 
     scope: Scope
@@ -603,11 +603,11 @@ def _status_parts(views: Sequence[ReportView], found: Iterable[FindingView]) -> 
     undecided: dict[int, int] = {}
     decisions = {"confirmed": 0, "rejected": 0, "undecided": 0}
     for f in found:
-        if f.severity not in REVIEWED_SEVERITIES:
+        if not needs_decision(f.severity):
             continue
         if f.decision in decisions:
             decisions[f.decision] += 1
-        else:
+        if awaits_decision(f.severity, f.decision):  # 待复核: one definition (store.reviewing)
             decisions["undecided"] += 1
             undecided[f.report_id] = undecided.get(f.report_id, 0) + 1
     severities = {"error": 0, "warning": 0, "info": 0}

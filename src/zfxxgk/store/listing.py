@@ -1,8 +1,8 @@
 """The report list: filters, status, pagination and the region tree, within a user's scope.
 
 Statuses are decided on the current version's findings: 有错误 (at least one error), 有警告
-(no error, at least one warning), 无问题 (neither), and 待复核 (some finding has no review
-decision yet — independent of the other three). The filters are SQL conditions, so that a
+(no error, at least one warning), 无问题 (neither), and 待复核 (an error or warning has no review
+decision yet, as defined once in ``reviewing`` — independent of the other three). The filters are SQL conditions, so that a
 page of 50 out of 100,000 reports costs one indexed query plus the counts of those 50.
 """
 
@@ -19,7 +19,8 @@ from sqlalchemy.sql.elements import ColumnElement, SQLColumnExpression
 
 from .db import Store
 from .regions import region_paths, region_subtree
-from .schema import FindingRow, Region, ReportRow, ReviewDecision, Unit
+from .reviewing import decided, pending_report, reviewable
+from .schema import FindingRow, Region, ReportRow, Unit
 from .users import Account, report_scope, visible_regions
 
 STATUSES = {"error": "有错误", "warning": "有警告", "clean": "无问题", "pending": "待复核"}
@@ -65,7 +66,8 @@ class ReportItem:
     warnings: int = 0
     infos: int = 0
     findings: int = 0
-    reviewed: int = 0
+    to_review: int = 0  # errors and warnings: the findings a reviewer decides on (``reviewing``)
+    reviewed: int = 0  # of those, the ones with a decision
 
     @property
     def status(self) -> Literal["error", "warning", "clean"]:
@@ -74,8 +76,8 @@ class ReportItem:
 
     @property
     def pending(self) -> bool:
-        """Whether some finding awaits a review decision."""
-        return self.reviewed < self.findings
+        """Whether some error or warning awaits a review decision (待复核)."""
+        return self.reviewed < self.to_review
 
 
 @dataclass(slots=True)
@@ -113,12 +115,6 @@ def _has(severity: str) -> ColumnElement[bool]:
     return exists().where(_current(), FindingRow.severity == severity)
 
 
-def _pending() -> ColumnElement[bool]:
-    decided = exists().where(ReviewDecision.report_id == FindingRow.report_id,
-                             ReviewDecision.fingerprint == FindingRow.fingerprint)
-    return exists().where(_current(), not_(decided))
-
-
 def _conditions(s: Session, account: Account, f: Filters) -> list[SQLColumnExpression[bool]]:
     cond = [report_scope(s, account), ReportRow.is_current]  # one report per unit and year
     if f.year is not None:
@@ -140,7 +136,7 @@ def _conditions(s: Session, account: Account, f: Filters) -> list[SQLColumnExpre
     elif f.status == "clean":
         cond.append(and_(not_(_has("error")), not_(_has("warning"))))
     elif f.status == "pending":
-        cond.append(_pending())
+        cond.append(pending_report())
     return cond
 
 
@@ -168,19 +164,19 @@ def _add_counts(s: Session, items: list[ReportItem]) -> None:
     if not items:
         return
     by_id = {i.id: i for i in items}
-    decided = exists().where(ReviewDecision.report_id == FindingRow.report_id,
-                             ReviewDecision.fingerprint == FindingRow.fingerprint)
     q = (select(FindingRow.report_id,
                 func.sum(case((FindingRow.severity == "error", 1), else_=0)),
                 func.sum(case((FindingRow.severity == "warning", 1), else_=0)),
                 func.sum(case((FindingRow.severity == "info", 1), else_=0)),
                 func.count(FindingRow.id),
-                func.sum(case((decided, 1), else_=0)))
+                func.sum(case((reviewable(), 1), else_=0)),
+                func.sum(case((and_(reviewable(), decided()), 1), else_=0)))
          .join(ReportRow, _current()).where(FindingRow.report_id.in_(list(by_id)))
          .group_by(FindingRow.report_id))
-    for rid, e, w, i, n, r in s.execute(q):
+    for rid, e, w, i, n, t, r in s.execute(q):
         item = by_id[rid]
-        item.errors, item.warnings, item.infos, item.findings, item.reviewed = (int(x or 0) for x in (e, w, i, n, r))
+        item.errors, item.warnings, item.infos, item.findings, item.to_review, item.reviewed = (
+            int(x or 0) for x in (e, w, i, n, t, r))
 
 
 def matching_ids(store: Store, account: Account, f: Filters) -> list[int] | None:

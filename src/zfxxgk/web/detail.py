@@ -18,10 +18,11 @@ from .. import api
 from ..check import RULES
 from ..check.registry import Rule
 from ..model import CELL, CellState, Report, Severity, Table
-from ..model.evidence import EVIDENCE_CN, spans
+from ..model.evidence import EVIDENCE_CN, spans, value_cn
 from ..model.ids import cell_label
 from ..model.numbers import number_text
 from ..parse import ParseError, decode_text
+from ..parse.pages import PAGE_FORMATS, locator_place, page_png, page_sizes
 from ..parse.rows import split_lines
 from ..render.layout import LAYOUT_BUILDERS, LCell
 from ..store import Store
@@ -190,6 +191,47 @@ def _source_lines(store: Store, report_id: int, fmt: str) -> tuple[str, ...]:
     return tuple(split_lines(text)) if text else ()
 
 
+# --- page images (PDF and scanned reports) ------------------------------------------------------
+
+
+@dataclass(slots=True)
+class PageView:
+    """The pages of a PDF or scanned report, for the page view beside the text: sizes and cells' places."""
+
+    sizes: list[tuple[float, float]]  # per page: width, height (PDF points, image pixels)
+    boxes: bool  # whether cells carry boxes (a text-layer PDF) or only their page (OCR)
+    first: int  # the page shown first: that of the first table cell found, else 1
+
+    @property
+    def pages(self) -> int:
+        """Number of pages."""
+        return len(self.sizes)
+
+
+def page_view(store: Store, report_id: int, fmt: str, report: Report) -> PageView | None:
+    """What the page view needs (None for formats without page images, or a file that no longer opens)."""
+    if fmt not in PAGE_FORMATS:
+        return None
+    sizes = _page_sizes(store, report_id, fmt)
+    if not sizes:
+        return None
+    places = [p for c in report.cells.values() if c.span is not None and (p := locator_place(c.span.locator))]
+    first = min((p.page for p in places if p.page <= len(sizes)), default=1)
+    return PageView(list(sizes), any(p.box is not None for p in places), first)
+
+
+@lru_cache(maxsize=64)
+def _page_sizes(store: Store, report_id: int, fmt: str) -> tuple[tuple[float, float], ...]:
+    return tuple(page_sizes(store.source(report_id)[1], fmt))  # stored sources never change
+
+
+@lru_cache(maxsize=24)
+def page_image(store: Store, report_id: int, fmt: str, page: int) -> bytes:
+    """Page ``page`` of a stored PDF or scanned report as PNG (ParseError when there is none)."""
+    name, data = store.source(report_id)
+    return page_png(data, fmt, page, name)
+
+
 # --- building the page -------------------------------------------------------------------------
 
 
@@ -225,6 +267,35 @@ def tables(report: Report, worst: dict[str, str]) -> list[TableView]:
                 for row in layout.rows]
         out.append(TableView(table, f"{table.cn} {table.title}", rows))
     return out
+
+
+@dataclass(slots=True)
+class CorrectionRow:
+    """A cell in the correction form: its Chinese labels, what it shows now and the source line it was read from."""
+
+    id: str
+    table: str  # 表二
+    row: str
+    column: str
+    text: str
+    line: int | None
+    source: str  # the text of that line ("" when the format has no lines)
+    locator: str | None
+
+
+def correction_rows(report: Report, lines: Sequence[str]) -> list[tuple[str, list[CorrectionRow]]]:
+    """Every canonical cell by table (``表二 主动公开政府信息情况`` → rows) for the correction form."""
+    out: dict[Table, list[CorrectionRow]] = {}
+    for cid, spec in CELL.items():
+        c = report.cells[cid]
+        line = c.span.line if c.span and c.span.line > 0 else None
+        source = lines[line - 1].strip().replace("\t", " | ") if line is not None and line <= len(lines) else ""
+        label = cell_label(cid)  # 表三·（三）不予公开1.属于国家秘密·自然人: the row keeps its group
+        row = label[len(spec.table.cn) + 1:len(label) - len(spec.column_label) - 1]
+        out.setdefault(spec.table, []).append(CorrectionRow(
+            cid, spec.table.cn, row, spec.column_label, cell_text(report, cid), line, source[:200],
+            c.span.locator if c.span and c.span.locator else None))
+    return [(f"{t.cn} {t.title}", rows) for t, rows in out.items()]
 
 
 def worst_severity(findings: Iterable[FindingItem]) -> dict[str, str]:
@@ -278,7 +349,7 @@ def evidence_items(evidence: dict[str, Any]) -> list[tuple[str, str]]:
     values left out).
     """
     hidden = {"rule_id", "severity", "span", "fields"}
-    return [(EVIDENCE_CN.get(k, k), _short(v)) for k, v in evidence.items() if k not in hidden]
+    return [(EVIDENCE_CN.get(k, k), _short(value_cn(k, v))) for k, v in evidence.items() if k not in hidden]
 
 
 def _short(v: Any, limit: int = 300) -> str:

@@ -74,9 +74,9 @@ class ReportSummary(BaseModel):
     version: int = Field(description="数据版本（0 为原始解析，更正后递增）")
     imported_at: UtcDatetime = Field(description="导入时间（UTC）")
     findings: FindingCounts = Field(description="当前版本的问题数")
-    reviewed: int = Field(description="已有审核结论的问题数")
+    reviewed: int = Field(description="已有审核结论的错误和警告数（提示无需审核）")
     status: Literal["error", "warning", "clean"] = Field(description="有错误 / 有警告 / 无问题")
-    pending: bool = Field(description="是否有待复核的问题")
+    pending: bool = Field(description="是否待复核（尚有错误或警告没有审核结论；提示无需审核）")
 
 
 class ReportPage(BaseModel):

@@ -111,12 +111,130 @@
     });
     if (lines.length) scrollSource(lines[0]);
     if (scrollToCell && first) first.scrollIntoView({ block: "center", behavior: "smooth" });
+    if (first) showOnPage(first.getAttribute("data-locator"));
+  }
+
+  // The page view of a PDF or scanned report: the cell's page, and its box on it (a text-layer PDF)
+  var LOCATOR = /^(pdf|ocr|ofd):第(\d+)页(?:\[(-?[\d.]+),(-?[\d.]+),(-?[\d.]+),(-?[\d.]+)\])?/;
+
+  function showPage(view, n) {
+    var sizes = JSON.parse(view.getAttribute("data-sizes"));
+    if (!(n >= 1 && n <= sizes.length)) return false;
+    var img = view.querySelector("img");
+    var current = view.querySelector(".page-current");
+    if (Number(current.textContent) !== n) {
+      img.src = "/reports/" + view.getAttribute("data-report") + "/pages/" + n;
+      img.alt = "原文第 " + n + " 页";
+      current.textContent = String(n);
+      view.querySelector(".cell-box").hidden = true;
+    }
+    return true;
+  }
+
+  function showOnPage(locator) {
+    var view = document.getElementById("page-view");
+    var m = LOCATOR.exec(locator || "");
+    if (!view || !m) return;
+    var n = Number(m[2]);
+    if (!showPage(view, n)) return;
+    var box = view.querySelector(".cell-box");
+    if (m[3] === undefined) {
+      box.hidden = true;
+      return;
+    }
+    var size = JSON.parse(view.getAttribute("data-sizes"))[n - 1];
+    var x0 = Number(m[3]), y0 = Number(m[4]), x1 = Number(m[5]), y1 = Number(m[6]), pad = 3;
+    box.style.left = ((x0 - pad) / size[0] * 100) + "%";
+    box.style.top = ((size[1] - y1 - pad) / size[1] * 100) + "%";
+    box.style.width = ((x1 - x0 + 2 * pad) / size[0] * 100) + "%";
+    box.style.height = ((y1 - y0 + 2 * pad) / size[1] * 100) + "%";
+    box.hidden = false;
+    var frame = view.querySelector(".page-frame");
+    frame.scrollTop = box.offsetTop - frame.clientHeight / 3;
+  }
+
+  function setupPageView() {
+    var view = document.getElementById("page-view");
+    if (!view) return;
+    view.addEventListener("click", function (event) {
+      var step = event.target.closest("[data-page-step]");
+      if (!step) return;
+      showPage(view, Number(view.querySelector(".page-current").textContent) + Number(step.getAttribute("data-page-step")));
+    });
   }
 
   function locateFinding(finding, scrollToCell) {
     var cells = (finding.getAttribute("data-cells") || "").split(" ").filter(Boolean);
     highlight(parseRanges(finding.getAttribute("data-lines")), cells, scrollToCell);
     finding.classList.add("active");
+  }
+
+  // 更正单元格: while the form is open, a click on a table cell goes to that cell's new-value field
+  function focusCorrection(cellId) {
+    var box = document.getElementById("correct");
+    if (!box || !box.open) return;
+    var row = box.querySelector('tr[data-correct-cell="' + CSS.escape(cellId) + '"]');
+    if (!row) return;
+    row.hidden = false;
+    var input = row.querySelector("input");
+    if (input) input.focus();
+    row.scrollIntoView({ block: "center" });
+  }
+
+  function setupCorrection() {
+    var box = document.getElementById("correct");
+    var filter = box && box.querySelector("[data-testid=correct-filter]");
+    if (!filter) return;
+    filter.addEventListener("input", function () {
+      var words = filter.value.trim().split(/\s+/).filter(Boolean);
+      box.querySelectorAll("tr[data-correct-cell]").forEach(function (tr) {
+        var label = tr.getAttribute("data-label") + " " + tr.getAttribute("data-correct-cell");
+        tr.hidden = !words.every(function (w) { return label.indexOf(w) >= 0; });
+      });
+    });
+  }
+
+  // Searchable pickers: a long <select data-filter="…"> (units, regions) gets a filter box before it;
+  // typing keeps the matching options (every word, in any order) and selects the first of them.
+  function setupPickers() {
+    document.querySelectorAll("select[data-filter]").forEach(function (select) {
+      var input = document.createElement("input");
+      input.type = "search";
+      input.className = "picker-filter";
+      input.placeholder = select.getAttribute("data-filter");
+      input.setAttribute("aria-label", select.getAttribute("data-filter"));
+      input.setAttribute("autocomplete", "off");
+      var testid = select.getAttribute("data-testid");
+      if (testid) input.setAttribute("data-testid", testid + "-filter");
+      var count = document.createElement("span");
+      count.className = "picker-count muted";
+      count.setAttribute("aria-live", "polite");
+      select.parentNode.insertBefore(input, select);
+      select.parentNode.insertBefore(count, select.nextSibling);
+      input.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") event.preventDefault(); // choosing, not submitting yet
+      });
+      input.addEventListener("input", function () {
+        var words = input.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+        var first = null;
+        var shown = 0;
+        Array.prototype.forEach.call(select.options, function (o) {
+          var text = o.text.toLowerCase();
+          var match = !o.value || words.every(function (w) { return text.indexOf(w) >= 0; });
+          o.hidden = !match;
+          if (match && o.value) {
+            shown += 1;
+            if (!first) first = o;
+          }
+        });
+        var current = select.options[select.selectedIndex];
+        if (words.length && first && (!current || current.hidden || !current.value)) {
+          select.value = first.value;
+          select.dispatchEvent(new Event("change", { bubbles: true }));
+        }
+        count.textContent = words.length ? (shown ? "匹配 " + shown + " 个" : "没有匹配的") : "";
+      });
+    });
   }
 
   function setupReport() {
@@ -141,6 +259,7 @@
         }
         var line = td.getAttribute("data-line");
         highlight(line ? [Number(line)] : [], [td.getAttribute("data-cell")], false);
+        focusCorrection(td.getAttribute("data-cell"));
         return;
       }
       var goto = event.target.closest("[data-goto-cell]");
@@ -170,5 +289,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     setupUpload();
     setupReport();
+    setupCorrection();
+    setupPickers();
+    setupPageView();
   });
 })();
