@@ -136,3 +136,17 @@ def test_threads_follow_the_environment(monkeypatch):
     assert ocr.ocr_threads() == 1
     monkeypatch.setenv("ZFXXGK_OCR_THREADS", "many")  # not a count: the CPUs this process may use
     assert ocr.ocr_threads() >= 1
+
+
+def test_the_models_run_the_threads_asked_for(monkeypatch):
+    # RapidOCR copies its global thread settings over per-model ones: a worker meant to run one
+    # thread ran one per core, and two workers on two cores slowed each other down (×1.35 once fixed)
+    monkeypatch.setenv("ZFXXGK_OCR_THREADS", "1")
+    ocr._engine.cache_clear()
+    try:
+        engine = ocr._engine()
+        for session in (engine.text_det.infer.session, engine.text_rec.session.session):
+            options = session.get_session_options()
+            assert (options.intra_op_num_threads, options.inter_op_num_threads) == (1, 1)
+    finally:
+        ocr._engine.cache_clear()

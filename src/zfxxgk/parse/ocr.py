@@ -98,10 +98,9 @@ def _engine():
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as e:  # pragma: no cover - a dependency of the project
         raise ParseError("<ocr>", f"OCR 组件不可用：{e}") from None
-    n = ocr_threads()
-    threads = {f"{part}_{kind}_op_num_threads": (n if kind == "intra" else 1)
-               for part in ("det", "cls", "rec") for kind in ("intra", "inter")}
-    return RapidOCR(max_side_len=OCR_LONG_SIDE, **threads)
+    # Global keys: RapidOCR copies its global thread settings over the per-model ones (det_…, rec_…),
+    # so per-model keys were silently dropped and every session ran a thread per core.
+    return RapidOCR(max_side_len=OCR_LONG_SIDE, intra_op_num_threads=ocr_threads(), inter_op_num_threads=1)
 
 
 def _to_long_side(pixels):
