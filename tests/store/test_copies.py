@@ -170,6 +170,42 @@ def test_a_store_without_prints_is_compared_by_the_command(store, three, tmp_pat
     assert len(copy_findings(store, three["a"])) == 2
 
 
+def test_prints_made_by_the_workers_are_those_the_refresh_would_make(store, three):
+    """An ingest stores the workers' prints with each chunk; made again from the stored texts they are equal."""
+    with store.session() as s:
+        made = sorted((r.report_id, r.section, r.scheme, r.length, r.digest, r.minhash) for r in s.query(TextPrint))
+    assert made and {m[2] for m in made} == {copies.SCHEME}  # matched at the end of the run: pending no more
+    with store.session() as s:
+        s.execute(delete(TextPrint))
+    copies.refresh(store, [2024])
+    with store.session() as s:
+        again = sorted((r.report_id, r.section, r.scheme, r.length, r.digest, r.minhash) for r in s.query(TextPrint))
+    assert again == made
+
+
+def test_prints_left_pending_by_a_stopped_run_are_matched_by_the_next_refresh(store, tmp_path, monkeypatch):
+    """A run stopped after its chunks were written, before the refresh: the next refresh matches its prints."""
+    monkeypatch.setattr(copies, "refresh_quietly", lambda store, years: None)  # the run stops before the refresh
+    a, b = imported(store, write(tmp_path / "a.txt", A, "乔官镇"), write(tmp_path / "b.txt", B, "大封镇", n=88, m=12))
+    with store.session() as s:
+        assert {r.scheme for r in s.query(TextPrint)} == {copies.PENDING}
+    assert copy_findings(store, a) == []
+    done = copies.refresh(store, [2024])
+    assert done.printed == 0 and done.pairs == 2  # nothing printed again; both sections matched
+    assert len(copy_findings(store, a)) == 2 and len(copy_findings(store, b)) == 2
+
+
+def test_prints_made_under_another_unit_name_are_not_stored(store, three):
+    """The worker's prints are kept only when the report was stored under the unit name they were made with."""
+    a = three["a"]
+    with store.session() as s:
+        s.execute(delete(TextPrint))
+    made = copies.prints("别的单位", {1: "一" * 300})
+    copies.save_made(store, [(a, "别的单位", made)])
+    with store.session() as s:
+        assert s.query(TextPrint).count() == 0
+
+
 @pytest.mark.parametrize("lsh", [False, True], ids=["scan", "lsh"])
 def test_a_crowded_template_stays_bounded(store, tmp_path, monkeypatch, lsh):
     """Eight units filled in one template: each is measured against a bounded number of others, all are flagged

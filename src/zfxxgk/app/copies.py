@@ -5,7 +5,9 @@ For the years an ingest touched (or a version change, or ``zfxxgk copies``), :fu
 1. **prints** every report of the year not printed yet: sections 1 and 5, masked (``check.copying``:
    the unit's and its regions' names, every number, whitespace and punctuation), hashed whole (exact
    copies share the hash) and as a MinHash signature of the set of its 8-character shingles
-   (``datasketch``; 256 permutations). A report's sections never change, so each is printed once;
+   (``datasketch``; 256 permutations). A report's sections never change, so each is printed once; an
+   ingest's workers print the reports they parse (:func:`report_prints`), stored with their chunk as
+   :data:`PENDING`, so that this step, which runs in the writing process alone, only takes them over;
 2. **matches** the new prints against the whole year: a ``MinHashLSH`` (85 bands of 3 values) over the
    distinct texts of the year gives each new text its candidates (for fewer than :data:`LSH_FROM` new
    texts, an upload, every signature of the year is compared with theirs instead); the ones most alike
@@ -70,6 +72,9 @@ MAX_LISTED = 20  # other units listed per section in a finding (the highest shar
 BUCKET_SAMPLE = 200  # candidates taken from one LSH bucket (a template shared by a whole province)
 # Everything that changes a print: a stored print of another scheme is made again.
 SCHEME = f"m1-k{SHINGLE}-p{NUM_PERM}-s{SEED}-crc32-u32le"
+# Prints the batch workers made, stored with their reports but not matched yet: the refresh at the end
+# of the run turns them into SCHEME as it matches them (a run stopped before it leaves them for the next).
+PENDING = f"new:{SCHEME}"
 
 
 @cache
@@ -106,7 +111,7 @@ class Refreshed:
     """What one :func:`refresh` did."""
 
     years: list[int] = field(default_factory=list)
-    printed: int = 0  # reports printed
+    printed: int = 0  # reports printed here (an ingest's workers print its reports)
     pairs: int = 0  # pairs measured above the threshold (each stored both ways)
     settled: int = 0  # reports whose XU-TEXT-COPY findings were written again
 
@@ -116,8 +121,10 @@ def refresh(store: Store, years: Iterable[int]) -> Refreshed:
     done = Refreshed()
     for year in sorted({y for y in years if y is not None}):
         done.years.append(year)
-        new = _print(store, year)
-        done.printed += len(new)
+        made = stored.promote(store, year, PENDING, SCHEME)  # by the workers of an ingest
+        printed = _print(store, year)
+        done.printed += len(printed)
+        new = made | printed
         if new:
             done.pairs += _match(store, year, new)
         done.settled += settle(store, year)
@@ -125,19 +132,50 @@ def refresh(store: Store, years: Iterable[int]) -> Refreshed:
 
 
 def _print(store: Store, year: int) -> set[int]:
-    """Print the year's reports that have no print of this scheme; returns their ids."""
-    rows: list[tuple[int, int, str, int, str | None, bytes | None]] = []
+    """Print the year's reports that have no print of this scheme (nor a pending one); returns their ids."""
     todo = stored.unsigned(store, year, SCHEME, COPY_SECTIONS)
-    for t in todo:
-        names = name_variants(t.unit)
-        for n in COPY_SECTIONS:
-            masked = mask(t.texts.get(n) or "", names)  # as check.copying.masked_sections masks it
-            if len(masked) >= COPY_MIN_CHARS:
-                rows.append((t.report_id, n, SCHEME, len(masked), _digest(masked), signature(masked)))
-            else:  # too short to compare: recorded, so the report counts as compared
-                rows.append((t.report_id, n, SCHEME, len(masked), None, None))
-    stored.save_prints(store, rows)
+    stored.save_prints(store, [(t.report_id, n, SCHEME, ln, d, m) for t in todo for n, ln, d, m in prints(t.unit, t.texts)])
     return {t.report_id for t in todo}
+
+
+Made = tuple[int, int, str | None, bytes | None]  # section, masked length, digest, signature
+
+
+def prints(unit: str | None, texts: dict[int, str]) -> list[Made]:
+    """The prints of a report's compared sections (``texts``: section number → text) under its unit's name."""
+    names = name_variants(unit)
+    out: list[Made] = []
+    for n in COPY_SECTIONS:
+        masked = mask(texts.get(n) or "", names)  # as check.copying.masked_sections masks it
+        if len(masked) >= COPY_MIN_CHARS:
+            out.append((n, len(masked), _digest(masked), signature(masked)))
+        else:  # too short to compare: recorded, so the report counts as compared
+            out.append((n, len(masked), None, None))
+    return out
+
+
+def report_prints(report: Report) -> list[Made] | None:
+    """A parsed report's prints, made where it was parsed (a batch worker) so that the writing process
+    only stores them; None when it has no unit (it is never compared) or they cannot be made.
+    """
+    if not report.unit:
+        return None
+    try:
+        return prints(report.unit, {n: report.sections[n].text for n in COPY_SECTIONS if n in report.sections})
+    except Exception:  # noqa: BLE001 - the refresh makes them from the stored texts instead
+        log.debug("未能预先计算文字指纹", exc_info=True)
+        return None
+
+
+def save_made(store: Store, made: Sequence[tuple[int, str, list[Made]]]) -> None:
+    """Store prints made by the workers for new reports (report id, the unit name they were made under,
+    prints). A report stored under another unit name, or with no unit, is left to :func:`refresh`.
+    """
+    stored_as = stored.report_units(store, [rid for rid, _, _ in made])
+    rows = [(rid, n, PENDING, ln, d, m) for rid, unit, ps in made
+            if (got := stored_as.get(rid)) is not None and got[0] is not None and got[1] == unit
+            for n, ln, d, m in ps]
+    stored.save_prints(store, rows)
 
 
 def _index(matrix: np.ndarray) -> Any:

@@ -72,6 +72,7 @@ class Parsed:
     rows: Prepared | None = None  # the report as database rows, made in the worker to spare the writer
     errors: int = 0  # error-severity findings
     error: str | None = None
+    prints: list | None = None  # its text prints for XU-TEXT-COPY (copies.report_prints), made in the worker too
 
     @property
     def key(self) -> tuple[str, int] | None:
@@ -152,11 +153,12 @@ def work(source: Source) -> Parsed:
             return Parsed(source.name, digest, data, error=refused)
         findings = check(report).findings
         rows = prepare(name, data, report, findings, digest)
+        prints = copies.report_prints(report)
     except ParseError as e:
         return Parsed(source.name, digest, data, error=e.reason)
     except Exception as e:  # noqa: BLE001 - a parser bug must not stop the run
         return Parsed(source.name, digest, data, error=f"解析时发生内部错误：{type(e).__name__}: {e}")
-    return Parsed(source.name, digest, b"", rows, _error_count(findings))
+    return Parsed(source.name, digest, b"", rows, _error_count(findings), prints=prints)
 
 
 # Cyclic garbage collection only costs time here: parsing, checking and preparing a report make
@@ -424,7 +426,9 @@ def ingest(
     years: set[int] = set()  # of the reports stored: their year's other units are compared once, at the end
     for parsed in results:
         yield from _drain(unseen, store)
-        for outcome, p in zip(_write(store, parsed, region, admit), parsed, strict=True):
+        outcomes = _write(store, parsed, region, admit)
+        _save_prints(store, outcomes, parsed)
+        for outcome, p in zip(outcomes, parsed, strict=True):
             created = created or outcome.created
             if outcome.created and p.rows is not None and p.rows.year is not None:
                 years.add(p.rows.year)
@@ -441,6 +445,19 @@ def ingest(
         _refresh_statistics(store)
     if on_chunk is not None:
         on_chunk()  # inputs skipped before any work was sent still count
+
+
+def _save_prints(store: Store, outcomes: list[Outcome], parsed: list[Parsed]) -> None:
+    """The new reports' text prints, made by the workers, stored with the chunk: the copy refresh at the
+    end of the run, which runs in this process alone, then only matches them.
+    """
+    made = [(o.report_id, p.rows.unit, p.prints) for o, p in zip(outcomes, parsed, strict=True)
+            if o.created and o.report_id is not None and p.prints is not None and p.rows is not None and p.rows.unit]
+    if made:
+        try:
+            copies.save_made(store, made)
+        except Exception:  # noqa: BLE001 - the reports are stored; the refresh prints what is missing
+            log.warning("文字指纹未能保存（导入结束时重新计算）", exc_info=True)
 
 
 def checked_region(store: Store, region: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import aliased
 
 from ..model import Finding
@@ -72,6 +72,28 @@ def unsigned(store: Store, year: int, scheme: str, sections: Sequence[int]) -> l
                          .where(ReportRow.year == year, ReportRow.unit_id.is_not(None), ReportRow.id.not_in(signed))
                          .order_by(ReportRow.id)).all()
     return _with_texts(store, rows, sections)
+
+
+def promote(store: Store, year: int, pending: str, scheme: str) -> set[int]:
+    """The reports of ``year`` whose prints are of scheme ``pending``, now of ``scheme``; their ids."""
+    with store.session() as s:
+        ids = set(s.scalars(select(TextPrint.report_id).join(ReportRow, ReportRow.id == TextPrint.report_id)
+                            .where(ReportRow.year == year, TextPrint.scheme == pending).distinct()))
+        for part in _chunks(sorted(ids)):
+            s.execute(update(TextPrint).where(TextPrint.report_id.in_(part), TextPrint.scheme == pending)
+                      .values(scheme=scheme))
+    return ids
+
+
+def report_units(store: Store, report_ids: Iterable[int]) -> dict[int, tuple[int | None, str | None]]:
+    """The unit id and unit name of these reports."""
+    out: dict[int, tuple[int | None, str | None]] = {}
+    with store.session() as s:
+        for part in _chunks(sorted(set(report_ids))):
+            for rid, unit_id, name in s.execute(select(ReportRow.id, ReportRow.unit_id, ReportRow.unit_name)
+                                                .where(ReportRow.id.in_(part))):
+                out[rid] = (unit_id, name)
+    return out
 
 
 def texts_of(store: Store, report_ids: Iterable[int], sections: Sequence[int]) -> dict[int, SectionTexts]:
