@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tests.parse.builders import text_with
@@ -29,3 +31,18 @@ def test_check_pairs_consecutive_years_of_the_same_unit(tmp_path):
     recs = {json.loads(line)["year"]: json.loads(line) for line in result.stdout.splitlines()}
     assert [f["rule"] for f in recs[2024]["findings"]] == ["XY-CARRY-natural_person", "XY-CARRY-total"]
     assert "XY-CARRY-total" in recs[2023]["not_assessable"]  # no 2022 report given
+
+
+def _naive_share(text: str, previous: str, n: int = 8) -> float:
+    """The definition, character by character: covered when inside a window of n characters found in previous."""
+    a, b = "".join(text.split()), "".join(previous.split())
+    if len(a) < n or len(b) < n:
+        return 0.0
+    covered = [any(a[j:j + n] in b for j in range(max(0, i - n + 1), min(i, len(a) - n) + 1)) for i in range(len(a))]
+    return sum(covered) / len(a)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("甲乙丙丁 戊", max_size=60), st.text("甲乙丙丁 戊", max_size=60), st.integers(2, 8))
+def test_copied_share_is_the_definition(text, previous, n):
+    assert copied_share(text, previous, n) == _naive_share(text, previous, n)

@@ -7,6 +7,7 @@ context (``ctx.previous``) by whoever knows both: the CLI when both files are gi
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from ...model import Finding, Report, Severity
 from ...model.evidence import Evidence
@@ -169,12 +170,20 @@ def copied_share(text: str, previous: str, min_run: int = DUPLICATE_MIN_RUN) -> 
     b = "".join(previous.split())[:LIMITS.rule_text_chars]
     if len(a) < min_run or len(b) < min_run:
         return 0.0
-    grams = {b[i : i + min_run] for i in range(len(b) - min_run + 1)}
-    covered = [False] * len(a)
+    grams = _grams(b, min_run)
+    covered = end = 0  # characters covered so far; where the windows found so far end
     for i in range(len(a) - min_run + 1):
         if a[i : i + min_run] in grams:
-            covered[i : i + min_run] = [True] * min_run
-    return sum(covered) / len(a)
+            # windows come in order, so a new one adds what lies beyond the last one's end
+            covered += i + min_run - (end if end > i else i)
+            end = i + min_run
+    return covered / len(a)
+
+
+@lru_cache(maxsize=32)  # a set holds a string per character: few, as a text up to rule_text_chars is large
+def _grams(text: str, n: int) -> frozenset[str]:
+    """The ``n``-character substrings of ``text`` (the copy finder measures one new text against several)."""
+    return frozenset(text[i : i + n] for i in range(len(text) - n + 1))
 
 
 @rule(
