@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Table as SqlTable
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.orm import aliased
 
 from ..model import Finding
-from .db import Prepared, Store, _finding_tuples, _revised
+from .db import Prepared, Store, _finding_tuples, _revised_many
 from .regions import region_subtree, resolve_region
 from .schema import FindingRow, ReportRow, SectionRow, TextCopy, TextPrint, Unit
 
@@ -226,15 +227,17 @@ def replace_rule_findings(store: Store, rule: str, items: Sequence[tuple[int, Se
         for part in _chunks([rid for rid, _ in items]):
             versions.update((r.id, r.current_version) for r in s.execute(
                 select(ReportRow.id, ReportRow.current_version).where(ReportRow.id.in_(part))))
-        written = []
-        for rid, findings in items:
-            if rid not in versions:
-                continue  # purged meanwhile
-            v = versions[rid]
-            s.execute(delete(FindingRow).where(FindingRow.report_id == rid, FindingRow.version == v, FindingRow.rule == rule))
-            _revised(s, rid)
-            written.append((rid, Prepared("", "", None, {}, [], [], _finding_tuples(v, [f for f in findings if f.rule == rule]))))
-        store._write_rows(s.connection(), written)
+        kept = [(rid, versions[rid], findings) for rid, findings in items if rid in versions]  # else purged meanwhile
+        if not kept:
+            return
+        table = cast(SqlTable, FindingRow.__table__)  # a declarative Table, typed as FromClause
+        s.connection().execute(  # one statement, executed for every report (a Core table: plain executemany)
+            delete(table).where(table.c.report_id == bindparam("rid"), table.c.version == bindparam("v"),
+                                 table.c.rule == rule),
+            [{"rid": rid, "v": v} for rid, v, _ in kept])
+        _revised_many(s, [rid for rid, _, _ in kept])
+        store._write_rows(s.connection(), [(rid, Prepared("", "", None, {}, [], [], _finding_tuples(v, [f for f in findings if f.rule == rule])))
+                                           for rid, v, findings in kept])
 
 
 def region_units(store: Store, region: int | str) -> tuple[str, set[int]]:

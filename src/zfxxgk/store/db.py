@@ -75,6 +75,13 @@ def _revised(s: Session, report_id: int) -> None:
     s.execute(update(ReportRow).where(ReportRow.id == report_id).values(revision=ReportRow.revision + 1))
 
 
+def _revised_many(s: Session, report_ids: Sequence[int]) -> None:
+    """:func:`_revised` for many reports, a statement per 500."""
+    ids = sorted(set(report_ids))
+    for i in range(0, len(ids), 500):
+        s.execute(update(ReportRow).where(ReportRow.id.in_(ids[i:i + 500])).values(revision=ReportRow.revision + 1))
+
+
 class StoreError(Exception):
     """A store operation was refused (the message is for users, in Chinese)."""
 
