@@ -244,10 +244,23 @@ class Store:
 
     @staticmethod
     def _write_rows(conn, written: Sequence[tuple[int, Prepared]]) -> None:
-        """Sections, cells and findings of new reports: plain tuples to the driver's executemany.
+        """Sections, cells and findings of new reports: plain tuples to the driver's executemany,
+        or streamed with ``COPY … FROM STDIN`` on PostgreSQL.
 
         SQLAlchemy's per-row parameter handling cost more than the database for 200 cells a report.
+        On PostgreSQL, ``COPY`` costs the client ≈ 8 × less CPU than psycopg's pipelined
+        ``executemany`` and the server ≈ 1.7 × less (benchmarks/bench_store_cells.py --postgres).
         """
+        if conn.dialect.name == "postgresql":
+            # the driver's own connection, inside the transaction the session has begun
+            with conn.connection.driver_connection.cursor() as cur:
+                for table, columns, attr in _ROW_TABLES:
+                    if any(getattr(p, attr) for _, p in written):
+                        with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                            for rid, p in written:
+                                for t in getattr(p, attr):
+                                    copy.write_row((rid, *t))
+            return
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         for table, columns, attr in _ROW_TABLES:
             values = [(rid, *t) for rid, p in written for t in getattr(p, attr)]
