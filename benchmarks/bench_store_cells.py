@@ -4,7 +4,7 @@ usage:
   python benchmarks/bench_store_cells.py [-n 3000] [--rounds 3] [--layouts rows,packed JSON] [--pragma cache_size=-65536]
   python benchmarks/bench_store_cells.py --postgres postgresql://USER@HOST:PORT/DB [-n 3000] [--rounds 3]
 
-Prepares N reports once (the seeds, varied units, ``store.prepare`` as the batch workers do), then for
+Prepares N reports once (the seeds, varied units, their cells as the store's codec makes them), then for
 each layout writes them into a fresh SQLite file in transactions of 64 (the batch's chunk), and times
 the reads the commands make of cells:
 
@@ -12,9 +12,11 @@ the reads the commands make of cells:
 - ``rollup``: 4 cells of every report (``compare``/``rollup``/the statistics read a few cells of many);
 - ``export``: every cell of every report (``zfxxgk export``).
 
-Layouts (the cells table is today's DDL, migration 0004: WITHOUT ROWID, clustered on its key):
+Layouts (the cells table is the DDL of migrations 0004–0013: WITHOUT ROWID, clustered on its key; the
+store now keeps the ``packed JSON`` layout, migration 0014):
 
-- ``rows``: 200 rows per report through ``executemany`` of plain tuples (what ``Store._write_rows`` does);
+- ``rows``: 200 rows per report through ``executemany`` of plain tuples (what ``Store._write_rows`` did
+  before migration 0014);
 - ``rows, no FK``: the same with ``PRAGMA foreign_keys=OFF`` (the price of the two foreign keys);
 - ``packed JSON``: one row per report version, the cells as one JSON array (value, state, raw, line,
   col, locator in CELL_IDS order); a read decodes the whole array;
@@ -38,16 +40,28 @@ import sqlite3
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from zfxxgk.api import SAMPLES_DIR  # noqa: E402
-from zfxxgk.check import check  # noqa: E402
 from zfxxgk.model import CELL_IDS  # noqa: E402
 from zfxxgk.parse import iter_report_files, parse_file  # noqa: E402
-from zfxxgk.store.db import prepare  # noqa: E402
+from zfxxgk.store import cellpack  # noqa: E402
+
+
+@dataclass
+class Prepared:
+    """A report's name and its cells as the rows of the per-cell layout."""
+
+    source_name: str
+    cells: list[tuple]  # (version, cell id, value, state, raw, line, col, locator)
+
+
+def _rows(report) -> list[tuple]:
+    return [(0, cid, *(e + [None] * (6 - len(e)))) for cid, e in zip(CELL_IDS, cellpack.report_entries(report), strict=True)]
 
 CELLS_DDL = ("CREATE TABLE cells (report_id INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,"
              " version INTEGER NOT NULL, cell_id VARCHAR(64) NOT NULL REFERENCES cell_defs (id),"
@@ -279,7 +293,7 @@ def main() -> None:
     for i in range(args.n):
         r = seeds[i % len(seeds)]
         r.unit = f"第{i}号镇人民政府"
-        prepared.append(prepare(f"r{i}.txt", b"x", r, check(r).findings, f"{i:064d}"))
+        prepared.append(Prepared(f"r{i}.txt", _rows(r)))
     layouts = ["rows", "rows, no FK", "rows via json_each", "packed JSON", "packed JSON + values"]
     if args.postgres:
         chosen = [x for x in PG_LAYOUTS if not args.layouts or x in args.layouts.split(",")]

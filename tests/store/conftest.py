@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import MetaData, create_engine, text
 
 from zfxxgk.store import Store
 from zfxxgk.store.schema import Base
@@ -17,9 +17,12 @@ BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
 def fresh_postgres(url: str) -> None:
-    """Empty the test database: drop every table and Alembic's version table."""
+    """Empty the test database: drop every table it has (also those of an older schema) and Alembic's."""
     engine = create_engine(url)
     with engine.begin() as conn:
+        found = MetaData()
+        found.reflect(conn)
+        found.drop_all(conn)
         Base.metadata.drop_all(conn)
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     engine.dispose()

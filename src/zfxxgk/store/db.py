@@ -26,8 +26,6 @@ from sqlalchemy.orm import Session, defer, sessionmaker
 from ..model import (
     CELL_IDS,
     DECISION_CN,
-    Cell,
-    CellState,
     Finding,
     NoteKind,
     ParseNote,
@@ -42,13 +40,13 @@ from ..model import (
 from ..model.codec import pack, unpack
 from ..model.ids import CELL
 from ..model.limits import MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS, value_fits
-from ..model.numbers import normal
 from ..model.regions import canonical_path, region_level, split_path
 from ..model.units import UnitType, credit_division, index_credit_code, infer_unit_type, normalise_unit
 from ..model.versions import VersionStatus, current_rank
+from . import cellpack
 from .schema import (
     AuditEvent,
-    CellRow,
+    CellPack,
     Correction,
     FindingRow,
     ImportError_,
@@ -525,8 +523,9 @@ class Store:
                     continue
                 sec_span = Span(sec.line, 0, sec.line, 0)
                 report.sections[sec.number] = Section(sec.number, sec.number, sec.heading, sec.heading, False, sec.text, sec_span)
-            for c in s.scalars(select(CellRow).where(CellRow.report_id == report_id, CellRow.version == v)):
-                report.cells[c.cell_id] = _row_cell(c)
+            packed = s.scalar(select(CellPack.cells).where(CellPack.report_id == report_id, CellPack.version == v))
+            if packed is not None:
+                report.cells.update(cellpack.cells_of(packed))
             return report
 
     @staticmethod
@@ -534,9 +533,11 @@ class Store:
         """The parse as stored, with the corrected cells of ``version`` laid over it."""
         report = unpack(document)
         if version:
-            for c in s.scalars(select(CellRow).where(CellRow.report_id == report_id, CellRow.version == version,
-                                                     CellRow.locator.like("correction:%"))):
-                report.cells[c.cell_id] = _row_cell(c)
+            packed = s.scalar(select(CellPack.cells).where(CellPack.report_id == report_id, CellPack.version == version))
+            if packed is not None:
+                for cid, e in zip(CELL_IDS, cellpack.loads(packed), strict=True):
+                    if cellpack.is_correction(e):
+                        report.cells[cid] = cellpack.cell_of(cid, e)
         return report
 
     def find_reports(self, wanted: Sequence[tuple[str, int]]) -> dict[tuple[str, int], int]:
@@ -615,20 +616,17 @@ class Store:
             if row is None:
                 raise StoreError(f"没有编号为 {report_id} 的报告")
             old, new = row.current_version, row.current_version + 1
-            cells = {c.cell_id: c for c in s.scalars(select(CellRow).where(CellRow.report_id == report_id,
-                                                                              CellRow.version == old))}
-            for cid in CELL_IDS:
-                c = cells[cid]
+            packed = s.scalar(select(CellPack.cells).where(CellPack.report_id == report_id, CellPack.version == old))
+            if packed is None:
+                raise StoreError(f"报告 {report_id} 第 {old} 版没有单元格数据")
+            entries = cellpack.loads(packed)
+            for k, cid in enumerate(CELL_IDS):
                 if cid in changes:
                     value = changes[cid]
-                    s.add(Correction(report_id=report_id, version=new, cell_id=cid, old_value=c.value, new_value=value,
-                                     author=author, reason=reason))
-                    s.add(CellRow(report_id=report_id, version=new, cell_id=cid, value=value,
-                                  state="number" if value is not None else "blank", raw=f"更正：{value}",
-                                  line=None, col=None, locator=f"correction:v{new}"))
-                else:
-                    s.add(CellRow(report_id=report_id, version=new, cell_id=cid, value=c.value, state=c.state,
-                                  raw=c.raw, line=c.line, col=c.col, locator=c.locator))
+                    s.add(Correction(report_id=report_id, version=new, cell_id=cid,
+                                     old_value=cellpack.value_of(entries[k]), new_value=value, author=author, reason=reason))
+                    entries[k] = cellpack.corrected_entry(value, new)
+            s.add(CellPack(report_id=report_id, version=new, cells=cellpack.dumps(entries)))
             row.current_version = new
             return new
 
@@ -934,7 +932,8 @@ def prepare(source_name: str, data: bytes, report: Report, findings: Sequence[Fi
     sections = [(n, sec.heading[:200], sec.text, sec.span.line) for n, sec in report.sections.items()]  # column width
     sections.append((0, "", report.intro, report.intro_line))
     return Prepared(source_name, source_hash, report.unit, row, sections,
-                    _cell_tuples(0, report), _finding_tuples(0, findings), index_credit_code(report.index_no))
+                    [(0, cellpack.dumps(cellpack.report_entries(report)))], _finding_tuples(0, findings),
+                    index_credit_code(report.index_no))
 
 
 def _notes_json(report: Report) -> list[dict]:
@@ -950,40 +949,11 @@ def _tables_json(report: Report) -> dict:
             for t, i in report.tables.items()}
 
 
-CELL_COLUMNS = ("report_id", "version", "cell_id", "value", "state", "raw", "line", "col", "locator")
+CELL_COLUMNS = ("report_id", "version", "cells")
 SECTION_COLUMNS = ("report_id", "number", "heading", "text", "line")
 FINDING_COLUMNS = ("report_id", "version", "rule", "severity", "fingerprint", "message", "cells", "evidence")
-_ROW_TABLES = (("sections", SECTION_COLUMNS, "sections"), ("cells", CELL_COLUMNS, "cells"),
+_ROW_TABLES = (("sections", SECTION_COLUMNS, "sections"), ("cell_packs", CELL_COLUMNS, "cells"),
                ("findings", FINDING_COLUMNS, "findings"))
-_STATE = {state: state.value for state in CellState}  # plain str: the enum descriptor is slow per cell
-
-
-def _cell_tuples(version: int, report: Report) -> list[tuple]:
-    """Cell rows without the report id; a Decimal goes as text (sqlite3 cannot bind it; both
-    databases read it back from the NUMERIC column as a number).
-    """
-    rows: list[tuple] = []
-    cells = report.cells
-    for cid in CELL_IDS:
-        c = cells[cid]
-        s = c.span
-        v: int | Decimal | str | None = c.value
-        if isinstance(v, Decimal):
-            v = str(v)
-        if s is None:
-            rows.append((version, cid, v, _STATE[c.state], c.raw, None, None, None))
-        else:
-            rows.append((version, cid, v, _STATE[c.state], c.raw, s.line, s.col, s.locator))
-    return rows
-
-
-def _row_cell(c: CellRow) -> Cell:
-    """The cell a row of ``_cell_tuples`` holds (its inverse: both are the cells table's one codec)."""
-    span = None  # line 0 / col 0 stand for "no line" (formats with locators only, corrections)
-    if c.line is not None or c.locator:
-        line, col = (c.line, c.col if c.col is not None else 0) if c.line is not None else (0, 0)
-        span = Span(line, col, line, col, c.locator)
-    return Cell(c.cell_id, CellState(c.state), normal(c.value), c.raw, span)
 
 
 def _finding_tuples(version: int, findings: Sequence[Finding]) -> list[tuple]:

@@ -18,17 +18,17 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
-from sqlalchemy import and_, func, literal_column, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, defer
-from sqlalchemy.sql.sqltypes import NullType
 
 from ..model import CELL_IDS, DECISION_CN, Finding, Report
 from ..model.ids import T3_ROWS, T4_BLOCKS, cell_label, t3, t4
 from ..model.numbers import Number, json_number, normal
 from ..model.units import normalise_unit
+from . import cellpack
 from .db import Store, StoreError
 from .regions import region_paths
-from .schema import CellRow, FindingRow, Region, ReportRow, ReviewDecision, Unit
+from .schema import CellPack, FindingRow, Region, ReportRow, ReviewDecision, Unit
 
 LEVELS = ("province", "city", "county", "township")
 LEVEL_CN = {"province": "省级", "city": "市级", "county": "县级", "township": "乡级", "other": "其他"}
@@ -323,18 +323,15 @@ def _current_cells(s: Session, report_ids: Sequence[int], only: Sequence[str] | 
                    ) -> dict[int, dict[str, tuple[Number | None, str]]]:
     """Report id → cell id → (value, state) of the current versions (``only`` these cells)."""
     out: dict[int, dict[str, tuple[Number | None, str]]] = {rid: {} for rid in report_ids}
-    conn = s.connection()  # Core rows: the ORM's row handling cost more than the query (200 cells a report)
+    conn = s.connection()  # Core rows: the ORM's row handling costs more than the query
     for chunk in _chunks(report_ids):
         q = (
-            # the value untyped: the driver's int (nearly every count) needs no Decimal round trip
-            select(CellRow.report_id, CellRow.cell_id, literal_column("cells.value", type_=NullType()), CellRow.state)
-            .join(ReportRow, and_(ReportRow.id == CellRow.report_id, ReportRow.current_version == CellRow.version))
-            .where(CellRow.report_id.in_(chunk))
+            select(CellPack.report_id, CellPack.cells)
+            .join(ReportRow, and_(ReportRow.id == CellPack.report_id, ReportRow.current_version == CellPack.version))
+            .where(CellPack.report_id.in_(chunk))
         )
-        if only is not None:
-            q = q.where(CellRow.cell_id.in_(list(only)))
-        for rid, cid, value, state in conn.execute(q):
-            out[rid][cid] = (value if type(value) is int else normal(value), state)
+        for rid, packed in conn.execute(q):
+            out[rid] = cellpack.values_of(packed, only)
     return out
 
 

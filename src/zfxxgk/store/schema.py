@@ -136,20 +136,14 @@ class SectionRow(Base):
     line: Mapped[int] = mapped_column(Integer)
 
 
-class CellRow(Base):
-    """A cell of a report version: value (null unless a number), state, raw text and provenance."""
+class CellPack(Base):
+    """The 200 cells of a report version in one value (value, state, raw text, provenance): store/cellpack.py."""
 
-    __tablename__ = "cells"
-    __table_args__ = {"sqlite_with_rowid": False}  # clustered on the key (migration 0004)
+    __tablename__ = "cell_packs"
+    __table_args__ = {"sqlite_with_rowid": False}  # clustered on the key, as the cells rows were (migration 0004)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
-    cell_id: Mapped[str] = mapped_column(ForeignKey("cell_defs.id"), primary_key=True)
-    value: Mapped[object | None] = mapped_column(Numeric(18, 4))
-    state: Mapped[str] = mapped_column(String(16))
-    raw: Mapped[str | None] = mapped_column(Text)
-    line: Mapped[int | None] = mapped_column(Integer)
-    col: Mapped[int | None] = mapped_column(Integer)
-    locator: Mapped[str | None] = mapped_column(String(200))
+    cells: Mapped[str] = mapped_column(Text)
 
 
 class Correction(Base):
