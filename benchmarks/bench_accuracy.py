@@ -132,7 +132,8 @@ def main() -> None:
         "`pdf-blocks`：表三的标签全部在前、数值按列成块在后；`pdf-wrapped`：长标签折成三行、数值在中间一行。",
         "- `md-ocr`：PDF/OCR 转成的 Markdown：通用表头（数据1…）、一行拆成两行、表二标题与表格分离、表三中间重复表头、表四拆成三张小表。",
         "- 表格结构丢失的版式由约束读取（`parse/stream.py`）：按标准行序归属数值，连在一起的数字只在唯一一种拆法满足各表勾稽关系时拆分，"
-        "否则记为无法识别并给出 PARSE-STRUCTURE-INFERRED / PARSE-ROW-AMBIGUOUS。仍无法识别的主要是：连在一起的表二三栏行（没有勾稽关系可据以拆分）"
+        "否则记为无法识别并给出 PARSE-STRUCTURE-INFERRED / PARSE-ROW-AMBIGUOUS。仍无法识别的主要是：连在一起的表二三栏行（没有勾稽关系可据以拆分）、"
+        "连在一起且不全为 0 的表四（只有本行的“各类结果之和等于总计”，而空白单元格不留痕迹，可能有另一种读法）"
         "和示例 001 中含空白单元格的行（分隔丢失后无法判断空在哪一栏）。",
     ]
     Path(args.output).write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -61,7 +61,10 @@ def test_each_layout_reads_the_reports_exactly_or_leaves_cells_unreadable(layout
 def test_synthetic_reports_without_blanks_read_completely_but_for_table_2_rows(layout):
     for report in SYNTH:
         back = read(layout, report)
-        assert {c.split(".")[1] for c in unread(report, back)} <= {"regulation", "normative_document"}, layout
+        # glued table 4 with other digits than zeros: only its own block totals could vouch for a cut, and a
+        # blank cell leaves no trace (test_table_4_is_cut_only_when_no_blank_could_change_the_reading)
+        t4_ok = {"review", "litigation_direct", "litigation_after_review"} if layout.startswith("glued") else set()
+        assert {c.split(".")[1] for c in unread(report, back)} <= {"regulation", "normative_document"} | t4_ok, layout
         inferred = [n for n in back.notes if n.kind is NoteKind.STRUCTURE_INFERRED]
         if layout in ("glued", "glued-line", "pdf-cells"):  # the others the structural reader mostly reads
             assert inferred, layout
@@ -160,15 +163,16 @@ def test_identities_that_fail_leave_the_ambiguous_rows_unreadable_and_the_sure_o
     assert values(r, "granted") == [0] * 7  # seven zeros can only be seven zeros
 
 
-def test_table_4_is_cut_by_its_block_totals():
+def test_table_4_is_cut_only_when_no_blank_could_change_the_reading():
     def t4_values(digits: str) -> list[object]:
         r = parse_text(glued_t3({}, t4=digits))
         return [r.cells[t4(b.key, c)].value for b in T4_BLOCKS for c in (*T4_PARTS, "total")]
 
-    # 1,0,0,1 → 2 | 0,0,0,0 → 0 | 1,0,0,0 → 1: fifteen digits, one reading that adds up
-    assert t4_values("100120000010001") == [1, 0, 0, 1, 2, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1]
-    # 12 upheld of 12: “1200012” then zeros — 12|0|0|0|12 is the only cut whose blocks add up
-    assert t4_values("1200012" + "0" * 10) == [12, 0, 0, 0, 12] + [0] * 10
+    assert t4_values("0" * 15) == [0] * 15  # fifteen zeros: no other reading, whatever was blank
+    # 1,0,0,1 → 2 | 0,0,0,0 → 0 | 1,0,0,0 → 1 adds up by blocks, but so could 10|0|1|2 … with a blank cell
+    # (a row with a blank cannot be checked): only the row's own totals vouch for it → unreadable
+    assert t4_values("100120000010001") == [None] * 15
+    assert t4_values("1200012" + "0" * 10) == [None] * 15
     # 1|1|0|0|2 or 11|0|0|… : two readings add up → unreadable, never one of them
     assert t4_values("11002" + "0" * 10 + "0") == [None] * 15
 

@@ -562,6 +562,10 @@ def read_t4(text: str, lo: int, hi: int) -> TableRead | None:
     row = _row_read("t4", ids, toks, interrupted, False, [sum_identity(b.key) for b in T4_BLOCKS])
     if row.status == "split" and len(row.candidates) > 1:
         row.status, row.why = "unreadable", "有多种拆法同样满足各类结果之和等于总计"
+    elif row.status == "split" and _fewer_possible(toks, len(ids)):
+        # Only the row's own block totals vouch for the cut, and a blank cell leaves no trace: “0 0 … 11 …”
+        # with a blank somewhere reads as 1|1 just as well (table 3's cuts need column identities too)
+        row.status, row.why = "unreadable", "可能有空白单元格，仅凭各类结果之和等于总计无法确定拆法"
     return TableRead(Table.T4, [row], _layout([row]), "各类结果之和等于总计" if row.status == "split" else "", lo, hi)
 
 

@@ -219,10 +219,15 @@ def _token_splits(token: str, parts: int) -> Iterator[list[str]]:
 
 
 def split_glued(table: Table, cells: Sequence[RCell], k: int) -> list[tuple[str, Span]] | None:
-    """Layout H (spec §2.8): cells run together without separators (``693665`` for 69 / 3 / 665).
+    """Layout H (spec §2.8): cells run together without separators (``0000010`` for seven cells).
 
-    The digit strings are cut into ``k`` numbers only when the row's own identity admits exactly
-    one cut; any other text, several admissible cuts, or too many candidates → None (unreadable).
+    The digit strings are cut into ``k`` numbers only when that is the one reading whatever cells were
+    blank, and the row's own identity holds. A blank cell leaves no trace once the separators are gone,
+    and a row with a blank cannot be checked against its identity: ``0 0 0 0 11 …`` with a blank
+    somewhere reads as ``1|1`` just as well as the blank, so a cut is only forced when the digits are
+    exactly ``k`` and no two neighbours of a run can be one number (every digit followed by another in
+    its run is a 0: ``05`` is no number). Multi-digit cuts are left to the stream reader
+    (parse/stream.py), which needs the tables' column identities to vouch for them. Anything else → None.
     """
     check = _row_identity(table, k)
     tokens = [c for c in cells if c.clean]
@@ -231,6 +236,8 @@ def split_glued(table: Table, cells: Sequence[RCell], k: int) -> list[tuple[str,
                                                                   and c.line == c.end_line for c in tokens):
         return None
     texts = [c.clean for c in tokens]
+    if sum(len(t) for t in texts) != k or any(t[i] != "0" for t in texts for i in range(len(t) - 1)):
+        return None  # a cell may have been blank, or two digits may be one number: not forced
     if sum(len(t) for t in texts) < k or math.comb(sum(len(t) - 1 for t in texts), k - len(texts)) > _MAX_SPLITS:
         return None
     found: list[list[str]] = []
