@@ -50,6 +50,12 @@ def test_select_and_ignore_give_the_same_findings_as_a_full_run():
     assert some and all(f.rule.startswith(("T3-", "VAL-TEXT")) and not f.rule.startswith("T3-BALANCE") for f in some)
     for f in some:
         assert f == full[f.rule]
+    kept = [r for r in full if (r.startswith("T3-") or r.split("-{")[0] == "VAL-TEXT") and not r.startswith("T3-BALANCE")]
+    assert sorted(f.rule for f in some) == sorted(kept)  # nothing selected is left out either
+    # the same selection again, and with another ignore list (the selected plans are kept per selection)
+    assert check(report, select=["T3", "VAL-TEXT"], ignore=["T3-BALANCE"]).results == some
+    other = {f.rule for f in check(report, select=["T3", "VAL-TEXT"], ignore=["T3-ROWSUM"]).results}
+    assert any(r.startswith("T3-BALANCE") for r in other) and not any(r.startswith("T3-ROWSUM") for r in other)
 
 
 def test_interleaved_runs_leave_no_run_behind():

@@ -240,6 +240,9 @@ def run_memo(report: Report) -> dict[Any, Any]:
 
 _Step = tuple[str, RuleFunc, Emit, dict[str, str], bool]  # instance, function, emitter, kwargs, wants ctx
 _PLAN: tuple[tuple[Rule, ...], list[_Step]] = ((), [])
+# the plan's steps per (select, ignore), made once: a selection re-matched for every report cost more
+# than the one rule it kept (the copy refresh checks thousands of reports with one rule)
+_SELECTED: dict[tuple[tuple[str, ...], tuple[str, ...]], list[_Step]] = {}
 
 
 def _plan() -> list[_Step]:
@@ -248,7 +251,23 @@ def _plan() -> list[_Step]:
     rules = tuple(RULES.values())
     if _PLAN[0] != rules:  # elementwise identity first: cheap when nothing changed
         _PLAN = (rules, [(i, r.func, emit, kw, r.wants_ctx) for r in rules for i, kw, emit in _emitters(r)])
+        _SELECTED.clear()
     return _PLAN[1]
+
+
+def _steps(select: Sequence[str] | None, ignore: Sequence[str] | None) -> list[_Step]:
+    """The plan's steps that ``select`` (default: all) keeps and ``ignore`` does not drop."""
+    plan = _plan()
+    if not select and not ignore:
+        return plan
+    key = (tuple(select or ()), tuple(ignore or ()))
+    steps = _SELECTED.get(key)
+    if steps is None:
+        if len(_SELECTED) >= 256:  # selections typed by users: bounded
+            _SELECTED.clear()
+        steps = _SELECTED[key] = [step for step in plan if (not select or matches(step[0], select))
+                                  and not (ignore and matches(step[0], ignore))]
+    return steps
 
 
 def run_rules(
@@ -260,11 +279,7 @@ def run_rules(
     """Run every selected rule instance on the report; rules with a ``ctx`` parameter get ``ctx``."""
     token = _RUN.set(_Run(report))
     try:
-        for instance, func, emit, kwargs, wants_ctx in _plan():
-            if select and not matches(instance, select):
-                continue
-            if ignore and matches(instance, ignore):
-                continue
+        for _instance, func, emit, kwargs, wants_ctx in _steps(select, ignore):
             if wants_ctx:
                 results = func(report, emit, ctx=ctx, **kwargs)
             else:
@@ -298,11 +313,7 @@ def run_all(
     token = _RUN.set(_Run(report))
     out: list[Finding] = []
     try:
-        for instance, func, emit, kwargs, wants_ctx in _plan():
-            if select and not matches(instance, select):
-                continue
-            if ignore and matches(instance, ignore):
-                continue
+        for _instance, func, emit, kwargs, wants_ctx in _steps(select, ignore):
             if wants_ctx:
                 results = func(report, emit, ctx=ctx, **kwargs)
             else:

@@ -167,7 +167,7 @@ def _known_sum(values: Iterable[Number | None]) -> tuple[Number | None, int]:
     """(sum of the known values or None, how many were blank)."""
     vals = list(values)
     known = [v for v in vals if v is not None]
-    return (_sum(known) if known else None), len(vals) - len(known)
+    return (normal(sum(known)) if known else None), len(vals) - len(known)
 
 
 @dataclass(slots=True)

@@ -43,10 +43,7 @@ MIN_DENOMINATOR = 5
 
 
 def _sum(values: Iterable[Number]) -> Number:
-    total: Number = 0
-    for v in values:
-        total += v
-    return normal(total)
+    return normal(sum(values))  # ints and Decimals add exactly; sum() starts at 0 as the totals do
 
 
 # --- metrics -----------------------------------------------------------------------------------
