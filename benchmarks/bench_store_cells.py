@@ -110,36 +110,38 @@ def write(db: sqlite3.Connection, prepared: list, layout: str) -> None:
         db.execute("COMMIT")
 
 
-def read(db: sqlite3.Connection, layout: str, n: int) -> dict[str, float]:
+def read(db, layout: str, n: int, mark: str = "?", table: str = "cell_packs", load=json.loads) -> dict[str, float]:
+    """The three reads, on a sqlite3 or psycopg connection (``mark``: its parameter mark; ``load``: how a
+    packed value is decoded)."""
     out = {}
     ids = random.Random(1).sample(range(1, n + 1), min(500, n))
     packed = not layout.startswith("rows")
     t0 = time.perf_counter()
     for rid in ids:
         if packed:
-            row = json.loads(db.execute("SELECT cells FROM cell_packs WHERE report_id = ? AND version = 0", (rid,)).fetchone()[0])
+            row = load(db.execute(f"SELECT cells FROM {table} WHERE report_id = {mark} AND version = 0", (rid,)).fetchone()[0])
             dict(zip(CELL_IDS, row, strict=True))
         else:
             {r[0]: r[1:] for r in db.execute("SELECT cell_id, value, state, raw, line, col, locator FROM cells "
-                                             "WHERE report_id = ? AND version = 0", (rid,))}
+                                             f"WHERE report_id = {mark} AND version = 0", (rid,))}
     out["show"] = (time.perf_counter() - t0) / len(ids)
     t0 = time.perf_counter()
     if packed and not layout.endswith("values"):
         idx = [CELL_IDS.index(c) for c in HOT]
         total = [0] * len(HOT)
-        for (cells,) in db.execute("SELECT cells FROM cell_packs WHERE version = 0"):
-            row = json.loads(cells)
+        for (cells,) in db.execute(f"SELECT cells FROM {table} WHERE version = 0"):
+            row = load(cells)
             for k, j in enumerate(idx):
                 total[k] += float(row[j][0] or 0)
     else:
-        marks = ", ".join("?" * len(HOT))
+        marks = ", ".join([mark] * len(HOT))
         list(db.execute(f"SELECT cell_id, SUM(value) FROM cells WHERE version = 0 AND cell_id IN ({marks}) GROUP BY cell_id", HOT))
         list(db.execute(f"SELECT report_id, cell_id, value FROM cells WHERE version = 0 AND cell_id IN ({marks})", HOT))
     out["rollup"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     if packed:
-        for _rid, cells in db.execute("SELECT report_id, cells FROM cell_packs WHERE version = 0 ORDER BY report_id"):
-            json.loads(cells)
+        for _rid, cells in db.execute(f"SELECT report_id, cells FROM {table} WHERE version = 0 ORDER BY report_id"):
+            load(cells)
     else:
         for _ in db.execute("SELECT * FROM cells WHERE version = 0 ORDER BY report_id, cell_id"):
             pass
@@ -214,45 +216,6 @@ def pg_size(db, layout: str) -> float:
     return sum(db.execute("SELECT pg_total_relation_size(%s)", (t,)).fetchone()[0] for t in tables) / 2**20
 
 
-def pg_read(db, layout: str, n: int) -> dict[str, float]:
-    out = {}
-    ids = random.Random(1).sample(range(1, n + 1), min(500, n))
-    packed = layout.startswith("packed")
-    table = "cell_packs_b" if layout == "packed jsonb" else "cell_packs"
-    # a jsonb column comes back decoded by psycopg; text is decoded here, as the store would
-    load = (lambda v: v) if layout == "packed jsonb" else json.loads
-    t0 = time.perf_counter()
-    for rid in ids:
-        if packed:
-            row = load(db.execute(f"SELECT cells FROM {table} WHERE report_id = %s AND version = 0", (rid,)).fetchone()[0])
-            dict(zip(CELL_IDS, row, strict=True))
-        else:
-            {r[0]: r[1:] for r in db.execute("SELECT cell_id, value, state, raw, line, col, locator FROM cells "
-                                             "WHERE report_id = %s AND version = 0", (rid,))}
-    out["show"] = (time.perf_counter() - t0) / len(ids)
-    t0 = time.perf_counter()
-    if packed and not layout.endswith("values"):
-        idx = [CELL_IDS.index(c) for c in HOT]
-        total = [0] * len(HOT)
-        for (cells,) in db.execute(f"SELECT cells FROM {table} WHERE version = 0"):
-            row = load(cells)
-            for k, j in enumerate(idx):
-                total[k] += float(row[j][0] or 0)
-    else:
-        db.execute("SELECT cell_id, SUM(value) FROM cells WHERE version = 0 AND cell_id = ANY(%s) GROUP BY cell_id", (HOT,)).fetchall()
-        db.execute("SELECT report_id, cell_id, value FROM cells WHERE version = 0 AND cell_id = ANY(%s)", (HOT,)).fetchall()
-    out["rollup"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    if packed:
-        for _rid, cells in db.execute(f"SELECT report_id, cells FROM {table} WHERE version = 0 ORDER BY report_id"):
-            load(cells)
-    else:
-        for _ in db.execute("SELECT * FROM cells WHERE version = 0 ORDER BY report_id, cell_id"):
-            pass
-    out["export"] = time.perf_counter() - t0
-    return out
-
-
 def run_postgres(url: str, prepared: list, layouts: list[str], rounds: int) -> None:
     n = len(prepared)
     version = None
@@ -267,7 +230,9 @@ def run_postgres(url: str, prepared: list, layouts: list[str], rounds: int) -> N
             pg_write(db, prepared, layout)
             cpu, wall, server = time.process_time() - c0, time.perf_counter() - t0, pg_backend_cpu(db) - s0
             db.execute("VACUUM ANALYZE")
-            reads = pg_read(db, layout, n)
+            # a jsonb column comes back decoded by psycopg; text is decoded here, as the store would
+            reads = read(db, layout, n, "%s", "cell_packs_b" if layout == "packed jsonb" else "cell_packs",
+                         (lambda v: v) if layout == "packed jsonb" else json.loads)
             size = pg_size(db, layout)
             db.execute("DROP SCHEMA bench_cells CASCADE")
             db.close()
