@@ -76,11 +76,6 @@ def value_of(e: Entry) -> Number | None:
     return v if v is None or type(v) is int else normal(v)
 
 
-def state_of(e: Entry) -> str:
-    """An entry's state."""
-    return e[1] if len(e) > 1 else "absent"
-
-
 def is_correction(e: Entry) -> bool:
     """Whether a correction set this entry (its locator says so)."""
     return len(e) > 5 and isinstance(e[5], str) and e[5].startswith("correction:")
@@ -105,10 +100,13 @@ def cells_of(text: str) -> dict[str, Cell]:
 def values_of(text: str, only: Sequence[str] | None = None) -> dict[str, tuple[Number | None, str]]:
     """Cell id → (value, state) of a stored pack (``only`` these cells)."""
     entries = loads(text)
-    if only is None:
-        return {cid: (value_of(e), state_of(e)) for cid, e in zip(CELL_IDS, entries, strict=True)}
-    return {cid: (value_of(entries[_INDEX[cid]]), state_of(entries[_INDEX[cid]])) for cid in only}
+    pairs = zip(CELL_IDS, entries, strict=True) if only is None else ((cid, entries[_INDEX[cid]]) for cid in only)
+    out: dict[str, tuple[Number | None, str]] = {}
+    for cid, e in pairs:  # every cell of every report for the statistics: value_of inlined
+        v = e[0]
+        out[cid] = (v if v is None or type(v) is int else normal(v), e[1])
+    return out
 
 
 __all__ = ["Entry", "PackError", "cell_of", "cells_of", "corrected_entry", "dumps", "is_correction", "loads",
-           "report_entries", "state_of", "value_of", "values_of"]
+           "report_entries", "value_of", "values_of"]
