@@ -245,9 +245,10 @@ class Store:
         """Sections, cells and findings of new reports: plain tuples to the driver's executemany,
         or streamed with ``COPY … FROM STDIN`` on PostgreSQL.
 
-        SQLAlchemy's per-row parameter handling cost more than the database for 200 cells a report.
-        On PostgreSQL, ``COPY`` costs the client ≈ 8 × less CPU than psycopg's pipelined
-        ``executemany`` and the server ≈ 1.7 × less (benchmarks/bench_store_cells.py --postgres).
+        SQLAlchemy's per-row parameter handling cost more than the database (a report's cells were
+        200 rows then; now one, see store/cellpack.py). On PostgreSQL, ``COPY`` cost the client ≈ 8 ×
+        less CPU than psycopg's pipelined ``executemany`` for those rows and the server ≈ 1.4 × less
+        (benchmarks/bench_store_cells.py --postgres).
         """
         if conn.dialect.name == "postgresql":
             # the driver's own connection, inside the transaction the session has begun
