@@ -17,6 +17,7 @@ import zlib
 from decimal import Decimal
 from typing import Any
 
+from . import jsontext
 from .ids import CELL_IDS, Table
 from .report import Cell, CellState, NoteKind, ParseNote, PeriodStatement, Report, Section, Span, TableInfo
 
@@ -138,7 +139,7 @@ def report_from_doc(doc: dict[str, Any]) -> Report:
 
 def pack(report: Report) -> bytes:
     """The document as compressed JSON bytes (what the store keeps: ≈ a quarter of the JSON's size)."""
-    return zlib.compress(json.dumps(report_to_doc(report), ensure_ascii=False, separators=(",", ":")).encode(), 6)
+    return zlib.compress(jsontext.dumps_bytes(report_to_doc(report)), 6)
 
 
 def unpack(data: bytes) -> Report:

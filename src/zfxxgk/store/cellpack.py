@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from ..model import CELL_IDS, Cell, CellState, Report, Span
+from ..model import CELL_IDS, Cell, CellState, Report, Span, jsontext
 from ..model.numbers import Number, normal
 
 _STATE = {state: state.value for state in CellState}  # plain str: the enum descriptor is slow per cell
@@ -40,7 +40,7 @@ def dumps(entries: Sequence[Entry]) -> str:
     """The stored text of a pack."""
     if len(entries) != len(CELL_IDS):
         raise PackError(f"单元格数量应为 {len(CELL_IDS)}，实为 {len(entries)}")
-    return json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
+    return jsontext.dumps(entries)
 
 
 def loads(text: str) -> list[Entry]:

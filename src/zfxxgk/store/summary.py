@@ -26,6 +26,7 @@ from sqlalchemy import case, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..model import jsontext
 from .db import Store
 from .regions import region_paths
 from .schema import Region, ReportRow, SummaryRow, Unit
@@ -136,7 +137,7 @@ def summaries(store: Store, year: int, build: Build, kind: str) -> dict[int, Any
                         continue  # changed while it was built: shown now, built again next time
                     s.execute(delete(SummaryRow).where(SummaryRow.year == year, SummaryRow.region_key == key))
                     s.add(SummaryRow(year=year, region_key=key, fingerprint=f"{kind}|{current[key][0]}",
-                                     data=json.dumps(built[key], ensure_ascii=False, separators=(",", ":"))))
+                                     data=jsontext.dumps(built[key])))
         except IntegrityError:  # another process stored the same groups meanwhile: theirs is as good
             pass
     if gone:
