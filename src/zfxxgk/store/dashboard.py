@@ -170,6 +170,24 @@ def _known_sum(values: Iterable[Number | None]) -> tuple[Number | None, int]:
     return (normal(sum(known)) if known else None), len(vals) - len(known)
 
 
+def _cell_sums(cells: Sequence[Mapping[str, Number | None]]) -> dict[str, tuple[Number | None, int]]:
+    """:func:`_known_sum` of every cell over the reports, in one pass over each report's cells (the
+    statistics add up the 200 cells of every report: a generator per cell and group cost ≈ 20 % of it).
+    """
+    totals: dict[str, Any] = {}
+    blanks = dict.fromkeys(CELL_IDS, 0)
+    for x in cells:
+        for c in CELL_IDS:
+            v = x[c]
+            if v is None:
+                blanks[c] += 1
+            elif c in totals:
+                totals[c] += v
+            else:
+                totals[c] = v
+    return {c: ((normal(totals[c]) if c in totals else None), blanks[c]) for c in CELL_IDS}
+
+
 @dataclass(slots=True)
 class CellSum:
     """One cell summed over the scope's reports: ``total`` of the known values, ``blanks`` reports blank."""
@@ -542,9 +560,9 @@ def _rollup(store: Store, loaded: _Loaded, min_denominator: int | None) -> Regio
         direct = [v for v in loaded.views if v.unit is not None and v.unit.region == path]
         if direct:
             cells = [v.cells for v in direct]
-            sums, nulls = {}, {}
-            for c in CELL_IDS:
-                sums[c], nulls[c] = _known_sum(x[c] for x in cells)
+            summed = _cell_sums(cells)
+            sums = {c: t for c, (t, _) in summed.items()}
+            nulls = {c: n for c, (_, n) in summed.items()}
             level = totals[rid].level if rid in totals else "other"
             units = {v.unit.id for v in direct if v.unit is not None}  # every one has a unit (see direct)
             rows.append(RegionRow(rid, f"{loaded.names[rid]}（本级）", path, level, len(units),
@@ -841,11 +859,7 @@ def _rank_row(d: list[Any]) -> RankRow:
 def _group_doc(views: Sequence[ReportView], found: Sequence[FindingView]) -> dict[str, Any]:
     cells = [v.cells for v in views]
     doc: dict[str, Any] = {"reports": len(views), "units": sum(1 for v in views if v.unit is not None)}
-    sums = {}
-    for c in CELL_IDS:
-        total, blanks = _known_sum(x[c] for x in cells)
-        sums[c] = [_enc(total), blanks]
-    doc["cells"] = sums
+    doc["cells"] = {c: [_enc(total), blanks] for c, (total, blanks) in _cell_sums(cells).items()}
     doc["outcome_blanks"] = {label: sum(1 for c in cells if any(c[t3(k, "total")] is None for k in keys))
                              for label, keys in outcome_groups()}
     metrics = {}
