@@ -209,3 +209,29 @@ def test_another_process_write_shows_after_the_generation_ttl(b, tmp_path, monke
     monkeypatch.setattr(dash, "GENERATION_TTL", 3600.0)
     assert dash.dashboard(b.store, YEAR).scope.reports == first
     other.close()
+
+
+def test_the_findings_the_statistics_count_are_those_of_the_findings_query(b):
+    """queries.finding_states (what the statistics count: no evidence decoded) against queries.findings."""
+    from zfxxgk.store.queries import finding_states, findings
+
+    store = b.store
+    target = next(r for r, rep in b.reports.items() if rep.unit == "南县丁镇人民政府" and rep.year == YEAR)
+    old = [f for f, _d in store.findings(target) if f.severity in ("error", "warning")]
+    store.review(target, old[0].fingerprint, "confirmed", "张三")
+    version = store.correct(target, {t3("new_received", "total"): 9999}, "张三", "更正")  # the old version's go
+    store.save_findings(target, version, check(store.load(target)).findings)
+    fps = [f for f, _d in store.findings(target) if f.severity in ("error", "warning")]
+    store.review(target, fps[0].fingerprint, "confirmed", "张三")
+    store.review(target, fps[0].fingerprint, "rejected", "李四")  # the latest decision counts
+
+    def want(views):
+        return sorted((f.report_id, f.severity, f.decision or "") for f in views)
+
+    def got(states):
+        return sorted((f.report_id, f.severity, f.decision or "") for f in states)
+
+    ids = sorted(b.reports)
+    assert got(finding_states(store, year=YEAR)) == want(findings(store, year=YEAR))
+    assert got(finding_states(store, report_ids=ids)) == want(findings(store, report_ids=ids))
+    assert (target, fps[0].severity, "rejected") in got(finding_states(store, report_ids=[target]))

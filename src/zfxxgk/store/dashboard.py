@@ -38,7 +38,7 @@ from .queries import (
     MISSING,
     TOO_FEW,
     UNASSIGNED,
-    FindingView,
+    FindingState,
     Metric,
     MetricValue,
     Number,
@@ -49,7 +49,7 @@ from .queries import (
     _views,
     evaluate,
     evaluate_all,
-    findings,
+    finding_states,
     metric_parts,
     metric_value,
     rollup,
@@ -612,11 +612,11 @@ class StatusCounts:
 def _status(store: Store, loaded: _Loaded) -> StatusCounts:
     ids = {v.id for v in loaded.views}
     # by year, filtered here: a province's report ids would overflow an IN (…) list
-    found = [f for f in findings(store, year=loaded.scope.year) if f.report_id in ids]
+    found = [f for f in finding_states(store, year=loaded.scope.year) if f.report_id in ids]
     return StatusCounts(loaded.scope, **_status_parts(loaded.views, found))
 
 
-def _status_parts(views: Sequence[ReportView], found: Iterable[FindingView]) -> dict[str, Any]:
+def _status_parts(views: Sequence[ReportView], found: Iterable[FindingState]) -> dict[str, Any]:
     """The numbers of :class:`StatusCounts` (they add up over groups of reports)."""
     undecided: dict[int, int] = {}
     decisions = {"confirmed": 0, "rejected": 0, "undecided": 0}
@@ -856,7 +856,7 @@ def _rank_row(d: list[Any]) -> RankRow:
     return RankRow(None, unit, unit_id, report_id, region, value, display, detail)
 
 
-def _group_doc(views: Sequence[ReportView], found: Sequence[FindingView]) -> dict[str, Any]:
+def _group_doc(views: Sequence[ReportView], found: Sequence[FindingState]) -> dict[str, Any]:
     cells = [v.cells for v in views]
     doc: dict[str, Any] = {"reports": len(views), "units": sum(1 for v in views if v.unit is not None)}
     doc["cells"] = {c: [_enc(total), blanks] for c, (total, blanks) in _cell_sums(cells).items()}
@@ -878,9 +878,9 @@ def _build_groups(store: Store, s: Any, year: int, groups: Mapping[int, list[int
     ids = sorted(i for ids_of in groups.values() for i in ids_of)
     rows = [r for chunk in _chunks(ids) for r in s.scalars(select(ReportRow).options(*_LIGHT).where(ReportRow.id.in_(chunk)))]
     views = {v.id: v for v in _views(s, rows, paths)}
-    found: dict[int, list[FindingView]] = {}
+    found: dict[int, list[FindingState]] = {}
     for chunk in _chunks(ids):
-        for f in findings(store, report_ids=chunk):
+        for f in finding_states(store, report_ids=chunk):
             found.setdefault(f.report_id, []).append(f)
     out = {}
     for key, ids_of in groups.items():

@@ -469,6 +469,35 @@ def findings(store: Store, report_ids: Sequence[int] | None = None, year: int | 
     return out
 
 
+
+@dataclass(slots=True)
+class FindingState:
+    """What the statistics count of a finding: its report, severity and latest review decision."""
+
+    report_id: int
+    severity: str
+    decision: str | None
+
+
+def finding_states(store: Store, report_ids: Sequence[int] | None = None, year: int | None = None) -> list[FindingState]:
+    """:func:`findings` without messages, cells and evidence (the statistics read every finding of a year:
+    decoding their evidence and making ORM objects cost more than counting them). Not in any order.
+    """
+    with store.session() as s:
+        q = (select(FindingRow.report_id, FindingRow.severity, FindingRow.fingerprint)
+             .join(ReportRow, and_(ReportRow.id == FindingRow.report_id, ReportRow.current_version == FindingRow.version)))
+        dq = select(ReviewDecision.report_id, ReviewDecision.fingerprint, ReviewDecision.decision).order_by(ReviewDecision.id)
+        if report_ids is not None:
+            q = q.where(FindingRow.report_id.in_(report_ids))
+            dq = dq.where(ReviewDecision.report_id.in_(report_ids))
+        else:
+            q = q.where(ReportRow.is_current)
+        if year is not None:
+            q = q.where(ReportRow.year == year)
+        found = list(s.execute(q))
+        decisions = {(rid, fp): decision for rid, fp, decision in s.execute(dq)}  # the latest by id wins
+    return [FindingState(rid, severity, decisions.get((rid, fp))) for rid, severity, fp in found]
+
 # --- year over year ----------------------------------------------------------------------------
 
 
@@ -782,6 +811,7 @@ __all__ = [
     "CellChange",
     "CellDiff",
     "CrossYear",
+    "FindingState",
     "FindingView",
     "Metric",
     "MetricValue",
