@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from ..model import divisions
-from .rules.cross_year import DUPLICATE_MIN_RUN, copied_share
+from .overlap import DUPLICATE_MIN_RUN, copied_share
 
 COPY_SECTIONS = (1, 5)  # 总体情况, 存在的主要问题及改进情况: the sections written anew every year
 COPY_THRESHOLD = 0.5  # a section more than half covered by another unit's text is reported

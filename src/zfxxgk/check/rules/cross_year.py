@@ -7,15 +7,14 @@ context (``ctx.previous``) by whoever knows both: the CLI when both files are gi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 
 from ...model import Finding, Report, Severity
 from ...model.evidence import Evidence
 from ...model.ids import T2_ROWS, T3_COLUMNS, t2, t3
-from ...model.limits import LIMITS
 from ...model.numbers import json_number
 from ...model.units import normalise_unit
 from ..context import CheckContext
+from ..overlap import DUPLICATE_MIN_RUN, copied_share
 from ..registry import Emit, rule
 from ._common import cells_evidence, section_cn
 
@@ -25,7 +24,6 @@ ROLLFORWARD_ROWS = ("regulation", "normative_document")
 ROW_LABEL = {r.key: r.label for r in T2_ROWS}
 DUPLICATE_SECTIONS = (1, 5)
 DUPLICATE_THRESHOLD = 0.5
-DUPLICATE_MIN_RUN = 8  # a common substring must be at least this long to count as copied
 
 
 def previous_of(report: Report, ctx: CheckContext | None) -> Report | None:
@@ -157,33 +155,6 @@ def rule_t2_rollforward(report: Report, emit: Emit, k: str, ctx: CheckContext | 
         cells=ids, excerpt=f"{prev.year}-{report.year}", evidence=ev,
         label=ROW_LABEL[k], v=v, p=p, i=i, r=r, e=expected, d=abs(v - expected),
     )
-
-
-def copied_share(text: str, previous: str, min_run: int = DUPLICATE_MIN_RUN) -> float:
-    """Share of ``text``'s characters covered by substrings of ≥ ``min_run`` characters also in ``previous``.
-
-    Whitespace is ignored. Every common substring of length ≥ n is a union of common n-grams,
-    so marking the windows of the n-grams of ``text`` found in ``previous`` measures it exactly.
-    """
-    # Only the first LIMITS.rule_text_chars characters: the n-gram set holds one string per character.
-    a = "".join(text.split())[:LIMITS.rule_text_chars]
-    b = "".join(previous.split())[:LIMITS.rule_text_chars]
-    if len(a) < min_run or len(b) < min_run:
-        return 0.0
-    grams = _grams(b, min_run)
-    covered = end = 0  # characters covered so far; where the windows found so far end
-    for i in range(len(a) - min_run + 1):
-        if a[i : i + min_run] in grams:
-            # windows come in order, so a new one adds what lies beyond the last one's end
-            covered += i + min_run - (end if end > i else i)
-            end = i + min_run
-    return covered / len(a)
-
-
-@lru_cache(maxsize=32)  # a set holds a string per character: few, as a text up to rule_text_chars is large
-def _grams(text: str, n: int) -> frozenset[str]:
-    """The ``n``-character substrings of ``text`` (the copy finder measures one new text against several)."""
-    return frozenset(text[i : i + n] for i in range(len(text) - n + 1))
 
 
 @rule(
