@@ -267,3 +267,17 @@ def test_migration_0011_adds_the_tables_and_goes_back(tmp_path):
     down()
     assert not {"text_prints", "text_copies"} & set(inspect(engine).get_table_names())
     engine.dispose()
+
+
+def test_the_candidates_measured_are_the_most_alike_first_ties_by_index():
+    """Of a year's texts, the ones whose signatures agree most are measured (at most ``limit``), the
+    lowest index first among equals, none below the estimate's minimum."""
+    import numpy as np
+
+    from zfxxgk.app.copies import MIN_ESTIMATE, _ranked
+
+    alike = np.array([0.30, 0.90, MIN_ESTIMATE / 2, 0.90, 0.50, MIN_ESTIMATE])
+    among = np.array([10, 11, 12, 13, 14, 15])
+    assert _ranked(alike, among, 3) == [11, 13, 14]
+    assert _ranked(alike, among, 10) == [11, 13, 14, 10, 15]
+    assert all(type(k) is int for k in _ranked(alike, among, 10))

@@ -203,11 +203,13 @@ def _bounded_candidates(lsh: Any, key: int) -> set[int]:
     return out
 
 
-def _ranked(alike: np.ndarray, among: np.ndarray) -> list[int]:
-    """``among`` (indexes of distinct texts) whose estimate is at least :data:`MIN_ESTIMATE`, most alike first."""
+def _ranked(alike: np.ndarray, among: np.ndarray, limit: int) -> list[int]:
+    """The first ``limit`` of ``among`` (indexes of distinct texts) whose estimate is at least
+    :data:`MIN_ESTIMATE`, most alike first.
+    """
     keep = alike >= MIN_ESTIMATE
     alike, among = alike[keep], among[keep]
-    return [int(among[i]) for i in np.lexsort((among, -alike))]
+    return among[np.lexsort((among, -alike))[:limit]].tolist()
 
 
 def _section_plans(prints: list[stored.Print], n: int, new: set[int]) -> list[tuple[int, int, list[tuple[int, bool]]]]:
@@ -240,7 +242,7 @@ def _section_plans(prints: list[stored.Print], n: int, new: set[int]) -> list[tu
         if k not in nearest:
             found = np.array(sorted(_bounded_candidates(lsh, k) | {k})) if lsh is not None else everything
             # a few more than are measured: members of the asker's own unit and units met twice are skipped
-            nearest[k] = _ranked((matrix[found] == matrix[k]).mean(axis=1), found)[: 4 * MAX_VERIFIED]
+            nearest[k] = _ranked((matrix[found] == matrix[k]).mean(axis=1), found, 4 * MAX_VERIFIED)
         chosen: list[tuple[int, bool]] = []
         units = {p.unit_id}
         for c in nearest[k]:

@@ -52,9 +52,12 @@ def infer_unit_type(name: str | None) -> UnitType | None:
     return UnitType.DEPARTMENT
 
 
+_UNIT_NOISE = re.compile(r"[\s（）()“”\"]")
+
+
 def normalise_unit(name: str | None) -> str:
     """A unit name for matching the same unit across years: no whitespace or brackets."""
-    return re.sub(r"[\s（）()“”\"]", "", name or "")
+    return _UNIT_NOISE.sub("", name or "")
 
 
 # GB 32100-2015 统一社会信用代码: 18 characters of this alphabet (no I, O, S, V, Z), the last a check
