@@ -360,6 +360,9 @@ class Store:
         new: list[dict] = []
         given = divisions.by_path(region) if region else None
         for key, name in wanted.items():
+            unit = units.get(key)
+            if unit is not None and unit.region_id is not None:
+                continue  # placed already: nothing to locate (most of a batch's later years)
             # the official division the name begins with; a given region settles an ambiguous name and
             # gives way to a division the name names inside it (山东省/潍坊市 + 昌乐县… → 昌乐县)
             located = divisions.locate(name)
@@ -382,7 +385,6 @@ class Store:
             else:  # several possible: none, until someone places it (待确认)
                 region_id = group = None
                 candidates = [d.code for d in found] or None
-            unit = units.get(key)
             if unit is None:
                 kind = infer_unit_type(name)
                 new.append({"key": key, "name": name, "unit_type": kind.value if kind else None, "region_id": region_id,
