@@ -138,8 +138,12 @@ def report_from_doc(doc: dict[str, Any]) -> Report:
 
 
 def pack(report: Report) -> bytes:
-    """The document as compressed JSON bytes (what the store keeps: ≈ a quarter of the JSON's size)."""
-    return zlib.compress(jsontext.dumps_bytes(report_to_doc(report)), 6)
+    """The document as compressed JSON bytes (what the store keeps: ≈ a quarter of the JSON's size).
+
+    zlib level 3: the batch workers compress every report, and level 6 took ≈ 1.6 × as long for
+    documents ≈ 4 % smaller (``docs/benchmarks.md``); any level reads back alike.
+    """
+    return zlib.compress(jsontext.dumps_bytes(report_to_doc(report)), 3)
 
 
 def unpack(data: bytes) -> Report:
