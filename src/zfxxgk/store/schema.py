@@ -92,8 +92,8 @@ class ReportRow(Base):
     """One imported source file (unchanged bytes kept) and its header facts."""
 
     __tablename__ = "reports"
-    # the versions of a chunk's unit-years are looked up by the pair (migration 0015)
-    __table_args__ = (Index("ix_reports_unit_year", "unit_id", "year"),)
+    # the versions of a chunk's unit-years are looked up by unit, year and current flag (migration 0015)
+    __table_args__ = (Index("ix_reports_unit_year_current", "unit_id", "year", "is_current"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     year: Mapped[int | None] = mapped_column(Integer, index=True)
