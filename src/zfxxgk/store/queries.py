@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session, defer
 
 from ..model import CELL_IDS, DECISION_CN, Finding, Report
@@ -437,6 +437,20 @@ class FindingView:
 _SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 
+def _scoped(q: Select, dq: Select, report_ids: Sequence[int] | None, year: int | None) -> tuple[Select, Select]:
+    """A findings query and its decisions query narrowed to these reports (else to the current versions)
+    and to the year.
+    """
+    if report_ids is not None:
+        q = q.where(FindingRow.report_id.in_(report_ids))
+        dq = dq.where(ReviewDecision.report_id.in_(report_ids))
+    else:
+        q = q.where(ReportRow.is_current)
+    if year is not None:
+        q = q.where(ReportRow.year == year)
+    return q, dq
+
+
 def findings(store: Store, report_ids: Sequence[int] | None = None, year: int | None = None) -> list[FindingView]:
     """Findings of the current versions (errors first per report) with the latest decision by fingerprint."""
     with store.session() as s:
@@ -446,17 +460,9 @@ def findings(store: Store, report_ids: Sequence[int] | None = None, year: int | 
             .outerjoin(Unit, Unit.id == ReportRow.unit_id)
             .order_by(FindingRow.report_id, FindingRow.id)
         )
-        if report_ids is not None:
-            q = q.where(FindingRow.report_id.in_(report_ids))
-        else:
-            q = q.where(ReportRow.is_current)
-        if year is not None:
-            q = q.where(ReportRow.year == year)
+        q, dq = _scoped(q, select(ReviewDecision).order_by(ReviewDecision.id), report_ids, year)
         found = list(s.execute(q))
         decisions: dict[tuple[int, str], ReviewDecision] = {}
-        dq = select(ReviewDecision).order_by(ReviewDecision.id)
-        if report_ids is not None:
-            dq = dq.where(ReviewDecision.report_id.in_(report_ids))
         for dec in s.scalars(dq):
             decisions[(dec.report_id, dec.fingerprint)] = dec
     out = []
@@ -467,7 +473,6 @@ def findings(store: Store, report_ids: Sequence[int] | None = None, year: int | 
                                d.reviewer if d else None, d.comment if d else None))
     out.sort(key=lambda v: (v.report_id, _SEVERITY_RANK.get(v.severity, 9)))
     return out
-
 
 
 @dataclass(slots=True)
@@ -487,13 +492,7 @@ def finding_states(store: Store, report_ids: Sequence[int] | None = None, year: 
         q = (select(FindingRow.report_id, FindingRow.severity, FindingRow.fingerprint)
              .join(ReportRow, and_(ReportRow.id == FindingRow.report_id, ReportRow.current_version == FindingRow.version)))
         dq = select(ReviewDecision.report_id, ReviewDecision.fingerprint, ReviewDecision.decision).order_by(ReviewDecision.id)
-        if report_ids is not None:
-            q = q.where(FindingRow.report_id.in_(report_ids))
-            dq = dq.where(ReviewDecision.report_id.in_(report_ids))
-        else:
-            q = q.where(ReportRow.is_current)
-        if year is not None:
-            q = q.where(ReportRow.year == year)
+        q, dq = _scoped(q, dq, report_ids, year)
         found = list(s.execute(q))
         decisions = {(rid, fp): decision for rid, fp, decision in s.execute(dq)}  # the latest by id wins
     return [FindingState(rid, severity, decisions.get((rid, fp))) for rid, severity, fp in found]
