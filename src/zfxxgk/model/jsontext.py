@@ -2,7 +2,7 @@
 its cell pack) and every statistics summary.
 
 orjson encodes these ≈ 10 × faster than ``json`` (a report's document: ≈ 20 µs against ≈ 200 µs;
-``benchmarks/bench_store.py``) and to the same values. Whatever it refuses — an integer beyond 64 bits,
+``docs/benchmarks.md``) and to the same values. Whatever it refuses — an integer beyond 64 bits,
 a dictionary key that is not a string, a type it does not know — is encoded by ``json`` as before, so
 no value is ever changed or dropped. (Floats are written in their shortest form by both, with a
 different exponent spelling, ``1e-7`` / ``1e-07``, that reads back as the same number; the data written
