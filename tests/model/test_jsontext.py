@@ -45,3 +45,20 @@ def test_compact_and_unescaped_like_the_stored_texts_before() -> None:
     obj = {"raw": "行政许可\t12", "cells": [[1, "number", "12", 3, 4], None, [None, "blank"]], "f": 0.1}
     assert jsontext.dumps(obj) == _json(obj)
     assert math.isclose(json.loads(jsontext.dumps({"x": 1e-7}))["x"], 1e-7)
+
+
+@given(_DATA)
+def test_loads_reads_the_values_and_types_json_reads(obj: object) -> None:
+    for text in (_json(obj), jsontext.dumps(obj)):
+        want = _json(json.loads(text))  # an integer read as a float would be written 1.0 / 1e+20
+        assert _json(jsontext.loads(text)) == want
+        assert _json(jsontext.loads(text.encode())) == want
+
+
+def test_loads_keeps_long_integers_exact_and_reads_what_orjson_refuses() -> None:
+    big = 2**64 + 1  # beyond uint64: orjson would read it as a float, and not even this one
+    assert jsontext.loads(f"[{big},-{big}]".encode()) == [big, -big]
+    assert type(jsontext.loads(b'{"n":9223372036854775807}')["n"]) is int
+    assert math.isnan(jsontext.loads("[NaN]")[0]) and jsontext.loads(b"[1e400]") == [math.inf]
+    with pytest.raises(ValueError):
+        jsontext.loads(b"{broken")

@@ -11,7 +11,6 @@ Values stay exact: an int is a JSON integer, a Decimal a JSON string (``"12.5"``
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -45,7 +44,7 @@ def dumps(entries: Sequence[Entry]) -> str:
 
 def loads(text: str) -> list[Entry]:
     """The entries of a stored pack, in :data:`CELL_IDS` order."""
-    entries = json.loads(text)
+    entries = jsontext.loads(text)
     if not isinstance(entries, list) or len(entries) != len(CELL_IDS):
         raise PackError(f"存储的单元格数据不完整（应为 {len(CELL_IDS)} 个）")
     return entries

@@ -17,7 +17,6 @@ business (store/dashboard.py): this module only keeps them current.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -121,7 +120,7 @@ def summaries(store: Store, year: int, build: Build, kind: str) -> dict[int, Any
     for key, (fingerprint, _n) in current.items():
         got = stored.get(key)
         if got is not None and got[0] == f"{kind}|{fingerprint}":
-            out[key] = json.loads(got[1])
+            out[key] = jsontext.loads(got[1])
         else:
             stale.append(key)
     gone = [k for k in stored if k not in current]
