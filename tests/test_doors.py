@@ -19,7 +19,7 @@ from sqlalchemy import select
 from tests.parse.builders import text_with
 from tests.web.conftest import PASSWORDS, login, page_csrf
 from zfxxgk import api
-from zfxxgk.app import batch_import
+from zfxxgk.app import batch_import, recheck
 from zfxxgk.check import check
 from zfxxgk.model.ids import t3
 from zfxxgk.parse import parse_bytes
@@ -161,3 +161,28 @@ def test_stored_report_checks_as_parsed(tmp_path, u, layout, n, variant):
     stored = [f.to_dict() for f in check(store.load(outcome.report_id)).findings]
     assert stored == [f.to_dict() for f in check(parsed).findings]
     store.close()
+
+
+def in_stored_order(store: Store) -> dict[int, list[tuple]]:
+    """Each report's findings as stored, in their order (the writer merges cross-year findings into them)."""
+    return {rid: [(f.rule, f.severity, f.fingerprint, f.message, json.dumps(f.evidence, sort_keys=True))
+                  for f, _ in store.findings(rid)] for rid in store.report_ids()}
+
+
+@pytest.mark.parametrize("door", ["import", "reverse", "batch"])
+def test_the_writers_cross_year_findings_are_those_of_a_whole_check(folder, tmp_path, door):
+    """The writer re-runs only the cross-year rules on a new report and on a stored following year, and
+    merges them into the other findings: a whole check of every report afterwards changes nothing, order
+    included. In reverse order every following year is stored first and merged into.
+    """
+    store = Store(str(tmp_path / f"{door}.db"))
+    if door == "batch":
+        batch_import([folder], store, workers=2, chunk=2)
+    else:
+        list(api.import_paths(sorted(folder.rglob("*.txt"), reverse=door == "reverse"), store))
+    merged = in_stored_order(store)
+    assert any(r.startswith("XY-CARRY") for found in merged.values() for r, *_ in found)
+    assert any(not r.startswith("XY-") and r != "TXT-GROWTH-NEW" for found in merged.values() for r, *_ in found)
+    for rid in store.report_ids():
+        recheck(store, rid)
+    assert in_stored_order(store) == merged

@@ -32,12 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from ..check import CheckResult, check
+from ..check import CheckResult, check, check_cross_year, cross_year_instances, finding_order
 from ..model import Finding, NoteKind, Report, Severity
 from ..model.units import normalise_unit
 from ..model.versions import current_rank
 from ..parse import ParseError, iter_report_files, parse_bytes, read_file
-from ..store import Imported, Prepared, Store, StoreError, content_hash, dashboard, prepare
+from ..store import Imported, Partial, Prepared, Store, StoreError, content_hash, dashboard, prepare
 from ..store.regions import placement
 from . import copies, publication, rectify
 from .executor import QUEUED, Budget, bounded_map, default_workers, ordered_map
@@ -499,8 +499,8 @@ def _write(store: Store, parsed: list[Parsed], region: str | None,
     for p in parsed:
         if p.error is None:
             fresh.setdefault(p.digest, p)
-    rechecked = _settle_years(store, list(fresh.values()))
-    written = _write_isolated(store, fresh, region, rechecked)
+    rechecked, partial = _settle_years(store, list(fresh.values()))
+    written = _write_isolated(store, fresh, region, rechecked, partial)
     for o, p in zip(outcomes, parsed, strict=True):
         if o.error is None and p.digest not in written:  # this report's write failed: the others are stored
             p.error = o.error = fresh[p.digest].error
@@ -515,14 +515,14 @@ def _write(store: Store, parsed: list[Parsed], region: str | None,
 
 
 def _write_isolated(store: Store, fresh: dict[str, Parsed], region: str | None,
-                    rechecked: list[tuple[int, list[Finding]]]) -> dict[str, Imported]:
+                    rechecked: list[tuple[int, list[Finding]]], partial: Partial | None = None) -> dict[str, Imported]:
     """Write the chunk in one transaction; when that fails, each report in its own, so one report the
     database refuses (a value or name beyond a column) is recorded as that file's error and the rest
     are stored. A refused region (the user's ``--region``) fails every report alike: it is raised.
     """
     items = [p for p in fresh.values() if p.rows is not None]
     try:
-        return dict(zip(fresh, store.import_prepared([p.rows for p in items if p.rows is not None], region, rechecked), strict=True))
+        return dict(zip(fresh, store.import_prepared([p.rows for p in items if p.rows is not None], region, rechecked, partial), strict=True))
     except StoreError:
         raise
     except Exception:  # noqa: BLE001 - any database refusal: find the report that causes it
@@ -539,7 +539,7 @@ def _write_isolated(store: Store, fresh: dict[str, Parsed], region: str | None,
             p.error = _write_error(e)
     if rechecked:
         try:
-            store.import_prepared([], region, rechecked)
+            store.import_prepared([], region, rechecked, partial)
         except Exception:  # noqa: BLE001 - the neighbours keep their findings; `zfxxgk recheck` settles them
             pass
     return written
@@ -552,35 +552,38 @@ def _write_error(e: BaseException | None) -> str:
     return f"写入数据库失败：{first}"
 
 
-def _settle_years(store: Store, fresh: list[Parsed]) -> list[tuple[int, list[Finding]]]:
+def _settle_years(store: Store, fresh: list[Parsed]) -> tuple[list[tuple[int, list[Finding]]], Partial]:
     """Check again, with the previous year, the new reports that have one (in the chunk or stored),
     and the stored following years with the new reports; returns the stored ones' new findings.
 
-    Only reports with a neighbour are unpacked and checked again: a corpus of one year costs one query.
+    Only the cross-year rules run again (``check_cross_year``): every other rule gave its findings in
+    the worker, and a stored following year keeps the rest of its findings as stored. Only reports
+    with a neighbour are unpacked: a corpus of one year costs one query.
     """
+    partial = Partial(cross_year_instances().__contains__, finding_order)
     by_key: dict[tuple[str, int], Parsed] = {}
     for p in fresh:  # the chunk's versions of one unit and year: the current rule picks one
         if (key := p.key) is not None and (key not in by_key or _rank(by_key[key]) <= _rank(p)):
             by_key[key] = p
     if not by_key:
-        return []
+        return [], partial
     keys = set(by_key)
     stored_rank = store.current_ranks(list(keys))  # a stored version that stays current is the neighbour
     for key in [k for k, p in by_key.items() if k in stored_rank and stored_rank[k] > _rank(p)]:
         del by_key[key]
     wanted = [(k, y + d) for k, y in keys for d in (-1, 0, 1) if (k, y + d) not in by_key]
     stored = store.find_reports(wanted)
-    reports: dict[tuple[str, int], Report] = {}
+    following = {(k, y + 1) for k, y in by_key if (k, y + 1) not in by_key and (k, y + 1) in stored}
+    before = {(k, y - 1) for k, y in (p.key for p in fresh if p.key is not None)}
+    needed = {key for key in before if key not in by_key and key in stored}
+    # every stored report the chunk needs, in one query: a following year and the years before the new ones
+    loaded = store.load_many({stored[key] for key in needed | following})
+    reports: dict[tuple[str, int], Report] = {key: loaded[stored[key]] for key in needed | following}
 
     def report_of(key: tuple[str, int]) -> Report | None:
-        if key not in reports:
-            if key in by_key:
-                reports[key] = by_key[key].rows.report()  # type: ignore[union-attr]
-            elif key in stored:
-                reports[key] = store.load(stored[key])
-            else:
-                return None
-        return reports[key]
+        if key not in reports and key in by_key:
+            reports[key] = by_key[key].rows.report()  # type: ignore[union-attr]
+        return reports.get(key)
 
     for p in fresh:
         if (key := p.key) is None:
@@ -588,18 +591,12 @@ def _settle_years(store: Store, fresh: list[Parsed]) -> list[tuple[int, list[Fin
         previous = report_of((key[0], key[1] - 1))
         if previous is not None:
             mine = report_of(key) if by_key.get(key) is p else p.rows.report()  # type: ignore[union-attr]
-            findings = check(mine, previous=previous).findings  # type: ignore[arg-type]
-            p.rows.set_findings(findings)  # type: ignore[union-attr]
-            p.errors = _error_count(findings)
+            p.rows.set_findings(check_cross_year(mine, previous), partial)  # type: ignore[union-attr,arg-type]
+            p.errors = p.rows.errors  # type: ignore[union-attr]
     rechecked = []
-    for (k, y) in by_key:
-        following = (k, y + 1)
-        if following not in by_key and following in stored:
-            peers = copies.peers_of(store, stored[following], y + 1)  # its other findings stay as they were
-            findings = check(report_of(following), previous=report_of((k, y)), peers=peers,  # type: ignore[arg-type]
-                             earlier=publication.earlier_of(store, stored[following])).findings
-            rechecked.append((stored[following], findings))
-    return rechecked
+    for k, y in sorted(following):
+        rechecked.append((stored[(k, y)], check_cross_year(reports[(k, y)], report_of((k, y - 1)))))
+    return rechecked, partial
 
 
 def _rank(p: Parsed) -> tuple[bool, dt.date, int]:

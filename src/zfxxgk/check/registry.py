@@ -224,6 +224,15 @@ class _Run:
 _RUN: ContextVar[_Run | None] = ContextVar("zfxxgk_check_run", default=None)
 
 
+def instance_positions() -> dict[str, int]:
+    """Each rule instance's place in a full run: a check's findings of one severity come in this order."""
+    global _POSITIONS
+    plan = _plan()
+    if _POSITIONS[0] is not plan:
+        _POSITIONS = (plan, {step[0]: k for k, step in enumerate(plan)})
+    return _POSITIONS[1]
+
+
 def run_memo(report: Report) -> dict[Any, Any]:
     """A dict shared by every rule of the run in progress on ``report``.
 
@@ -243,6 +252,7 @@ _PLAN: tuple[tuple[Rule, ...], list[_Step]] = ((), [])
 # the plan's steps per (select, ignore), made once: a selection re-matched for every report cost more
 # than the one rule it kept (the copy refresh checks thousands of reports with one rule)
 _SELECTED: dict[tuple[tuple[str, ...], tuple[str, ...]], list[_Step]] = {}
+_POSITIONS: tuple[list[_Step] | None, dict[str, int]] = (None, {})
 
 
 def _plan() -> list[_Step]:

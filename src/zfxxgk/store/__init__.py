@@ -5,6 +5,7 @@ from .db import (
     DECISIONS,
     AuditEntry,
     Imported,
+    Partial,
     Prepared,
     Store,
     StoreError,
@@ -15,7 +16,7 @@ from .db import (
     resolve_url,
 )
 
-__all__ = ["AUDIT_ACTIONS", "DECISIONS", "AuditEntry", "Imported", "Prepared", "Store", "StoreError", "VersionInfo",
+__all__ = ["AUDIT_ACTIONS", "DECISIONS", "AuditEntry", "Imported", "Partial", "Prepared", "Store", "StoreError", "VersionInfo",
            "content_hash", "fit_name", "prepare", "resolve_url"]
 
 from . import collecting as _collecting  # noqa: E402,F401  (the collection tables, likewise)

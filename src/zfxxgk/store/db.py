@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Table as SqlTable
-from sqlalchemy import create_engine, delete, event, func, insert, select, update
+from sqlalchemy import Text, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer, sessionmaker
@@ -189,12 +190,14 @@ class Store:
         items: Sequence[Prepared],
         region: str | None = None,
         rechecked: Sequence[tuple[int, Sequence[Finding]]] = (),
+        partial: Partial | None = None,
     ) -> list[Imported]:
         """Write prepared reports in one transaction: one statement per table for the whole batch.
 
         ``rechecked`` are stored reports checked again because of the new ones (the following year
         of a unit, its cross-year rules now seeing this year): their current findings are replaced
-        in the same transaction, so a crash never leaves a report checked without its neighbour.
+        in the same transaction, so a crash never leaves a report checked without its neighbour;
+        with ``partial``, only the findings of its rules are.
 
         Workers of a batch run :func:`prepare` themselves, so the writing process only talks to the
         database (it was the bottleneck of a parallel import). Another writer committing the same
@@ -202,18 +205,19 @@ class Store:
         on a unique key; it is retried once, and then finds that report or unit.
         """
         try:
-            return self._import_prepared(items, region, rechecked)
+            return self._import_prepared(items, region, rechecked, partial)
         except IntegrityError:
-            return self._import_prepared(items, region, rechecked)
+            return self._import_prepared(items, region, rechecked, partial)
 
     def _import_prepared(
-        self, items: Sequence[Prepared], region: str | None, rechecked: Sequence[tuple[int, Sequence[Finding]]]
+        self, items: Sequence[Prepared], region: str | None, rechecked: Sequence[tuple[int, Sequence[Finding]]],
+        partial: Partial | None = None,
     ) -> list[Imported]:
         out: list[Imported | None] = [None] * len(items)
         with self.session() as s:
             conn = s.connection()
             for report_id, findings in rechecked:
-                self._replace_findings(s, report_id, findings)
+                self._replace_findings(s, report_id, findings, partial=partial)
             digests = {p.digest for p in items}
             known = dict(conn.execute(select(ReportRow.source_hash, ReportRow.id)
                                       .where(ReportRow.source_hash.in_(digests))).all()) if digests else {}
@@ -531,6 +535,21 @@ class Store:
                 report.cells.update(cellpack.cells_of(packed))
             return report
 
+    def load_many(self, report_ids: Iterable[int]) -> dict[int, Report]:
+        """Several stored reports' current versions as :meth:`load` gives them (one query for their
+        documents: the batch writer loads the neighbouring years of every chunk).
+        """
+        ids = set(report_ids)
+        out: dict[int, Report] = {}
+        if ids:
+            with self.session() as s:
+                rows = s.execute(select(ReportRow.id, ReportRow.document, ReportRow.current_version)
+                                 .where(ReportRow.id.in_(ids)))
+                out = {rid: self._from_document(s, rid, doc, v) for rid, doc, v in rows if doc is not None}
+        for rid in sorted(ids - out.keys()):  # stored without a document (older stores), or gone: as load says
+            out[rid] = self.load(rid)
+        return out
+
     @staticmethod
     def _from_document(s: Session, report_id: int, document: bytes, version: int) -> Report:
         """The parse as stored, with the corrected cells of ``version`` laid over it."""
@@ -648,15 +667,26 @@ class Store:
         with self.session() as s:
             self._replace_findings(s, report_id, findings, version)
 
-    def _replace_findings(self, s: Session, report_id: int, findings: Sequence[Finding], version: int | None = None) -> None:
-        """The findings of a report's version (default: its current one) replaced, in the session's transaction."""
+    def _replace_findings(self, s: Session, report_id: int, findings: Sequence[Finding], version: int | None = None,
+                          partial: Partial | None = None) -> None:
+        """The findings of a report's version (default: its current one) replaced, in the session's transaction
+        (with ``partial``, those of its rules only).
+        """
         if version is None:
             version = s.scalar(select(ReportRow.current_version).where(ReportRow.id == report_id))
             if version is None:
                 return  # deleted meanwhile: nothing to re-check
-        s.execute(delete(FindingRow).where(FindingRow.report_id == report_id, FindingRow.version == version))
+        where = (FindingRow.report_id == report_id, FindingRow.version == version)
+        rows = _finding_tuples(version, findings)
+        if partial is not None:
+            # the JSON columns as the text they hold: the findings kept are written back unchanged
+            stored = s.execute(select(FindingRow.rule, FindingRow.severity, FindingRow.fingerprint, FindingRow.message,
+                                      sql_cast(FindingRow.cells, Text), sql_cast(FindingRow.evidence, Text))
+                               .where(*where).order_by(FindingRow.id))
+            rows = partial.merge([(version, *r) for r in stored], rows)
+        s.execute(delete(FindingRow).where(*where))
         _revised(s, report_id)
-        self._write_rows(s.connection(), [(report_id, Prepared("", "", None, {}, [], [], _finding_tuples(version, findings)))])
+        self._write_rows(s.connection(), [(report_id, Prepared("", "", None, {}, [], [], rows))])
 
     def findings(self, report_id: int, version: int | None = None) -> list[tuple[FindingRow, ReviewDecision | None]]:
         """Findings of a report version with the latest review decision on each (by fingerprint)."""
@@ -894,13 +924,37 @@ class Prepared:
         """The report year."""
         return self.row["year"]
 
+    @property
+    def errors(self) -> int:
+        """Its error-severity findings."""
+        return sum(t[2] == "error" for t in self.findings)
+
     def report(self) -> Report:
         """The parsed report these rows were made from (as :meth:`Store.load` would give it)."""
         return unpack(self.row["document"])
 
-    def set_findings(self, findings: Sequence[Finding]) -> None:
-        """Replace the findings to write (the report was checked again, with its previous year)."""
-        self.findings = _finding_tuples(0, findings)
+    def set_findings(self, findings: Sequence[Finding], partial: Partial | None = None) -> None:
+        """Replace the findings to write (the report was checked again, with its previous year); with
+        ``partial``, those of its rules only.
+        """
+        rows = _finding_tuples(0, findings)
+        self.findings = partial.merge(self.findings, rows) if partial is not None else rows
+
+
+@dataclass(frozen=True, slots=True)
+class Partial:
+    """New findings of some rules only (a re-check of the cross-year rules): ``rules(instance id)`` tells
+    the findings they replace; the others stay as they are, and all come in ``order(rule, severity)``,
+    the order a whole check gives them (``check.finding_order``).
+    """
+
+    rules: Callable[[str], bool]
+    order: Callable[[str, str], Any]
+
+    def merge(self, stored: Sequence[tuple], new: Sequence[tuple]) -> list[tuple]:
+        """Finding rows (``_finding_tuples``): the stored ones of other rules with the new ones, in order."""
+        kept = [t for t in stored if not self.rules(t[1])]
+        return sorted(kept + list(new), key=lambda t: self.order(t[1], t[2]))  # stable: a rule's findings keep their order
 
 
 MAX_NAME = 500  # characters of a stored file name (the columns' length on PostgreSQL)
