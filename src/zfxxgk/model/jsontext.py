@@ -17,7 +17,6 @@ whatever orjson refuses (``NaN``, a number beyond a float), is read by ``json.lo
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 try:
@@ -41,16 +40,22 @@ def dumps(obj: Any) -> str:
     return dumps_bytes(obj).decode()
 
 
-# the shortest integer that may not fit in 64 bits has 19 digits; a run inside a string is harmless but
-# sends the text to ``json`` too (searching is ≈ 100 × cheaper than decoding)
-_LONG_DIGITS = re.compile(rb"[0-9]{19}")
-_LONG_DIGITS_TEXT = re.compile(r"[0-9]{19}")
+# The shortest integer that may not fit in 64 bits has 19 digits. A text is searched for such a run with
+# every digit made "0" and every other byte " " (a regular expression took ≈ 200 µs for a document,
+# more than orjson saves; this takes ≈ 15 µs). A run inside a string is harmless but sends the text to
+# ``json`` too.
+_DIGITS_ONLY = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+_LONG_RUN = b"0" * 19
+
+
+def _long_digits(data: bytes | str) -> bool:
+    raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+    return _LONG_RUN in raw.translate(_DIGITS_ONLY)
 
 
 def loads(data: bytes | str) -> Any:
     """The values of a JSON text, as ``json.loads`` reads them (the same types: an integer stays exact)."""
-    long = _LONG_DIGITS.search(data) if isinstance(data, bytes) else _LONG_DIGITS_TEXT.search(data)
-    if orjson is not None and long is None:
+    if orjson is not None and not _long_digits(data):
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError:  # NaN, Infinity, a number beyond a float: json reads them
