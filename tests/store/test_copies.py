@@ -281,3 +281,37 @@ def test_the_candidates_measured_are_the_most_alike_first_ties_by_index():
     assert _ranked(alike, among, 3) == [11, 13, 14]
     assert _ranked(alike, among, 10) == [11, 13, 14, 10, 15]
     assert all(type(k) is int for k in _ranked(alike, among, 10))
+
+
+@pytest.mark.parametrize("sample", [10**9, 3])
+def test_the_bands_give_every_text_sharing_a_bucket_at_most_a_sample_of_each(monkeypatch, sample):
+    """The numpy banding against the definition: texts agreeing on all values of a band share its bucket;
+    of a crowded bucket the lowest indexes are taken; the text itself is always among its candidates."""
+    import numpy as np
+
+    from zfxxgk.app.copies import LSH_BANDS, LSH_ROWS, NUM_PERM, _Bands
+
+    monkeypatch.setattr(copies, "BUCKET_SAMPLE", sample)
+    rng = np.random.default_rng(7)
+    n = 400
+    rare = rng.integers(0, 2**32, size=(n, NUM_PERM), dtype=np.uint64).astype(np.uint32)
+    matrix = np.where(rng.random((n, NUM_PERM)) < 0.2, rare, rng.integers(0, 2, size=(n, NUM_PERM), dtype=np.uint32))
+    bands = _Bands(matrix)
+    for k in [0, 1, 57, 199, 398, 399]:
+        want = {k}
+        for b in range(LSH_BANDS):
+            cols = slice(b * LSH_ROWS, (b + 1) * LSH_ROWS)
+            want.update(np.flatnonzero((matrix[:, cols] == matrix[k, cols]).all(axis=1))[:sample].tolist())
+        assert bands.candidates(k).tolist() == sorted(want)
+
+
+def test_a_text_is_its_own_candidate_in_a_crowded_template(monkeypatch):
+    """Exact copies among other units are found through a text's own index, however crowded its buckets."""
+    import numpy as np
+
+    from zfxxgk.app.copies import NUM_PERM, _Bands
+
+    monkeypatch.setattr(copies, "BUCKET_SAMPLE", 3)
+    bands = _Bands(np.ones((50, NUM_PERM), dtype=np.uint32))
+    assert bands.candidates(49).tolist() == [0, 1, 2, 49]
+    assert bands.candidates(1).tolist() == [0, 1, 2]

@@ -8,7 +8,7 @@ For the years an ingest touched (or a version change, or ``zfxxgk copies``), :fu
    (``datasketch``; 256 permutations). A report's sections never change, so each is printed once; an
    ingest's workers print the reports they parse (:func:`report_prints`), stored with their chunk as
    :data:`PENDING`, so that this step, which runs in the writing process alone, only takes them over;
-2. **matches** the new prints against the whole year: a ``MinHashLSH`` (85 bands of 3 values) over the
+2. **matches** the new prints against the whole year: an LSH banding (85 bands of 3 values, :class:`_Bands`) of the
    distinct texts of the year gives each new text its candidates (for fewer than :data:`LSH_FROM` new
    texts, an upload, every signature of the year is compared with theirs instead); the ones most alike
    by the signatures' estimate (at least :data:`MIN_ESTIMATE`, at most :data:`MAX_VERIFIED` other units)
@@ -33,7 +33,6 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -93,13 +92,6 @@ def signature(masked: str) -> bytes:
     shingles = {masked[i : i + SHINGLE] for i in range(len(masked) - SHINGLE + 1)}
     m.update_batch([g.encode("utf-8") for g in shingles])
     return m.hashvalues.astype("<u4").tobytes()
-
-
-def _lean(values: np.ndarray) -> Any:
-    """A stored signature as datasketch's read-only MinHash (what the LSH index takes)."""
-    from datasketch import LeanMinHash
-
-    return LeanMinHash(seed=SEED, hashvalues=values, scheme="affine32")
 
 
 def _digest(masked: str) -> str:
@@ -178,29 +170,53 @@ def save_made(store: Store, made: Sequence[tuple[int, str, list[Made]]]) -> None
     stored.save_prints(store, rows)
 
 
-def _index(matrix: np.ndarray) -> Any:
-    """An LSH index of the signatures (rows of ``matrix``), keyed by row."""
-    from datasketch import MinHashLSH
+class _Bands:
+    """The LSH banding of a year's signatures (rows of ``matrix``): texts whose values agree on all
+    :data:`LSH_ROWS` values of any of the :data:`LSH_BANDS` bands are candidates of each other.
 
-    lsh = MinHashLSH(num_perm=NUM_PERM, params=(LSH_BANDS, LSH_ROWS))
-    with lsh.insertion_session() as session:
-        for k, row in enumerate(matrix):
-            session.insert(k, _lean(row), check_duplication=False)
-    return lsh
-
-
-def _bounded_candidates(lsh: Any, key: int) -> set[int]:
-    """The keys sharing an LSH bucket with an indexed key, at most :data:`BUCKET_SAMPLE` from any bucket.
-
-    Reads the index through its public storage (``keys``: a key's bucket of each band; ``hashtables``:
-    the keys of each bucket) instead of ``query``, which walks every member of every bucket: on a
-    corpus where thousands of texts share a template that walk is quadratic.
+    The buckets are numpy arrays, one sort per band: each band's texts in the order of their values,
+    the lowest index first within a bucket. datasketch's ``MinHashLSH`` (still the library that makes
+    the signatures) kept a Python object per band and text and took longer to fill than all the rest of
+    the candidate search (``docs/benchmarks.md``); the bands and rows are the same.
     """
-    out: set[int] = set()
-    for band, table in zip(lsh.keys.get(key), lsh.hashtables):
-        bucket = table.get(band)
-        out.update(bucket if len(bucket) <= BUCKET_SAMPLE else islice(bucket, BUCKET_SAMPLE))
-    return out
+
+    def __init__(self, matrix: np.ndarray) -> None:
+        n = len(matrix)
+        orders, group_of, starts, counts = [], [], [], []
+        buckets = 0  # buckets of the bands before
+        for b in range(LSH_BANDS):
+            cols = matrix[:, b * LSH_ROWS : (b + 1) * LSH_ROWS]
+            order = np.lexsort(cols.T[::-1])  # by the band's values; stable, so a bucket keeps index order
+            ranked = cols[order]
+            first = np.ones(n, dtype=bool)  # where a bucket begins in ``order``
+            first[1:] = (ranked[1:] != ranked[:-1]).any(axis=1)
+            begins = np.flatnonzero(first)
+            group = np.empty(n, dtype=np.int64)
+            group[order] = np.cumsum(first) - 1 + buckets
+            orders.append(order)
+            group_of.append(group)
+            starts.append(begins + b * n)
+            counts.append(np.diff(np.append(begins, n)))
+            buckets += len(begins)
+        self.order = np.concatenate(orders)  # every band's texts, band after band
+        self.group = np.stack(group_of)  # band × text → its bucket (numbered across the bands)
+        self.start = np.concatenate(starts)  # bucket → where its texts begin in ``order``
+        self.count = np.concatenate(counts)  # bucket → how many texts it holds
+
+    def candidates(self, k: int) -> np.ndarray:
+        """The texts sharing a bucket with text ``k`` (itself too), sorted: at most :data:`BUCKET_SAMPLE`
+        of any bucket (the lowest indexes), so a template shared by thousands stays bounded.
+        """
+        buckets = self.group[:, k]
+        starts = self.start[buckets]
+        taken = np.minimum(self.count[buckets], BUCKET_SAMPLE)
+        ends = np.cumsum(taken)
+        positions = np.arange(ends[-1]) - np.repeat(ends - taken - starts, taken)
+        # marked in a mask of the year's texts: a hash set (np.unique) of up to 85 × 200 took 0.5 ms a text
+        seen = np.zeros(self.group.shape[1], dtype=bool)
+        seen[self.order[positions]] = True
+        seen[k] = True
+        return np.flatnonzero(seen)
 
 
 def _ranked(alike: np.ndarray, among: np.ndarray, limit: int) -> list[int]:
@@ -234,15 +250,15 @@ def _section_plans(prints: list[stored.Print], n: int, new: set[int]) -> list[tu
     matrix = np.frombuffer(b"".join(values), dtype="<u4").reshape(len(values), NUM_PERM)
     asked = [p for p in prints if p.report_id in new]
     queries = {texts[p.digest] for p in asked}  # type: ignore[index]
-    lsh = _index(matrix) if len(queries) >= LSH_FROM else None
+    bands = _Bands(matrix) if len(queries) >= LSH_FROM else None
     everything = np.arange(len(members))
     nearest: dict[int, list[int]] = {}
     for p in asked:
         k = texts[p.digest]  # type: ignore[index]
         if k not in nearest:
-            found = np.array(sorted(_bounded_candidates(lsh, k) | {k})) if lsh is not None else everything
+            found = bands.candidates(k) if bands is not None else everything
             # a few more than are measured: members of the asker's own unit and units met twice are skipped
-            nearest[k] = _ranked((matrix[found] == matrix[k]).mean(axis=1), found, 4 * MAX_VERIFIED)
+            nearest[k] = _ranked(np.count_nonzero(matrix[found] == matrix[k], axis=1) / NUM_PERM, found, 4 * MAX_VERIFIED)
         chosen: list[tuple[int, bool]] = []
         units = {p.unit_id}
         for c in nearest[k]:
