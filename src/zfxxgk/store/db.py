@@ -216,8 +216,8 @@ class Store:
         out: list[Imported | None] = [None] * len(items)
         with self.session() as s:
             conn = s.connection()
-            for report_id, findings in rechecked:
-                self._replace_findings(s, report_id, findings, partial=partial)
+            if rechecked:
+                self._replace_current_findings(s, rechecked, partial)
             digests = {p.digest for p in items}
             known = dict(conn.execute(select(ReportRow.source_hash, ReportRow.id)
                                       .where(ReportRow.source_hash.in_(digests))).all()) if digests else {}
@@ -667,26 +667,45 @@ class Store:
         with self.session() as s:
             self._replace_findings(s, report_id, findings, version)
 
-    def _replace_findings(self, s: Session, report_id: int, findings: Sequence[Finding], version: int | None = None,
-                          partial: Partial | None = None) -> None:
-        """The findings of a report's version (default: its current one) replaced, in the session's transaction
-        (with ``partial``, those of its rules only).
-        """
+    def _replace_findings(self, s: Session, report_id: int, findings: Sequence[Finding], version: int | None = None) -> None:
+        """The findings of a report's version (default: its current one) replaced, in the session's transaction."""
         if version is None:
             version = s.scalar(select(ReportRow.current_version).where(ReportRow.id == report_id))
             if version is None:
                 return  # deleted meanwhile: nothing to re-check
-        where = (FindingRow.report_id == report_id, FindingRow.version == version)
-        rows = _finding_tuples(version, findings)
+        s.execute(delete(FindingRow).where(FindingRow.report_id == report_id, FindingRow.version == version))
+        _revised(s, report_id)
+        self._write_rows(s.connection(), [(report_id, Prepared("", "", None, {}, [], [], _finding_tuples(version, findings)))])
+
+    def _replace_current_findings(self, s: Session, rechecked: Sequence[tuple[int, Sequence[Finding]]],
+                                  partial: Partial | None) -> None:
+        """:meth:`_replace_findings` of many reports' current versions, a few statements for them all (a
+        batch re-checks the stored following year of most of a chunk's reports); with ``partial``, the
+        findings of its rules only.
+        """
+        latest = dict(rechecked)  # a report named twice (under a unit's former name too): as if replaced in turn
+        versions = dict(s.execute(select(ReportRow.id, ReportRow.current_version)
+                                  .where(ReportRow.id.in_(latest))).all())  # a report deleted meanwhile: nothing to do
+        if not versions:
+            return
+        ids = sorted(versions)
+        current = (FindingRow.report_id.in_(ids), FindingRow.version == select(ReportRow.current_version)
+                   .where(ReportRow.id == FindingRow.report_id).scalar_subquery())
+        stored: dict[int, list[tuple]] = {rid: [] for rid in ids}
         if partial is not None:
             # the JSON columns as the text they hold: the findings kept are written back unchanged
-            stored = s.execute(select(FindingRow.rule, FindingRow.severity, FindingRow.fingerprint, FindingRow.message,
-                                      sql_cast(FindingRow.cells, Text), sql_cast(FindingRow.evidence, Text))
-                               .where(*where).order_by(FindingRow.id))
-            rows = partial.merge([(version, *r) for r in stored], rows)
-        s.execute(delete(FindingRow).where(*where))
-        _revised(s, report_id)
-        self._write_rows(s.connection(), [(report_id, Prepared("", "", None, {}, [], [], rows))])
+            for rid, *row in s.execute(select(FindingRow.report_id, FindingRow.version, FindingRow.rule, FindingRow.severity,
+                                              FindingRow.fingerprint, FindingRow.message, sql_cast(FindingRow.cells, Text),
+                                              sql_cast(FindingRow.evidence, Text))
+                                       .where(*current).order_by(FindingRow.id)):
+                stored[rid].append(tuple(row))
+        s.execute(delete(FindingRow).where(*current))
+        _revised_many(s, ids)
+        written = []
+        for rid in ids:
+            rows = _finding_tuples(versions[rid], latest[rid])
+            written.append((rid, Prepared("", "", None, {}, [], [], partial.merge(stored[rid], rows) if partial else rows)))
+        self._write_rows(s.connection(), written)
 
     def findings(self, report_id: int, version: int | None = None) -> list[tuple[FindingRow, ReviewDecision | None]]:
         """Findings of a report version with the latest review decision on each (by fingerprint)."""
