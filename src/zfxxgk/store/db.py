@@ -685,7 +685,7 @@ class Store:
         """
         latest = dict(rechecked)  # a report named twice (under a unit's former name too): as if replaced in turn
         versions = dict(s.execute(select(ReportRow.id, ReportRow.current_version)
-                                  .where(ReportRow.id.in_(latest))).all())  # a report deleted meanwhile: nothing to do
+                                  .where(ReportRow.id.in_(list(latest)))).all())  # one deleted meanwhile: nothing to do
         if not versions:
             return
         ids = sorted(versions)
