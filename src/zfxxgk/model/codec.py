@@ -44,10 +44,6 @@ def _number(v: int | Decimal | None) -> int | str | None:
     return str(v) if isinstance(v, Decimal) else v
 
 
-def _unnumber(v: int | str | None) -> int | Decimal | None:
-    return Decimal(v) if isinstance(v, str) else v
-
-
 def _tag(x: Any) -> Any:
     """Note data as JSON that remembers its Python types."""
     if isinstance(x, dict):
