@@ -70,3 +70,26 @@ def test_note_data_keeps_its_types():
     report.notes.append(ParseNote(NoteKind.DIGITS_SPLIT, None, Span(3, 0, 3, 5), data))
     back = unpack(pack(report))
     assert back.notes[-1].data == data and isinstance(back.notes[-1].data["values"], tuple)
+
+
+@pytest.mark.parametrize("path", SEEDS[:2], ids=[p.stem[:3] for p in SEEDS[:2]])
+def test_only_the_cells_asked_for(path):
+    """With ``cells``, those cells are made as the whole unpacking makes them, every other field is
+    the same, and any other cell is absent: read, it raises, it is never a blank.
+    """
+    report = parse_file(path)
+    wanted = ["t3.carried_over.total", "t2.regulation.issued", "t2.regulation.in_force"]
+    part = unpack(pack(report), wanted)
+    assert part.cells == {cid: report.cells[cid] for cid in wanted}
+    with pytest.raises(KeyError):
+        part.cells["t3.granted.total"]
+    part.cells = report.cells
+    assert part == report
+
+
+def test_a_document_with_another_number_of_cells_is_refused():
+    doc = report_to_doc(parse_file(SEEDS[0]))
+    doc["cells"] = doc["cells"][:-1]
+    for cells in (None, ["t3.carried_over.total"]):
+        with pytest.raises(ValueError, match="199 cells"):
+            report_from_doc(doc, cells)

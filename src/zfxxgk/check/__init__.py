@@ -70,6 +70,14 @@ def cross_year_instances() -> frozenset[str]:
     return frozenset(i for r in RULES.values() if r.uses_previous for i, _ in r.instances())
 
 
+def cross_year_cells() -> frozenset[str]:
+    """The cells the cross-year rules read, of a report and of its previous year (their ``reads``): a
+    report unpacked with these cells alone (``codec.unpack(data, cells)``) checks as the whole report with
+    :func:`check_cross_year`.
+    """
+    return frozenset(c for r in RULES.values() if r.uses_previous for c in r.reads)
+
+
 def check_cross_year(report: Report, previous: Report | None, settings: CheckSettings | None = None) -> list[Finding]:
     """The findings of the cross-year rules alone, with this ``previous`` year: what changes in a report's
     findings when its previous year does (every other rule gives what it gave without it).
@@ -117,4 +125,4 @@ def unknown_selectors(selectors: Sequence[str] | None) -> list[str]:
 
 
 __all__ = ["DEFAULT_SETTINGS", "RULES", "CheckContext", "CheckResult", "CheckSettings", "Deadline", "EarlierCopy", "PeerCopy", "Rule",
-           "check", "check_cross_year", "cross_unit_rules", "cross_year_instances", "cross_year_rules", "finding_order", "is_cross_year", "unknown_selectors"]
+           "check", "check_cross_year", "cross_unit_rules", "cross_year_cells", "cross_year_instances", "cross_year_rules", "finding_order", "is_cross_year", "unknown_selectors"]

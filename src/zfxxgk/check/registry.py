@@ -37,6 +37,7 @@ class Rule:
     wants_ctx: bool = False  # the function takes ``ctx`` (settings, previous-year report)
     uses_previous: bool = False  # reads the unit's previous-year report (its results change with it)
     uses_peers: bool = False  # reads the other units' reports of the same year (``ctx.peers``)
+    reads: frozenset[str] = frozenset()  # a cross-year rule's cells, of either year (see ``rule``)
 
     @property
     def param_name(self) -> str | None:
@@ -91,13 +92,16 @@ def _emitters(r: Rule) -> list[tuple[str, dict[str, str], Emit]]:
 
 def rule(
     rule_id: str, severity: Severity, message: str, params: Sequence[str] = (), uses_previous: bool = False,
-    uses_peers: bool = False,
+    uses_peers: bool = False, reads: Iterable[str] | None = None,
 ) -> Callable[[RuleFunc], RuleFunc]:
     """Register a rule function under its spec id; duplicate ids are refused.
 
     ``uses_previous``: the rule reads the unit's previous-year report (``ctx.previous``);
-    stores and comparisons find the cross-year rules by this flag. ``uses_peers``: the rule reads
-    the other units' reports of the same year (``ctx.peers``), which only a store's corpus knows.
+    stores and comparisons find the cross-year rules by this flag. Such a rule says which cells it
+    reads, of the report and of the previous year (``reads``): a store pairing years unpacks only
+    those cells of both reports (with the header, sections and notes), and any other cell is absent.
+    ``uses_peers``: the rule reads the other units' reports of the same year (``ctx.peers``), which
+    only a store's corpus knows.
     """
 
     def register(func: RuleFunc) -> RuleFunc:
@@ -111,7 +115,10 @@ def rule(
         for flag, name in ((uses_previous, "uses_previous"), (uses_peers, "uses_peers")):
             if flag and not wants_ctx:
                 raise ValueError(f"rule {rule_id}: {name} without a ctx parameter")
-        r = Rule(rule_id, severity, message, func, tuple(params), wants_ctx, uses_previous, uses_peers)
+        if uses_previous and reads is None:
+            raise ValueError(f"rule {rule_id}: uses_previous without the cells it reads")
+        r = Rule(rule_id, severity, message, func, tuple(params), wants_ctx, uses_previous, uses_peers,
+                 frozenset(reads or ()))
         if (r.param_name is None) != (not r.params):
             raise ValueError(f"rule {rule_id}: parameter placeholder and params must go together")
         RULES[rule_id] = r

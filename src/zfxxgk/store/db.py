@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -535,9 +535,10 @@ class Store:
                 report.cells.update(cellpack.cells_of(packed))
             return report
 
-    def load_many(self, report_ids: Iterable[int]) -> dict[int, Report]:
+    def load_many(self, report_ids: Iterable[int], cells: Collection[str] | None = None) -> dict[int, Report]:
         """Several stored reports' current versions as :meth:`load` gives them (one query for their
-        documents: the batch writer loads the neighbouring years of every chunk).
+        documents: the batch writer loads the neighbouring years of every chunk); with ``cells``, only
+        those cells (``codec.unpack``: the others are absent).
         """
         ids = set(report_ids)
         out: dict[int, Report] = {}
@@ -545,20 +546,21 @@ class Store:
             with self.session() as s:
                 rows = s.execute(select(ReportRow.id, ReportRow.document, ReportRow.current_version)
                                  .where(ReportRow.id.in_(ids)))
-                out = {rid: self._from_document(s, rid, doc, v) for rid, doc, v in rows if doc is not None}
+                out = {rid: self._from_document(s, rid, doc, v, cells) for rid, doc, v in rows if doc is not None}
         for rid in sorted(ids - out.keys()):  # stored without a document (older stores), or gone: as load says
             out[rid] = self.load(rid)
         return out
 
     @staticmethod
-    def _from_document(s: Session, report_id: int, document: bytes, version: int) -> Report:
+    def _from_document(s: Session, report_id: int, document: bytes, version: int,
+                       cells: Collection[str] | None = None) -> Report:
         """The parse as stored, with the corrected cells of ``version`` laid over it."""
-        report = unpack(document)
+        report = unpack(document, cells)
         if version:
             packed = s.scalar(select(CellPack.cells).where(CellPack.report_id == report_id, CellPack.version == version))
             if packed is not None:
                 for cid, e in zip(CELL_IDS, cellpack.loads(packed), strict=True):
-                    if cellpack.is_correction(e):
+                    if cellpack.is_correction(e) and (cells is None or cid in cells):
                         report.cells[cid] = cellpack.cell_of(cid, e)
         return report
 
@@ -948,9 +950,11 @@ class Prepared:
         """Its error-severity findings."""
         return sum(t[2] == "error" for t in self.findings)
 
-    def report(self) -> Report:
-        """The parsed report these rows were made from (as :meth:`Store.load` would give it)."""
-        return unpack(self.row["document"])
+    def report(self, cells: Collection[str] | None = None) -> Report:
+        """The parsed report these rows were made from (as :meth:`Store.load` would give it; with
+        ``cells``, only those cells, as ``codec.unpack`` says).
+        """
+        return unpack(self.row["document"], cells)
 
     def set_findings(self, findings: Sequence[Finding], partial: Partial | None = None) -> None:
         """Replace the findings to write (the report was checked again, with its previous year); with

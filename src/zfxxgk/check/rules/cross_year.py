@@ -24,6 +24,8 @@ ROLLFORWARD_ROWS = ("regulation", "normative_document")
 ROW_LABEL = {r.key: r.label for r in T2_ROWS}
 DUPLICATE_SECTIONS = (1, 5)
 DUPLICATE_THRESHOLD = 0.5
+CARRY_CELLS = frozenset(t3(row, c) for row in ("carried_over", "carried_forward") for c in COLUMN_KEYS)
+ROLLFORWARD_CELLS = frozenset(t2(k, f) for k in ROLLFORWARD_ROWS for f in ("in_force", "issued", "repealed"))
 
 
 def previous_of(report: Report, ctx: CheckContext | None) -> Report | None:
@@ -53,6 +55,7 @@ def _no_previous(emit: Emit, report: Report) -> Finding:
     "%(year)s年“%(col)s”上年结转%(b)s件，与%(prev)s年年报结转下年度%(f)s件不一致。",
     params=COLUMN_KEYS,
     uses_previous=True,
+    reads=CARRY_CELLS,
 )
 def rule_xy_carry(report: Report, emit: Emit, c: str, ctx: CheckContext | None = None) -> Iterator[Finding]:
     """XY-CARRY：上年结转数与上一年度年报的结转下年度数一致
@@ -106,6 +109,7 @@ def rule_xy_carry(report: Report, emit: Emit, c: str, ctx: CheckContext | None =
     "%(label)s现行有效件数%(v)s与上年现行有效%(p)s+本年制发%(i)s−本年废止%(r)s=%(e)s不一致（相差%(d)s）。",
     params=ROLLFORWARD_ROWS,
     uses_previous=True,
+    reads=ROLLFORWARD_CELLS,
 )
 def rule_t2_rollforward(report: Report, emit: Emit, k: str, ctx: CheckContext | None = None) -> Iterator[Finding]:
     """T2-ROLLFORWARD：现行有效件数 = 上年现行有效 + 本年制发 − 本年废止
@@ -162,6 +166,7 @@ def rule_t2_rollforward(report: Report, emit: Emit, k: str, ctx: CheckContext | 
     Severity.WARNING,
     "%(year)s年度报告第%(n)s部分与%(prev)s年度报告文字重复率为%(rate)s，超过50%%。",
     uses_previous=True,
+    reads=(),
 )
 def rule_xy_text_duplicate(report: Report, emit: Emit, ctx: CheckContext | None = None) -> Iterator[Finding]:
     """XY-TEXT-DUPLICATE：总体情况、问题及改进与上年报告文字大量重复

@@ -627,6 +627,7 @@ def _growth_prior(n: int | Decimal, percent: Decimal, up: bool) -> tuple[bool, s
     Severity.INFO,
     "正文称%(act)s申请%(n)s件、%(cmp)s%(verb)s%(p)s%%，推算上年件数为%(prior)s，不是非负整数，件数或增幅有误。",
     uses_previous=True,
+    reads=(NEW_TOTAL,),
 )
 def rule_txt_growth_new(report: Report, emit: Emit, ctx: CheckContext | None = None) -> Iterator[Finding]:
     """TXT-GROWTH-NEW：收到申请件数的同比增幅应能由整数件数得出（提示）
