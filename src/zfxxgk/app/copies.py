@@ -5,7 +5,7 @@ For the years an ingest touched (or a version change, or ``zfxxgk copies``), :fu
 1. **prints** every report of the year not printed yet: sections 1 and 5, masked (``check.copying``:
    the unit's and its regions' names, every number, whitespace and punctuation), hashed whole (exact
    copies share the hash) and as a MinHash signature of the set of its 8-character shingles
-   (``datasketch``; 256 permutations). A report's sections never change, so each is printed once; an
+   (:func:`signature`; 256 permutations). A report's sections never change, so each is printed once; an
    ingest's workers print the reports they parse (:func:`report_prints`), stored with their chunk as
    :data:`PENDING`, so that this step, which runs in the writing process alone, only takes them over;
 2. **matches** the new prints against the whole year: an LSH banding (85 bands of 3 values, :class:`_Bands`) of the
@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -70,28 +69,61 @@ LSH_FROM = 500
 MAX_LISTED = 20  # other units listed per section in a finding (the highest shares)
 BUCKET_SAMPLE = 200  # candidates taken from one LSH bucket (a template shared by a whole province)
 # Everything that changes a print: a stored print of another scheme is made again.
-SCHEME = f"m1-k{SHINGLE}-p{NUM_PERM}-s{SEED}-crc32-u32le"
+SCHEME = f"m2-k{SHINGLE}-p{NUM_PERM}-s{SEED}-poly64-u32le"
 # Prints the batch workers made, stored with their reports but not matched yet: the refresh at the end
 # of the run turns them into SCHEME as it matches them (a run stopped before it leaves them for the next).
 PENDING = f"new:{SCHEME}"
 
 
-@cache
-def _blank() -> Any:
-    """An empty MinHash to copy (the permutations are made once)."""
-    from datasketch import MinHash
+# The shingle hash: a polynomial in the characters' code points modulo 2⁶⁴ (an odd multiplier), mixed with
+# MurmurHash3's 64-bit finaliser, its high 32 bits kept. Stable across processes and platforms (Python's
+# hash() is not), and one numpy pass for all of a text's shingles.
+_MULTIPLIER = 0x9E3779B97F4A7C15
+_POWERS = np.array([pow(_MULTIPLIER, SHINGLE - 1 - i, 1 << 64) for i in range(SHINGLE)], dtype=np.uint64)
+_BLOCK = 1024  # shingles permuted at once: bounds the temporary array of a long text to 1 MB
+_EMPTY = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
 
-    # CRC-32 of each shingle: stable across processes and platforms (Python's hash() is not), and the
-    # affine32 scheme mixes it with MurmurHash3's finaliser before permuting.
-    return MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32, scheme="affine32")
+
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The 256 permutations h ↦ a·h + b mod 2³² (a odd: each is a bijection), from the seed."""
+    rng = np.random.Generator(np.random.PCG64(SEED))
+    a = rng.integers(0, 1 << 32, NUM_PERM, dtype=np.uint64).astype(np.uint32) | np.uint32(1)
+    b = rng.integers(0, 1 << 32, NUM_PERM, dtype=np.uint64).astype(np.uint32)
+    return a, b
+
+
+def _shingle_hashes(masked: str) -> np.ndarray:
+    """The 32-bit hash of each 8-character window of a text (a window seen twice: its hash twice)."""
+    codes = np.frombuffer(masked.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    n = len(codes) - SHINGLE + 1
+    if n <= 0:
+        return np.empty(0, dtype=np.uint32)
+    windows = np.ndarray((n, SHINGLE), dtype=np.uint64, buffer=codes, strides=(8, 8))  # a view, no copy
+    h = windows @ _POWERS  # wraps modulo 2⁶⁴
+    for multiplier in (0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53):
+        h ^= h >> np.uint64(33)
+        h *= np.uint64(multiplier)
+    h ^= h >> np.uint64(33)
+    return (h >> np.uint64(32)).astype(np.uint32)
 
 
 def signature(masked: str) -> bytes:
-    """The MinHash signature of a masked text's set of shingles: its 256 values, little-endian uint32."""
-    m = _blank().copy()
-    shingles = {masked[i : i + SHINGLE] for i in range(len(masked) - SHINGLE + 1)}
-    m.update_batch([g.encode("utf-8") for g in shingles])
-    return m.hashvalues.astype("<u4").tobytes()
+    """The MinHash signature of a masked text's set of shingles: its 256 values, little-endian uint32.
+
+    The ``affine32`` construction of datasketch (a mixed 32-bit hash of each shingle, permuted by
+    ``a·h + b mod 2³²``), computed here for all shingles at once: datasketch hashes each shingle in
+    Python, which made signing ≈ 2 × slower and most of a worker's printing time. A shingle met twice
+    changes no minimum, so the set needs no deduplication.
+    """
+    a, b = _permutations()
+    hashes = _shingle_hashes(masked)
+    out = _EMPTY.copy()
+    for i in range(0, len(hashes), _BLOCK):
+        permuted = hashes[i : i + _BLOCK, None] * a  # wraps modulo 2³²
+        permuted += b
+        np.minimum(out, permuted.min(axis=0), out=out)
+    return out.astype("<u4").tobytes()
 
 
 def _digest(masked: str) -> str:
@@ -175,8 +207,7 @@ class _Bands:
     :data:`LSH_ROWS` values of any of the :data:`LSH_BANDS` bands are candidates of each other.
 
     The buckets are numpy arrays, one sort per band: each band's texts in the order of their values,
-    the lowest index first within a bucket. datasketch's ``MinHashLSH`` (still the library that makes
-    the signatures) kept a Python object per band and text and took longer to fill than all the rest of
+    the lowest index first within a bucket. datasketch's ``MinHashLSH`` kept a Python object per band and text and took longer to fill than all the rest of
     the candidate search (``docs/benchmarks.md``); the bands and rows are the same.
     """
 
