@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tests.parse.builders import text_with
+from zfxxgk.check.overlap import copied_shares
 from zfxxgk.check.rules.cross_year import copied_share
 from zfxxgk.cli import app
 from zfxxgk.model.ids import t3
@@ -46,3 +47,10 @@ def _naive_share(text: str, previous: str, n: int = 8) -> float:
 @given(st.text("甲乙丙丁 戊", max_size=60), st.text("甲乙丙丁 戊", max_size=60), st.integers(2, 8))
 def test_copied_share_is_the_definition(text, previous, n):
     assert copied_share(text, previous, n) == _naive_share(text, previous, n)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("甲乙丙丁 戊", max_size=60), st.text("甲乙丙丁 戊", max_size=60), st.integers(2, 8))
+def test_both_shares_at_once_are_the_two_measures(text, other, n):
+    """The copy finder's pair measure (both ways in one pass) is the definition applied each way."""
+    assert copied_shares(text, other, n) == (_naive_share(text, other, n), _naive_share(other, text, n))

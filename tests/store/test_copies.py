@@ -315,3 +315,27 @@ def test_a_text_is_its_own_candidate_in_a_crowded_template(monkeypatch):
     bands = _Bands(np.ones((50, NUM_PERM), dtype=np.uint32))
     assert bands.candidates(49).tolist() == [0, 1, 2, 49]
     assert bands.candidates(1).tolist() == [0, 1, 2]
+
+
+def test_of_many_candidates_the_most_alike_on_the_first_values_are_ranked():
+    """A crowded year: the shortlist is taken on the first COARSE values, then ranked on the whole
+    signatures — the definition written out with Python sorts."""
+    import numpy as np
+
+    from zfxxgk.app.copies import COARSE, NUM_PERM, SHORTLIST, _nearest, _ranked
+
+    rng = np.random.default_rng(3)
+    n = 3 * SHORTLIST
+    base = rng.integers(0, 2**32, NUM_PERM, dtype=np.uint64).astype(np.uint32)
+    other = rng.integers(0, 2**32, (n, NUM_PERM), dtype=np.uint64).astype(np.uint32)
+    matrix = np.where(rng.random((n, NUM_PERM)) < rng.random((n, 1)), base, other)
+    head = np.ascontiguousarray(matrix[:, :COARSE])
+    found = np.arange(0, n, dtype=np.int64)
+    for k in (0, 5, n - 1):
+        coarse = [int((matrix[i, :COARSE] == matrix[k, :COARSE]).sum()) for i in found]
+        shortlist = np.array(sorted(sorted(found.tolist(), key=lambda i: -coarse[i])[:SHORTLIST]))
+        whole = np.array([(matrix[i] == matrix[k]).sum() / NUM_PERM for i in shortlist])
+        assert _nearest(matrix, head, k, found, 20) == _ranked(whole, shortlist, 20)
+        few = found[: SHORTLIST - 1]  # no more than the shortlist: all ranked on the whole signatures
+        assert _nearest(matrix, head, k, few, 20) == _ranked(
+            np.array([(matrix[i] == matrix[k]).sum() / NUM_PERM for i in few]), few, 20)

@@ -63,6 +63,10 @@ LSH_BANDS, LSH_ROWS = 85, 3
 # at most 4.5 times as long still has J ≥ 0.1.
 MIN_ESTIMATE = 0.1
 MAX_VERIFIED = 5  # other units measured exactly per new text, the most alike first
+# Of more candidates than SHORTLIST (a template shared across a year), the SHORTLIST that agree most on
+# the first COARSE values are ranked by their whole signatures: comparing every candidate's whole
+# signature was most of the matching time when each text had thousands (docs/benchmarks.md).
+COARSE, SHORTLIST = 64, 100
 # New distinct texts from which the LSH index is built; fewer are compared with every signature of the
 # year (numpy), which for a few uploads costs less than indexing the year (see docs/copies.md).
 LSH_FROM = 500
@@ -259,6 +263,17 @@ def _ranked(alike: np.ndarray, among: np.ndarray, limit: int) -> list[int]:
     return among[np.lexsort((among, -alike))[:limit]].tolist()
 
 
+def _nearest(matrix: np.ndarray, head: np.ndarray, k: int, found: np.ndarray, limit: int) -> list[int]:
+    """Text ``k``'s candidates (``found``, sorted) ranked by :func:`_ranked` on their whole signatures;
+    of more than :data:`SHORTLIST`, only the SHORTLIST agreeing most on ``head`` (the first :data:`COARSE`
+    values of every signature), the lowest index first among equals.
+    """
+    if len(found) > SHORTLIST:
+        coarse = np.count_nonzero(head[found] == head[k], axis=1)
+        found = np.sort(found[np.argsort(-coarse, kind="stable")[:SHORTLIST]])
+    return _ranked(np.count_nonzero(matrix[found] == matrix[k], axis=1) / NUM_PERM, found, limit)
+
+
 def _section_plans(prints: list[stored.Print], n: int, new: set[int]) -> list[tuple[int, int, list[tuple[int, bool]]]]:
     """For each new print of section ``n``: the other units' reports to measure it against, the most alike
     first, with whether the text is exactly theirs. The LSH index lives only while this runs (it holds a
@@ -282,6 +297,7 @@ def _section_plans(prints: list[stored.Print], n: int, new: set[int]) -> list[tu
     asked = [p for p in prints if p.report_id in new]
     queries = {texts[p.digest] for p in asked}  # type: ignore[index]
     bands = _Bands(matrix) if len(queries) >= LSH_FROM else None
+    head = np.ascontiguousarray(matrix[:, :COARSE])
     everything = np.arange(len(members))
     nearest: dict[int, list[int]] = {}
     for p in asked:
@@ -289,7 +305,7 @@ def _section_plans(prints: list[stored.Print], n: int, new: set[int]) -> list[tu
         if k not in nearest:
             found = bands.candidates(k) if bands is not None else everything
             # a few more than are measured: members of the asker's own unit and units met twice are skipped
-            nearest[k] = _ranked(np.count_nonzero(matrix[found] == matrix[k], axis=1) / NUM_PERM, found, 4 * MAX_VERIFIED)
+            nearest[k] = _nearest(matrix, head, k, found, 4 * MAX_VERIFIED)
         chosen: list[tuple[int, bool]] = []
         units = {p.unit_id}
         for c in nearest[k]:

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from ..model import divisions
-from .overlap import DUPLICATE_MIN_RUN, copied_share
+from .overlap import DUPLICATE_MIN_RUN, copied_share, copied_shares
 
 COPY_SECTIONS = (1, 5)  # 总体情况, 存在的主要问题及改进情况: the sections written anew every year
 COPY_THRESHOLD = 0.5  # a section more than half covered by another unit's text is reported
@@ -136,7 +136,7 @@ def pair_shares(text: str, unit: str | None, other_text: str, other_unit: str | 
     mine, theirs = _masked_for(text, unit, other_unit), _masked_for(other_text, other_unit, unit)
     if len(mine) < COPY_MIN_CHARS or len(theirs) < COPY_MIN_CHARS:
         return None
-    return copied_share(mine, theirs), copied_share(theirs, mine)
+    return copied_shares(mine, theirs)
 
 
 __all__ = ["COPY_MIN_CHARS", "COPY_SECTIONS", "COPY_THRESHOLD", "NAME_MARK", "NUMBER_MARK", "SHINGLE", "copied_share",
