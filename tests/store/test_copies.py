@@ -185,7 +185,7 @@ def test_prints_made_by_the_workers_are_those_the_refresh_would_make(store, thre
 
 def test_prints_left_pending_by_a_stopped_run_are_matched_by_the_next_refresh(store, tmp_path, monkeypatch):
     """A run stopped after its chunks were written, before the refresh: the next refresh matches its prints."""
-    monkeypatch.setattr(copies, "refresh_quietly", lambda store, years: None)  # the run stops before the refresh
+    monkeypatch.setattr(copies, "refresh_quietly", lambda store, years, workers=1: None)  # the run stops before the refresh
     a, b = imported(store, write(tmp_path / "a.txt", A, "乔官镇"), write(tmp_path / "b.txt", B, "大封镇", n=88, m=12))
     with store.session() as s:
         assert {r.scheme for r in s.query(TextPrint)} == {copies.PENDING}
@@ -339,3 +339,44 @@ def test_of_many_candidates_the_most_alike_on_the_first_values_are_ranked():
         few = found[: SHORTLIST - 1]  # no more than the shortlist: all ranked on the whole signatures
         assert _nearest(matrix, head, k, few, 20) == _ranked(
             np.array([(matrix[i] == matrix[k]).sum() / NUM_PERM for i in few]), few, 20)
+
+
+def test_the_sections_matched_on_several_processes_give_the_same_pairs(store, tmp_path, monkeypatch):
+    """A batch's refresh matches each year's sections on its workers (each reading the store on its own
+    connection): the pairs, and so the findings, are those of one process."""
+    own = "全年共开展政务公开专题培训四次，组织村级公开栏规范化检查两轮，整改问题二十余项，群众满意度进一步提高。"
+    paths = []
+    for year in (2023, 2024):
+        paths += [write(tmp_path / f"a{year}.txt", A, "乔官镇", year=year),
+                  write(tmp_path / f"b{year}.txt", B, "大封镇", year=year, s1=S1.format(y=year, place="大封镇", n=7, m=8) + own),
+                  write(tmp_path / f"c{year}.txt", C, "官庄镇", year=year, s1=OWN1, s5=OWN5)]
+    ids = imported(store, *paths)
+
+    def state():
+        with store.session() as s:
+            pairs = sorted((r.report_id, r.other_id, r.section, round(r.share, 4)) for r in s.query(TextCopy))
+        return pairs, {rid: [(f.rule, f.message, f.evidence) for f in copy_findings(store, rid)] for rid in ids}
+
+    alone = state()
+    assert len(alone[0]) >= 8  # A and B, both ways, in both sections and both years
+    with store.session() as s:
+        s.execute(delete(TextCopy))
+        s.execute(delete(TextPrint))
+    pools = []
+
+    def pool(workers):
+        pools.append(workers)
+        return real(workers)
+
+    real = copies.process_pool
+    monkeypatch.setattr(copies, "process_pool", pool)
+    monkeypatch.setattr(copies, "PARALLEL_FROM", 1)
+    done = copies.refresh(store, [2023, 2024], workers=2)
+    assert pools == [2] and done.printed == 6 and done.pairs == len(alone[0]) // 2
+    assert state() == alone
+    monkeypatch.setattr(copies, "PARALLEL_FROM", 7)  # fewer new texts: matched here
+    with store.session() as s:
+        s.execute(delete(TextCopy))
+        s.execute(delete(TextPrint))
+    copies.refresh(store, [2023, 2024], workers=2)
+    assert pools == [2] and state() == alone

@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -49,6 +50,7 @@ from ..check.copying import (
 from ..model import Report, Section, Span
 from ..store import Store
 from ..store import copies as stored
+from .executor import process_pool
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,9 @@ COARSE, SHORTLIST = 64, 100
 # year (numpy), which for a few uploads costs less than indexing the year (see docs/copies.md).
 LSH_FROM = 500
 MAX_LISTED = 20  # other units listed per section in a finding (the highest shares)
+# New texts of a refresh (of the first section, in all its years) from which the sections are matched on
+# several processes (a batch's workers): below, starting them costs more than they save.
+PARALLEL_FROM = 2_000
 BUCKET_SAMPLE = 200  # candidates taken from one LSH bucket (a template shared by a whole province)
 # Everything that changes a print: a stored print of another scheme is made again.
 SCHEME = f"m2-k{SHINGLE}-p{NUM_PERM}-s{SEED}-poly64-u32le"
@@ -144,9 +149,15 @@ class Refreshed:
     settled: int = 0  # reports whose XU-TEXT-COPY findings were written again
 
 
-def refresh(store: Store, years: Iterable[int]) -> Refreshed:
-    """Print, match and settle the findings of these years (see the module)."""
+def refresh(store: Store, years: Iterable[int], workers: int = 1) -> Refreshed:
+    """Print, match and settle the findings of these years (see the module).
+
+    With ``workers`` > 1 and at least :data:`PARALLEL_FROM` new prints (a batch), each year's sections
+    are matched on that many processes (the candidates and the exact measure; each process reads the
+    store on its own connection), and this process stores the pairs as they come.
+    """
     done = Refreshed()
+    tasks: list[tuple[int, int, set[int]]] = []  # (year, section, the year's new reports)
     for year in sorted({y for y in years if y is not None}):
         done.years.append(year)
         made = stored.promote(store, year, PENDING, SCHEME)  # by the workers of an ingest
@@ -154,9 +165,38 @@ def refresh(store: Store, years: Iterable[int]) -> Refreshed:
         done.printed += len(printed)
         new = made | printed
         if new:
-            done.pairs += _match(store, year, new)
+            tasks += [(year, n, new) for n in COPY_SECTIONS]
+    parallel = (workers > 1 and len(tasks) > 1 and ":memory:" not in store.url
+                and sum(len(new) for _, n, new in tasks if n == COPY_SECTIONS[0]) >= PARALLEL_FROM)
+    measured = _measure_on(store.url, tasks, workers) if parallel else (_measure(store, *t) for t in tasks)
+    for rows in measured:
+        stored.save_copies(store, rows)
+        done.pairs += len(rows) // 2
+    for year in done.years:
         done.settled += settle(store, year)
     return done
+
+
+def _measure_on(url: str, tasks: list[tuple[int, int, set[int]]], workers: int) -> Iterator[list[CopyRow]]:
+    """:func:`_measure` of each task on a pool of processes, the results as they come."""
+    with process_pool(min(workers, len(tasks))) as pool:
+        futures = [pool.submit(_measure_at, url, *t) for t in tasks]
+        try:
+            for f in as_completed(futures):
+                yield f.result()
+        finally:
+            for f in futures:
+                f.cancel()
+
+
+_STORES: dict[str, Store] = {}  # a pool process's store, opened once
+
+
+def _measure_at(url: str, year: int, section: int, new: set[int]) -> list[CopyRow]:
+    store = _STORES.get(url)
+    if store is None:
+        store = _STORES[url] = Store(url, upgrade=False)
+    return _measure(store, year, section, new)
 
 
 def _print(store: Store, year: int) -> set[int]:
@@ -167,6 +207,7 @@ def _print(store: Store, year: int) -> set[int]:
 
 
 Made = tuple[int, int, str | None, bytes | None]  # section, masked length, digest, signature
+CopyRow = tuple[int, int, int, float]  # report, other report, section, share of the report's text
 
 
 def prints(unit: str | None, texts: dict[int, str]) -> list[Made]:
@@ -322,19 +363,18 @@ def _section_plans(prints: list[stored.Print], n: int, new: set[int]) -> list[tu
     return plans
 
 
-def _match(store: Store, year: int, new: set[int]) -> int:
-    """Measure the new prints of ``year`` against all of the year's; store the pairs above the threshold.
+def _measure(store: Store, year: int, section: int, new: set[int]) -> list[CopyRow]:
+    """The new prints of one section of ``year`` measured against all of the year's: the pairs above the
+    threshold, each both ways (nothing is written).
 
     Candidates come from the LSH index when many texts are new (a batch); for a few (an upload) every
     signature of the year is compared with theirs at once, which costs less than indexing the year.
     """
-    prints = stored.year_prints(store, year, SCHEME)
-    plans: list[tuple[int, int, list[tuple[int, bool]]]] = []  # (report, section, [(other, exact copy)])
-    for n in COPY_SECTIONS:
-        plans += _section_plans([p for p in prints if p.section == n and p.digest is not None and p.minhash is not None],
-                                n, new)
+    prints = [p for p in stored.year_prints(store, year, SCHEME)
+              if p.section == section and p.digest is not None and p.minhash is not None]
+    plans = _section_plans(prints, section, new)  # (report, section, [(other, exact copy)])
     wanted = {r for r, _, _ in plans} | {o for _, _, chosen in plans for o, _ in chosen}
-    texts_by_id = stored.texts_of(store, wanted, COPY_SECTIONS)
+    texts_by_id = stored.texts_of(store, wanted, (section,))
     rows: dict[tuple[int, int, int], float] = {}
     for r, n, chosen in plans:
         mine = texts_by_id[r]
@@ -346,8 +386,7 @@ def _match(store: Store, year: int, new: set[int]) -> int:
                                                           theirs.unit)
             if shares is not None and max(shares) > COPY_THRESHOLD:
                 rows[(r, o, n)], rows[(o, r, n)] = shares
-    stored.save_copies(store, [(r, o, n, share) for (r, o, n), share in rows.items()])
-    return len(rows) // 2
+    return [(r, o, n, share) for (r, o, n), share in rows.items()]
 
 
 def _peers(pairs: Sequence[stored.Pair], year: int | None) -> tuple[PeerCopy, ...]:
@@ -408,12 +447,12 @@ def _light(t: stored.SectionTexts) -> Report:
     return report
 
 
-def refresh_quietly(store: Store, years: Iterable[int]) -> None:
+def refresh_quietly(store: Store, years: Iterable[int], workers: int = 1) -> None:
     """:func:`refresh` after an ingest or a version change: everything else is stored already, so a
     failure is logged (the next refresh of the year, or ``zfxxgk copies``, catches up).
     """
     try:
-        refresh(store, years)
+        refresh(store, years, workers)
     except Exception:  # noqa: BLE001 - the import or the change itself is complete
         log.warning("同年度跨单位文字重复未能更新（下次导入该年度报告或运行 zfxxgk copies 时重新计算）", exc_info=True)
 

@@ -114,6 +114,13 @@ def _context() -> BaseContext:
     return mp.get_context("spawn")
 
 
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes started as :func:`_context` says: forked while this process has
+    one thread, from a fork server otherwise.
+    """
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+
+
 def _threads() -> int:
     """How many threads run in this process, those a library started in C too (an OCR or BLAS pool): a
     fork copies their locks as well. Python's own threads where the system does not list them.

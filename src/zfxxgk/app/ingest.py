@@ -446,7 +446,8 @@ def ingest(
             on_chunk()
     yield from _drain(unseen, store)
     if created:
-        copies.refresh_quietly(store, years)  # before the statistics: they count its findings
+        # before the statistics: they count its findings; a batch's cores match the years' sections
+        copies.refresh_quietly(store, years, (workers or default_workers()) if executor == "process" else 1)
         # a unit's new version closes or reopens its 整改 items (its following year was re-checked too)
         rectify.settle_quietly(store, years | {y + 1 for y in years})
         _refresh_statistics(store)
