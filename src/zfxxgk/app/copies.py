@@ -252,8 +252,9 @@ class _Bands:
     :data:`LSH_ROWS` values of any of the :data:`LSH_BANDS` bands are candidates of each other.
 
     The buckets are numpy arrays, one sort per band: each band's texts in the order of their values,
-    the lowest index first within a bucket. datasketch's ``MinHashLSH`` kept a Python object per band and text and took longer to fill than all the rest of
-    the candidate search (``docs/benchmarks.md``); the bands and rows are the same.
+    the lowest index first within a bucket. datasketch's ``MinHashLSH`` kept a Python object per band
+    and text and took longer to fill than all the rest of the candidate search (``docs/benchmarks.md``);
+    the bands and rows are the same.
     """
 
     def __init__(self, matrix: np.ndarray) -> None:
