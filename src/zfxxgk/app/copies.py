@@ -371,8 +371,7 @@ def _measure(store: Store, year: int, section: int, new: set[int]) -> list[CopyR
     Candidates come from the LSH index when many texts are new (a batch); for a few (an upload) every
     signature of the year is compared with theirs at once, which costs less than indexing the year.
     """
-    prints = [p for p in stored.year_prints(store, year, SCHEME)
-              if p.section == section and p.digest is not None and p.minhash is not None]
+    prints = [p for p in stored.year_prints(store, year, SCHEME, section) if p.digest is not None]
     plans = _section_plans(prints, section, new)  # (report, section, [(other, exact copy)])
     wanted = {r for r, _, _ in plans} | {o for _, _, chosen in plans for o, _ in chosen}
     texts_by_id = stored.texts_of(store, wanted, (section,))

@@ -135,14 +135,18 @@ def save_prints(store: Store, rows: Sequence[tuple[int, int, str, int, str | Non
             for r, n, sc, ln, d, m in rows])
 
 
-def year_prints(store: Store, year: int, scheme: str) -> list[Print]:
-    """Every compared section of ``year`` (every version of every unit) with its signature, by report id."""
+def year_prints(store: Store, year: int, scheme: str, section: int | None = None) -> list[Print]:
+    """Every compared section of ``year`` (every version of every unit; only ``section`` when given) with
+    its signature, by report id.
+    """
     with store.session() as s:
         q = (select(TextPrint.report_id, ReportRow.unit_id, TextPrint.section, TextPrint.length, TextPrint.digest,
                     TextPrint.minhash)
              .join(ReportRow, ReportRow.id == TextPrint.report_id)
              .where(ReportRow.year == year, TextPrint.scheme == scheme, TextPrint.minhash.is_not(None))
              .order_by(TextPrint.report_id, TextPrint.section))
+        if section is not None:
+            q = q.where(TextPrint.section == section)
         return [Print(*r) for r in s.execute(q)]
 
 
