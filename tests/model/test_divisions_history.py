@@ -183,4 +183,4 @@ def test_locate_with_retired_names_never_raises(text, year):
     assert found.division is None or not found.candidates
     assert (found.division is None and not found.candidates) == (found.matched == "")
     assert "".join(text.split()).startswith(found.matched)
-    assert all(r.in_use(year) for r in found.retired) or year is None
+    assert year is None or all(r.in_use(year) for r in found.retired)

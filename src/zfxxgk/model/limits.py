@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .report import Cell, CellState, Report
-
 MB = 1024 * 1024
 
 
@@ -95,20 +93,3 @@ def value_fits(value: int | Decimal) -> bool:
 
 _QUANTUM = Decimal(1).scaleb(-MAX_FRACTION_DIGITS)
 MAX_RAW = 40  # characters of an over-long number kept as the cell's text (the source file keeps all)
-
-
-def enforce(report: Report) -> Report:
-    """Cells whose number is beyond the limits become text (VAL-TEXT), whichever reader filled them; a
-    unit name longer than any organ's is not a unit name (HDR-UNIT-MISSING rather than a garbage unit).
-    """
-    if report.unit is not None and len(report.unit) > LIMITS.name_chars:
-        report.unit = None
-    if report.signed_unit is not None and len(report.signed_unit) > LIMITS.name_chars:
-        report.signed_unit = None
-    for cid, cell in report.cells.items():
-        if cell.state is CellState.NUMBER and cell.value is not None and not value_fits(cell.value):
-            raw = cell.raw or ""
-            if len(raw) > MAX_RAW:
-                raw = f"{raw[:MAX_RAW]}…（共 {len(raw)} 个字符）"
-            report.cells[cid] = Cell(cid, CellState.TEXT, None, raw, cell.span)
-    return report

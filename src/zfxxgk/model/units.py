@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 
 
 class UnitType(StrEnum):
@@ -55,6 +56,7 @@ def infer_unit_type(name: str | None) -> UnitType | None:
 _UNIT_NOISE = re.compile(r"[\s（）()“”\"]")
 
 
+@lru_cache(maxsize=16384)  # the same few names again and again: every pair, key and peer of a batch
 def normalise_unit(name: str | None) -> str:
     """A unit name for matching the same unit across years: no whitespace or brackets."""
     return _UNIT_NOISE.sub("", name or "")

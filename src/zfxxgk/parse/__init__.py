@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..model import Report
-from ..model.limits import LIMITS, enforce
+from ..model.limits import LIMITS
 
 MAX_BYTES = LIMITS.file_bytes
 MAX_UNZIPPED = LIMITS.unzipped_bytes  # a Word or Excel file is a zip: its parts, unpacked
@@ -166,34 +166,18 @@ def parse_bytes(data: bytes, source: str = "<bytes>") -> Report:
         raise ParseError(source, "文件为空（0 字节）")
     if len(data) > MAX_BYTES:
         raise ParseError(source, f"文件过大（{len(data) // 1024 // 1024} MB，上限 {MAX_BYTES // 1024 // 1024} MB）")
+    from .finish import finish
+
     fmt = detect_format(data, source)
     if fmt not in PARSERS:
         raise ParseError(source, f"暂不支持{FORMAT_NAMES.get(fmt, fmt)}格式的报告，请先转换为文本")
     if PARSERS[fmt][2]:
-        return enforce(note_annotated(_parser(fmt)(data, source)))
+        return finish(_parser(fmt)(data, source))
     text = decode_text(data, source)
     check_text_size(text, source)
     if not text.strip():
         raise ParseError(source, "文件没有文字内容")
-    return enforce(note_annotated(_parser(fmt)(text, source)))
-
-
-def note_annotated(report: Report) -> Report:
-    """A VALUE_ANNOTATED note for every number read from a cell with a remark in brackets
-    (“22（其中修订16件）” → 22), whichever reader read it: the remark is kept where a reviewer sees it.
-    """
-    from ..model import CellState, NoteKind, ParseNote
-    from ..model.ids import CELL
-    from .values import annotation
-
-    for cid, cell in report.cells.items():
-        raw = cell.raw
-        if cell.state is CellState.NUMBER and raw and raw.rstrip().endswith((")", "）")) and cid in CELL:
-            remark = annotation(raw)
-            if remark is not None:
-                report.notes.append(ParseNote(NoteKind.VALUE_ANNOTATED, CELL[cid].table, cell.span,
-                                              {"cell": cid, "raw": raw, "remark": remark}))
-    return report
+    return finish(_parser(fmt)(text, source))
 
 
 def read_file(path: str | Path) -> bytes:
@@ -203,16 +187,16 @@ def read_file(path: str | Path) -> bytes:
     import os
     import stat
 
-    p = Path(path)
     try:
-        st = os.stat(p)
+        st = os.stat(path)
         if stat.S_ISDIR(st.st_mode):
             raise ParseError(str(path), "这是一个目录，不是文件")
         if not stat.S_ISREG(st.st_mode):
             raise ParseError(str(path), "不是普通文件（管道、设备等），未读取")
         if st.st_size > MAX_BYTES:
             raise ParseError(str(path), f"文件过大（{st.st_size // 1024 // 1024} MB，上限 {MAX_BYTES // 1024 // 1024} MB）")
-        return p.read_bytes()
+        with open(path, "rb") as f:  # not Path.read_bytes: ≈ 25 µs a file less, on every file of a batch
+            return f.read()
     except FileNotFoundError:
         raise ParseError(str(path), "文件不存在") from None
     except OSError as e:
@@ -226,6 +210,8 @@ def parse_file(path: str | Path) -> Report:
 
 def parse_text(text: str, source: str = "<text>") -> Report:
     """Parse report text."""
+    from .finish import note_annotated
+
     return note_annotated(_parser("text")(text, source))
 
 

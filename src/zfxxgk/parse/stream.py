@@ -615,17 +615,18 @@ def fill_from_stream(report: Report, lines: list[str], sections: dict[int, tuple
     one read from the layout).
     """
     text = "\n".join(lines)  # offsets are into the lines joined, whatever line ends the file had
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
+    starts: list[int] = []  # where each line starts in text: made once a table is read
     done: dict[Table, tuple[int, int]] = {}
     for table, (lo, hi) in windows(text, sections).items():
-        cells = [report.cells.get(c) for c in _table_ids(table)]
-        if all(c is not None and c.state not in (CellState.ABSENT, CellState.UNREADABLE) for c in cells):
+        if _complete(report, table):
             continue
         read = _READERS[table](text, lo, hi)
         if read is None or not any(r.status in ("direct", "sure", "split") for r in read.rows):
             continue
+        if not starts:
+            starts.append(0)
+            for line in lines[:-1]:
+                starts.append(starts[-1] + len(line) + 1)
         if _apply(report, read, starts):
             done[table] = (lo, hi)
     return done
@@ -654,6 +655,20 @@ def table_lines(lines: list[str], lo: int, hi: int) -> list[int]:
 def _table_ids(table: Table) -> list[str]:
     rows = {Table.T2: [r.key for r in T2_ROWS], Table.T3: [r.key for r in T3_ROWS], Table.T4: [b.key for b in T4_BLOCKS]}
     return [c for k in rows[table] for c in row_cells(table, k)]
+
+
+_TABLE_IDS = {table: tuple(_table_ids(table)) for table in (Table.T2, Table.T3, Table.T4)}
+_WEAK = (CellState.ABSENT, CellState.UNREADABLE)
+
+
+def _complete(report: Report, table: Table) -> bool:
+    """Whether the structural reader read every cell of the table (most reports: nothing to complete)."""
+    cells = report.cells
+    for cid in _TABLE_IDS[table]:
+        cell = cells.get(cid)
+        if cell is None or cell.state in _WEAK:
+            return False
+    return True
 
 
 def _span(starts: list[int], a: int, b: int) -> Span:
@@ -760,7 +775,7 @@ def unglue(text: str) -> str:
     Other lines are left as they are.
     """
     lines = text.split("\n")
-    if max((len(line) for line in lines), default=0) < UNGLUE_MIN:
+    if max(map(len, lines), default=0) < UNGLUE_MIN:
         return text
     out = []
     for k, line in enumerate(lines):

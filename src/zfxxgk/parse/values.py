@@ -57,7 +57,7 @@ def _read_value(raw: str, fractional: bool) -> tuple[CellState, int | Decimal | 
     if not s:
         return CellState.BLANK, None
     if not readable_digits(s) and (_INT.match(s) or _DEC.match(s)):
-        return CellState.TEXT, None  # no number at all (cells beyond the store's limits: parse.enforce)
+        return CellState.TEXT, None  # no number at all (cells beyond the store's limits: parse.finish)
     if (_INT.match(s) or _DEC.match(s)) and (_foreign_digits(raw) or _SPLIT_DIGITS.search(nfkc(_BLANK_MARKUP.sub(" ", raw)))):
         return CellState.TEXT, None
     if _INT.match(s):
